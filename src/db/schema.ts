@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const categories = pgTable('categories', {
+  id: serial('id').primaryKey(),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+}, (table) => [uniqueIndex('categories_slug_key').on(table.slug)]);
+
+export const products = pgTable('products', {
+  id: serial('id').primaryKey(),
+  sku: text('sku').notNull(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  categoryId: integer('category_id').notNull().references(() => categories.id, { onDelete: 'restrict' }),
+  priceCents: integer('price_cents').notNull(),
+  stock: integer('stock').notNull().default(0),
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+}, (table) => [
+  uniqueIndex('products_sku_key').on(table.sku),
+  check('products_price_cents_nonnegative', sql`${table.priceCents} >= 0`),
+  check('products_stock_nonnegative', sql`${table.stock} >= 0`),
+  // Keyset pagination: (category_id, id) serves "by id within a category"; the primary key serves it overall.
+  index('products_category_id_id_idx').on(table.categoryId, table.id),
+  // Price ordering with id as the tie-breaker, overall and within a category.
+  index('products_price_id_idx').on(table.priceCents, table.id),
+  index('products_category_price_id_idx').on(table.categoryId, table.priceCents, table.id),
+  // "newest" ordering.
+  index('products_created_at_id_idx').on(table.createdAt, table.id),
+  // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm.
+  index('products_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
+]);
+
+export type Category = typeof categories.$inferSelect;
+export type ProductRow = typeof products.$inferSelect;
+export type NewProductRow = typeof products.$inferInsert;

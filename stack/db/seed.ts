@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { seedCategories, seedProducts } from './catalog-data';
+
+export const DEFAULT_PRODUCT_COUNT = 10_000;
+const ROWS_PER_INSERT = 1_000;
+
+/**
+ * Writes the deterministic catalog. Idempotent: categories upsert by slug and products by
+ * sku, each reset to its seeded values, so a second run leaves the same rows.
+ */
+export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_PRODUCT_COUNT): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const categories = seedCategories();
+    await client.query(
+      `INSERT INTO categories (slug, name) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name`,
+      [categories.map((c) => c.slug), categories.map((c) => c.name)],
+    );
+    const products = seedProducts(productCount);
+    for (let start = 0; start < products.length; start += ROWS_PER_INSERT) {
+      const rows = products.slice(start, start + ROWS_PER_INSERT);
+      await client.query(
+        `INSERT INTO products (sku, name, description, category_id, price_cents, stock, created_at, updated_at)
+         SELECT p.sku, p.name, p.description, c.id, p.price_cents, p.stock, p.created_at, p.created_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::timestamptz[])
+           AS p(sku, name, description, category_slug, price_cents, stock, created_at)
+         JOIN categories c ON c.slug = p.category_slug
+         ORDER BY p.sku
+         ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
+           category_id = EXCLUDED.category_id, price_cents = EXCLUDED.price_cents, stock = EXCLUDED.stock,
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
+        [
+          rows.map((p) => p.sku), rows.map((p) => p.name), rows.map((p) => p.description),
+          rows.map((p) => p.categorySlug), rows.map((p) => p.priceCents), rows.map((p) => p.stock),
+          rows.map((p) => p.createdAt.toISOString()),
+        ],
+      );
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** True when the catalog has no products yet (first start). */
+export async function isCatalogEmpty(databaseUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ empty: boolean }>('SELECT NOT EXISTS (SELECT 1 FROM products) AS empty');
+    return rows[0]?.empty ?? true;
+  } finally {
+    await client.end();
+  }
+}

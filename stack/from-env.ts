@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { StackError } from './contracts';
+import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars, writeDevVars } from './dev-vars';
+import { redactUrl } from './ports';
+import { startStack, type RunningStack } from './start-stack';
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StackError(`${name}=${raw} is not a port number.`);
+  return port;
+}
+
+/**
+ * Starts the stack as configured by the environment (DATABASE_URL, REDIS_URL, PG_PORT,
+ * NEON_PORT, UPSTASH_PORT), writes `.dev.vars` for wrangler and prints the settings.
+ * Tokens already in `.dev.vars` are kept, so curl commands keep working across restarts.
+ */
+export async function startStackFromEnv(): Promise<RunningStack> {
+  const previous = readDevVars(DEV_VARS_FILE);
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+    dataDir: path.join(PROJECT_ROOT, '.local', 'postgres'),
+    pgPort: portFromEnv('PG_PORT', 5433),
+    neonPort: portFromEnv('NEON_PORT', 4444),
+    upstashPort: portFromEnv('UPSTASH_PORT', 8079),
+    upstashToken: previous.UPSTASH_REDIS_REST_TOKEN,
+    apiToken: previous.API_TOKEN,
+    log: (line) => console.log(`[stack] ${line}`),
+  });
+  const vars = {
+    DATABASE_URL: stack.info.databaseUrl,
+    NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
+    UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
+    UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
+    API_TOKEN: stack.info.apiToken,
+  };
+  await writeDevVars(DEV_VARS_FILE, vars);
+  console.log(`[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`);
+  console.log('[stack] Settings written to .dev.vars:');
+  for (const [key, value] of Object.entries(vars)) {
+    console.log(`[stack]   ${key}=${key === 'DATABASE_URL' ? redactUrl(value) : value}`);
+  }
+  return stack;
+}
+
+/** Runs `main`, turning a StackError into one line on stderr and exit code 1. */
+export function runCli(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    if (error instanceof StackError) console.error(`[stack] ${error.message}`);
+    else console.error('[stack] Unexpected failure:', error);
+    process.exit(1);
+  });
+}
+
+/**
+ * Runs `shutdown` once, on Ctrl-C, SIGTERM or a call of the returned function, then exits
+ * with the given code. Every path out goes through here, so nothing is left running.
+ */
+export function exitOnce(shutdown: () => Promise<void>): (code?: number) => void {
+  let exiting = false;
+  const exit = (code = 0) => {
+    if (exiting) return;
+    exiting = true;
+    shutdown().finally(() => process.exit(code));
+  };
+  process.on('SIGINT', () => exit(0));
+  process.on('SIGTERM', () => exit(0));
+  return exit;
+}

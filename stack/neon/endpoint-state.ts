@@ -1,0 +1,49 @@
+// Counters and the injected fault, shared by the SQL-over-HTTP handler, the WebSocket proxy
+// and the control routes.
+import type { EndpointStats, FaultMode } from '../contracts';
+
+export class EndpointState {
+  #stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
+  #fault: FaultMode = 'none';
+  // What `hang` holds open, each with the function that lets it go.
+  readonly #held = new Set<() => void>();
+
+  get fault(): FaultMode {
+    return this.#fault;
+  }
+
+  /** Switches the fault mode; whatever the previous `hang` held open is let go. */
+  setFault(mode: FaultMode): void {
+    this.#fault = mode;
+    this.releaseHeld();
+  }
+
+  count(counter: keyof EndpointStats): void {
+    this.#stats[counter] += 1;
+  }
+
+  stats(): EndpointStats {
+    return { ...this.#stats };
+  }
+
+  /** Zeroes the counters and clears the fault. */
+  reset(): void {
+    this.#stats = { requests: 0, commands: 0, connections: 0 };
+    this.setFault('none');
+  }
+
+  /**
+   * Keeps something open without answering it until the fault changes or the endpoint closes,
+   * when `release` runs. Returns the function to call when it ended on its own.
+   */
+  hold(release: () => void): () => void {
+    this.#held.add(release);
+    return () => this.#held.delete(release);
+  }
+
+  releaseHeld(): void {
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const release of held) release();
+  }
+}

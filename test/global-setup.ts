@@ -1,0 +1,31 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../stack/ports';
+import { startStack } from '../stack/start-stack';
+
+/** Products in the test catalog: enough to page through many times, small enough to seed in a second. */
+export const TEST_PRODUCT_COUNT = 2_000;
+
+/**
+ * Starts the local stack once for the whole run: an embedded Postgres in a temporary folder
+ * (or `DATABASE_URL`), the in-memory Redis backend (or `REDIS_URL`), and both endpoints.
+ */
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'edge-api-test-'));
+  const stack = await startStack({
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+    dataDir: path.join(dataDir, 'postgres'),
+    pgPort: await findFreePort(),
+    neonPort: 0,
+    upstashPort: 0,
+    seedProducts: TEST_PRODUCT_COUNT,
+  });
+  project.provide('stack', stack.info);
+  return async () => {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

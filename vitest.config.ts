@@ -1,0 +1,43 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import type { StackInfo } from './stack/contracts';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['./test/global-setup.ts'],
+    projects: [
+      {
+        // Pure logic, in Node.
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The local Neon and Upstash endpoints, driven by the real clients from Node.
+        extends: true,
+        test: { name: 'stack', include: ['test/stack/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The Worker inside workerd, against the local stack.
+        extends: true,
+        plugins: [
+          cloudflareTest(({ inject }) => {
+            const stack = inject<StackInfo>('stack');
+            return {
+              wrangler: { configPath: './wrangler.toml' },
+              miniflare: {
+                bindings: {
+                  DATABASE_URL: stack.databaseUrl,
+                  NEON_LOCAL_ENDPOINT: stack.neonEndpoint,
+                  UPSTASH_REDIS_REST_URL: stack.upstashUrl,
+                  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
+                  API_TOKEN: stack.apiToken,
+                },
+              },
+            };
+          }),
+        ],
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+      },
+    ],
+  },
+});
