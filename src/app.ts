@@ -1,10 +1,56 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { swaggerUI } from '@hono/swagger-ui';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './env';
+import { handleError, handleNotFound } from './http/error-handler';
+import { problemResponse } from './http/problem';
+import { validationHook } from './http/validation-hook';
+import { requestLog } from './middleware/request-log';
+import { catalogSummaryRoute } from './routes/catalog-summary';
 import { healthRoute } from './routes/health';
+import { productsRoute } from './routes/products';
+
+/** Largest request body accepted (413 above it). */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The whole API as one Hono app: the Worker and the Pages adapter both serve it. */
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId({ limitLength: 128 }));
+  app.use(requestLog());
+  app.use(secureHeaders());
+  app.use('/api/*', (c, next) => {
+    const origins = c.env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
+    if (origins.length === 0) return next();
+    return cors({ origin: origins, exposeHeaders: ['X-Request-Id', 'X-Cache', 'Cache-Status', 'Server-Timing', 'ETag', 'Location'] })(c, next);
+  });
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',
+      { detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.` }, { Allow: methods.join(', ') }),
+  }));
+  app.use('/api/*', bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => problemResponse(c, 413, 'Content Too Large', { detail: `The body exceeds ${MAX_BODY_BYTES} bytes.` }),
+  }));
+
   app.route('/', healthRoute);
+  app.route('/api/products', productsRoute);
+  app.route('/api', catalogSummaryRoute);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'edge-api', version: '0.1.0', description: 'Product catalog API on Cloudflare Workers, Neon and Upstash.' },
+  });
+  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
   return app;
 }

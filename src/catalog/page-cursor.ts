@@ -1,0 +1,39 @@
+import type { ProductSort } from '../schemas/product';
+
+/** The keyset position after the last row of a page: the sort's ordering values, id last. */
+export type CursorKey = [id: number] | [orderValue: number | string, id: number];
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+const toBase64Url = (text: string) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const fromBase64Url = (text: string) => atob(text.replaceAll('-', '+').replaceAll('_', '/'));
+
+/** Opaque to clients; carries the sort so a cursor cannot be replayed under another order. */
+export function encodeCursor(sort: ProductSort, key: CursorKey): string {
+  return toBase64Url(JSON.stringify([sort, ...key]));
+}
+
+const isId = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+
+export function decodeCursor(sort: ProductSort, cursor: string): CursorKey {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(fromBase64Url(cursor));
+  } catch {
+    throw new InvalidCursorError('The cursor is not one this API issued.');
+  }
+  if (!Array.isArray(decoded) || decoded[0] !== sort) {
+    throw new InvalidCursorError('The cursor belongs to another sort order or is malformed.');
+  }
+  const [, first, second] = decoded as unknown[];
+  if (sort === 'id' && decoded.length === 2 && isId(first)) return [first];
+  if ((sort === 'price' || sort === '-price') && decoded.length === 3 && Number.isInteger(first) && isId(second)) {
+    return [first as number, second];
+  }
+  if (sort === 'newest' && decoded.length === 3 && typeof first === 'string' && !Number.isNaN(Date.parse(first)) && isId(second)) {
+    return [first, second];
+  }
+  throw new InvalidCursorError('The cursor is malformed.');
+}

@@ -1,0 +1,81 @@
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
+import { createDb } from '../db/client';
+import type { AppEnv } from '../env';
+import { NotFoundError } from '../http/not-found-error';
+import { validationHook } from '../http/validation-hook';
+import { requireApiToken } from '../middleware/require-api-token';
+import { requireJsonBody } from '../middleware/require-json-body';
+import { problemResponse as problemDoc } from '../schemas/problem';
+import {
+  ProductCreateSchema, ProductIdParam, ProductListQuery, ProductPageSchema, ProductSchema, ProductUpdateSchema,
+} from '../schemas/product';
+
+const MAX_ID = 2_147_483_647;
+const bearer = [{ bearerAuth: [] }];
+const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const writeErrors = {
+  400: problemDoc('Invalid body or parameters'),
+  401: problemDoc('Missing or wrong bearer token'),
+  413: problemDoc('Body larger than 64 KB'),
+  415: problemDoc('Body is not application/json'),
+  503: problemDoc('Database unavailable, or writes disabled (no API_TOKEN configured)'),
+};
+
+const list = createRoute({
+  method: 'get', path: '/', tags: ['products'], summary: 'List products (keyset pagination)',
+  request: { query: ProductListQuery },
+  responses: { 200: json(ProductPageSchema, 'A page of products'), 400: problemDoc('Invalid query'), 503: problemDoc('Database unavailable') },
+});
+const getOne = createRoute({
+  method: 'get', path: '/{id}', tags: ['products'], summary: 'Get one product',
+  request: { params: ProductIdParam },
+  responses: { 200: json(ProductSchema, 'The product'), 400: problemDoc('Invalid id'), 404: problemDoc('No such product'), 503: problemDoc('Database unavailable') },
+});
+const create = createRoute({
+  method: 'post', path: '/', tags: ['products'], summary: 'Create a product', security: bearer,
+  middleware: [requireApiToken(), requireJsonBody()] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: ProductCreateSchema } } } },
+  responses: { 201: json(ProductSchema, 'Created; Location names the product'), ...writeErrors, 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+});
+const update = createRoute({
+  method: 'patch', path: '/{id}', tags: ['products'], summary: 'Update some fields of a product', security: bearer,
+  middleware: [requireApiToken(), requireJsonBody()] as const,
+  request: { params: ProductIdParam, body: { required: true, content: { 'application/json': { schema: ProductUpdateSchema } } } },
+  responses: { 200: json(ProductSchema, 'The updated product'), ...writeErrors, 404: problemDoc('No such product'), 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+});
+const remove = createRoute({
+  method: 'delete', path: '/{id}', tags: ['products'], summary: 'Delete a product', security: bearer,
+  middleware: [requireApiToken()] as const,
+  request: { params: ProductIdParam },
+  responses: { 204: { description: 'Deleted' }, 400: writeErrors[400], 401: writeErrors[401], 404: problemDoc('No such product'), 503: writeErrors[503] },
+});
+
+const notFound = (id: string) => new NotFoundError(`No product with id ${id}.`);
+
+/** `/api/products`: browse, search and page through the catalog; authenticated writes. */
+export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(list, async (c) => c.json(await listProducts(createDb(c.env), c.req.valid('query')), 200))
+  .openapi(getOne, async (c) => {
+    const { id } = c.req.valid('param');
+    const product = Number(id) <= MAX_ID ? await getProduct(createDb(c.env), Number(id)) : undefined;
+    if (!product) throw notFound(id);
+    return c.json(product, 200);
+  })
+  .openapi(create, async (c) => {
+    const product = await createProduct(createDb(c.env), c.req.valid('json'));
+    c.header('Location', `/api/products/${product.id}`);
+    return c.json(product, 201);
+  })
+  .openapi(update, async (c) => {
+    const { id } = c.req.valid('param');
+    const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), c.req.valid('json')) : undefined;
+    if (!product) throw notFound(id);
+    return c.json(product, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid('param');
+    const deleted = Number(id) <= MAX_ID ? await deleteProduct(createDb(c.env), Number(id)) : undefined;
+    if (!deleted) throw notFound(id);
+    return c.body(null, 204);
+  });

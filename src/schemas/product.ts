@@ -1,0 +1,67 @@
+import { z } from '@hono/zod-openapi';
+
+const MAX_INT4 = 2_147_483_647;
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const ProductIdParam = z.object({
+  id: z.string().regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+    .openapi({ param: { name: 'id', in: 'path' }, example: '42' }),
+});
+
+export const ProductSchema = z.object({
+  id: z.number().int().openapi({ example: 42 }),
+  sku: z.string().openapi({ example: 'SKU-000042' }),
+  name: z.string().openapi({ example: 'Compact Walnut Desk Lamp' }),
+  description: z.string(),
+  category: z.string().openapi({ description: 'Category slug', example: 'desk' }),
+  priceCents: z.number().int().openapi({ example: 4999 }),
+  stock: z.number().int().openapi({ example: 120 }),
+  createdAt: z.iso.datetime().openapi({ example: '2026-01-01T00:00:00.000Z' }),
+  updatedAt: z.iso.datetime().openapi({ example: '2026-01-01T00:00:00.000Z' }),
+}).openapi('Product');
+
+const productFields = {
+  sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only'),
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000),
+  category: z.string().max(64).regex(SLUG, 'must be a category slug'),
+  priceCents: z.number().int().min(0).max(MAX_INT4),
+  stock: z.number().int().min(0).max(MAX_INT4),
+};
+
+export const ProductCreateSchema = z.strictObject({
+  ...productFields,
+  description: productFields.description.default(''),
+  stock: productFields.stock.default(0),
+}).openapi('ProductCreate');
+
+export const ProductUpdateSchema = z.strictObject({
+  sku: productFields.sku.optional(),
+  name: productFields.name.optional(),
+  description: productFields.description.optional(),
+  category: productFields.category.optional(),
+  priceCents: productFields.priceCents.optional(),
+  stock: productFields.stock.optional(),
+}).refine((update) => Object.keys(update).length > 0, { message: 'at least one field is required' })
+  .openapi('ProductUpdate');
+
+export const PRODUCT_SORTS = ['id', 'price', '-price', 'newest'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export const ProductListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+  cursor: z.string().min(1).max(512).optional().openapi({ description: 'Opaque; `nextCursor` of the previous page.' }),
+  category: z.string().max(64).regex(SLUG, 'must be a category slug').optional().openapi({ example: 'desk' }),
+  q: z.string().trim().min(2).max(100).optional().openapi({ description: 'Case-insensitive name search', example: 'lamp' }),
+  sort: z.enum(PRODUCT_SORTS).default('id'),
+});
+
+export const ProductPageSchema = z.object({
+  items: z.array(ProductSchema),
+  nextCursor: z.string().nullable(),
+}).openapi('ProductPage');
+
+export type Product = z.infer<typeof ProductSchema>;
+export type ProductCreate = z.infer<typeof ProductCreateSchema>;
+export type ProductUpdate = z.infer<typeof ProductUpdateSchema>;
+export type ProductListParams = z.infer<typeof ProductListQuery>;
