@@ -5,6 +5,8 @@ import type { StackInfo } from './stack/contracts';
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
+    // Request logs only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         // Pure logic, in Node.
@@ -36,7 +38,8 @@ export default defineConfig({
             };
           }),
         ],
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
+        // One file at a time: some tests switch the shared endpoints into fault modes.
+        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], fileParallelism: false },
       },
     ],
   },

@@ -5,6 +5,8 @@ import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { withCacheSession } from './cache/cache-session';
+import type { EdgeCache } from './cache/edge-cache';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { problemResponse } from './http/problem';
@@ -17,8 +19,13 @@ import { productsRoute } from './routes/products';
 /** Largest request body accepted (413 above it). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+export interface AppOptions {
+  /** The edge cache's per-isolate state; by default one per isolate, made from the env. */
+  cache?: EdgeCache;
+}
+
 /** The whole API as one Hono app: the Worker and the Pages adapter both serve it. */
-export function createApp() {
+export function createApp(options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.use(requestId({ limitLength: 128 }));
@@ -34,6 +41,11 @@ export function createApp() {
     onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',
       { detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.` }, { Allow: methods.join(', ') }),
   }));
+  app.use('/api/*', withCacheSession(options.cache));
+  app.use('/api/*', async (c, next) => {
+    c.set('dispatch', async (request) => app.fetch(request, c.env, c.executionCtx));
+    await next();
+  });
   app.use('/api/*', bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => problemResponse(c, 413, 'Content Too Large', { detail: `The body exceeds ${MAX_BODY_BYTES} bytes.` }),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -14,6 +14,8 @@ export const TEST_PRODUCT_COUNT = 2_000;
  */
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'edge-api-test-'));
+  // Run as root, Postgres runs as the `postgres` user, which must be able to enter the folder.
+  await chmod(dataDir, 0o755);
   const stack = await startStack({
     databaseUrl: process.env.DATABASE_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,

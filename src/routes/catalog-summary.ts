@@ -1,4 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { cacheLayer } from '../cache/cache-layer';
+import { CATEGORIES, STATS } from '../catalog/cache-tags';
 import { catalogStats, listCategories } from '../catalog/summary-queries';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
@@ -8,6 +10,8 @@ import { problemResponse as problemDoc } from '../schemas/problem';
 
 const categories = createRoute({
   method: 'get', path: '/categories', tags: ['catalog'], summary: 'Categories with their product counts',
+  // Counts change only when products are created, deleted or moved, and those writes invalidate it.
+  middleware: [cacheLayer({ ttl: '5m', swr: '1h', tags: () => [CATEGORIES] })] as const,
   responses: {
     200: { description: 'All categories', content: { 'application/json': { schema: CategoryListSchema } } },
     503: problemDoc('Database unavailable'),
@@ -15,6 +19,8 @@ const categories = createRoute({
 });
 const stats = createRoute({
   method: 'get', path: '/stats', tags: ['catalog'], summary: 'Per-category and catalog-wide price and stock aggregates',
+  // The expensive aggregate: cached, invalidated by price, stock and catalog changes.
+  middleware: [cacheLayer({ ttl: '60s', swr: '10m', tags: () => [STATS] })] as const,
   responses: {
     200: { description: 'The aggregates', content: { 'application/json': { schema: StatsSchema } } },
     503: problemDoc('Database unavailable'),

@@ -1,4 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { cacheLayer } from '../cache/cache-layer';
+import { productListTags, productTag, tagsForProductWrite } from '../catalog/cache-tags';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
@@ -22,13 +24,20 @@ const writeErrors = {
   503: problemDoc('Database unavailable, or writes disabled (no API_TOKEN configured)'),
 };
 
+/** List pages change with every write in their scope; short ttl, long swr. */
+const listCache = cacheLayer({ ttl: '30s', swr: '5m', tags: (c) => productListTags(c.req.query('category')) });
+/** A product changes only through its own writes, which invalidate it. */
+const productCache = cacheLayer({ ttl: '60s', swr: '10m', tags: (c) => [productTag(c.req.param('id') ?? '')] });
+
 const list = createRoute({
   method: 'get', path: '/', tags: ['products'], summary: 'List products (keyset pagination)',
+  middleware: [listCache] as const,
   request: { query: ProductListQuery },
   responses: { 200: json(ProductPageSchema, 'A page of products'), 400: problemDoc('Invalid query'), 503: problemDoc('Database unavailable') },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags: ['products'], summary: 'Get one product',
+  middleware: [productCache] as const,
   request: { params: ProductIdParam },
   responses: { 200: json(ProductSchema, 'The product'), 400: problemDoc('Invalid id'), 404: problemDoc('No such product'), 503: problemDoc('Database unavailable') },
 });
@@ -64,18 +73,22 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   })
   .openapi(create, async (c) => {
     const product = await createProduct(createDb(c.env), c.req.valid('json'));
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'create', id: product.id, category: product.category }));
     c.header('Location', `/api/products/${product.id}`);
     return c.json(product, 201);
   })
   .openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), c.req.valid('json')) : undefined;
+    const changes = c.req.valid('json');
+    const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
     return c.json(product, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const deleted = Number(id) <= MAX_ID ? await deleteProduct(createDb(c.env), Number(id)) : undefined;
     if (!deleted) throw notFound(id);
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category }));
     return c.body(null, 204);
   });

@@ -16,6 +16,7 @@ interface Credentials {
   application_name: string | undefined;
 }
 
+/** Pools keyed by role, password, database and application_name; all connect to the fronted database. */
 export class ConnectionPools {
   readonly #database: DatabaseAddress;
   readonly #pools = new Map<string, Pool>();
@@ -54,7 +55,7 @@ export class ConnectionPools {
 function parseCredentials(header: string | string[] | undefined, database: DatabaseAddress): Credentials {
   if (typeof header !== 'string') throw new HttpError(400, 'invalid header: neon-connection-string');
   const url = parsePostgresUrl(header);
-  if (url === null) throw new HttpError(400, 'invalid connection string: expected postgresql://user:password@host/database');
+  if (url === null) throw new HttpError(400, 'invalid connection string: expected postgresql://user@host/database');
   if (!isSameAddress(addressOf(url), database)) {
     throw new HttpError(400, `invalid hostname: this endpoint serves only ${formatAddress(database)}`);
   }

@@ -32,8 +32,8 @@ export async function handleControlRequest(
         throw new HttpError(404, `no control route ${route}`);
     }
   } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    sendJson(response, error.status, { message: error.message });
+    if (error instanceof HttpError) sendJson(response, error.status, { message: error.message });
+    else sendJson(response, 500, { message: String(error) });
   }
 }
 

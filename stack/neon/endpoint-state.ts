@@ -2,6 +2,7 @@
 // and the control routes.
 import type { EndpointStats, FaultMode } from '../contracts';
 
+/** What `/_stack/*` reads and sets. */
 export class EndpointState {
   #stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
   #fault: FaultMode = 'none';

@@ -1,0 +1,46 @@
+// What a cache entry is and how it is stored in Redis: one string, a header line the read
+// script can parse without JSON (freshness and tag stamp), then the payload.
+//
+//   ec1 <freshUntil> <staleUntil> <retainUntil> <storedAt> <tagStamp>\n<payload>
+
+export interface CacheEntry {
+  /** Serves as fresh (HIT) until this time (ms since epoch). */
+  freshUntil: number;
+  /** Serves as stale while revalidating (STALE) until this time. */
+  staleUntil: number;
+  /** Kept until this time as a stale-if-error fallback; Redis expires it then. */
+  retainUntil: number;
+  storedAt: number;
+  /** Versions of the entry's tags when its value was computed; a different stamp means invalidated. */
+  tagStamp: string;
+  /** The encoded value (value-codec for `cached()`, a response snapshot for `cacheLayer`). */
+  payload: string;
+}
+
+const VERSION = 'ec1';
+const HEADER = /^ec1 (\d+) (\d+) (\d+) (\d+) ([^\n]*)\n/;
+
+export function encodeEntry(entry: CacheEntry): string {
+  return `${VERSION} ${entry.freshUntil} ${entry.staleUntil} ${entry.retainUntil} ${entry.storedAt} ${entry.tagStamp}\n${entry.payload}`;
+}
+
+/** undefined for anything this layer did not write (foreign, corrupt or older-format values). */
+export function decodeEntry(stored: unknown): CacheEntry | undefined {
+  if (typeof stored !== 'string') return undefined;
+  const match = HEADER.exec(stored);
+  if (!match) return undefined;
+  const [header, freshUntil, staleUntil, retainUntil, storedAt, tagStamp] = match;
+  return {
+    freshUntil: Number(freshUntil), staleUntil: Number(staleUntil), retainUntil: Number(retainUntil),
+    storedAt: Number(storedAt), tagStamp: tagStamp!, payload: stored.slice(header.length),
+  };
+}
+
+export type Freshness = 'fresh' | 'stale' | 'expired';
+
+/** fresh → serve; stale → serve and revalidate; expired → only a fallback when the origin fails. */
+export function freshnessOf(entry: CacheEntry, now: number): Freshness {
+  if (now < entry.freshUntil) return 'fresh';
+  if (now < entry.staleUntil) return 'stale';
+  return 'expired';
+}

@@ -1,0 +1,51 @@
+// HTTP caching header helpers: request directives (RFC 9111), validators (RFC 9110),
+// Cache-Status (RFC 9211) and Server-Timing.
+import type { CacheResult } from './edge-cache';
+
+/** The directive names of a Cache-Control header, lower-cased. */
+export function cacheControlDirectives(header: string | undefined | null): Set<string> {
+  const directives = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    const name = part.split('=')[0]?.trim().toLowerCase();
+    if (name) directives.add(name);
+  }
+  return directives;
+}
+
+/** A strong validator from the body's SHA-256 (RFC 9110 §8.8.3): equal bytes, equal ETag. */
+export async function strongEtag(body: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+  const base64url = btoa(String.fromCharCode(...digest)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return `"${base64url.slice(0, 27)}"`;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`. */
+export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((candidate) => opaque(candidate) === opaque(etag));
+}
+
+/** RFC 9211 Cache-Status for this cache ("edge-api"). */
+export function cacheStatus(result: Pick<CacheResult<unknown>, 'outcome' | 'detail' | 'stored' | 'ttlSeconds'>, bypassReason?: string): string {
+  switch (result.outcome) {
+    case 'HIT':
+      return `edge-api; hit; ttl=${result.ttlSeconds}; detail=${result.detail}${result.detail === 'collapsed' ? '; collapsed' : ''}`;
+    case 'STALE':
+      return result.detail === 'stale-if-error'
+        ? `edge-api; fwd=uri-miss; fwd-status=503; ttl=${result.ttlSeconds}; detail=stale-if-error`
+        : `edge-api; hit; ttl=${result.ttlSeconds}; detail=stale-while-revalidate`;
+    case 'MISS':
+      return `edge-api; fwd=${result.detail === 'refresh' ? 'request' : 'uri-miss'}${result.stored ? '; stored' : ''}`;
+    case 'BYPASS':
+      return `edge-api; fwd=bypass; detail=${bypassReason ?? result.detail}`;
+  }
+}
+
+/** Server-Timing entries: `cache` (lookup time, outcome in desc) and `db` (origin time, when there was one). */
+export function serverTiming(result: Pick<CacheResult<unknown>, 'outcome' | 'detail' | 'cacheMs' | 'originMs'>): string {
+  const metrics = [`cache;dur=${result.cacheMs.toFixed(1)};desc="${result.outcome} ${result.detail}"`];
+  if (result.originMs > 0) metrics.push(`db;dur=${result.originMs.toFixed(1)}`);
+  return metrics.join(', ');
+}

@@ -1,0 +1,31 @@
+import { cacheControlDirectives, strongEtag } from './http-cache-headers';
+
+/** What the cache keeps of a response: enough to rebuild it, byte for byte. */
+export interface ResponseSnapshot {
+  status: number;
+  /** Headers to replay (Set-Cookie is never kept). */
+  headers: Array<[string, string]>;
+  body: string;
+  etag: string;
+  /** Whether a shared cache may store it (RFC 9111 §3, plus "2xx only" for this API). */
+  storable: boolean;
+}
+
+/** Headers a replayed response keeps; per-request ones (ids, timing, cookies) are set again each time. */
+const REPLAYED_HEADERS = new Set(['content-type', 'content-language', 'vary', 'cache-control', 'location']);
+
+function isStorable(response: Response, allowedVary: ReadonlySet<string>): boolean {
+  if (response.status < 200 || response.status >= 300 || response.status === 206) return false;
+  if (response.headers.has('Set-Cookie')) return false;
+  const directives = cacheControlDirectives(response.headers.get('Cache-Control'));
+  if (directives.has('private') || directives.has('no-store')) return false;
+  // A representation that varies on a header the key does not include cannot be shared.
+  const vary = (response.headers.get('Vary') ?? '').split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  return vary.every((name) => name !== '*' && (allowedVary.has(name) || name === 'accept-encoding'));
+}
+
+export async function snapshotResponse(response: Response, allowedVary: ReadonlySet<string>): Promise<ResponseSnapshot> {
+  const body = await response.text();
+  const headers = [...response.headers].filter(([name]) => REPLAYED_HEADERS.has(name.toLowerCase()));
+  return { status: response.status, headers, body, etag: await strongEtag(body), storable: isStorable(response, allowedVary) };
+}

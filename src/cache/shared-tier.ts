@@ -1,0 +1,99 @@
+import type { Redis } from '@upstash/redis/cloudflare';
+import type { CircuitBreaker } from './circuit-breaker';
+import { READ_SCRIPT, readScriptSha1 } from './read-script';
+
+/** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
+export class CacheUnavailableError extends Error {
+  override readonly name = 'CacheUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+export interface SharedRead {
+  /** The stored string, or '' when there is none. */
+  stored: string;
+  /** The current versions of the tags asked for, joined. */
+  tagStamp: string;
+  /** Set when this caller now holds the fill lease for the key. */
+  leaseToken: string | undefined;
+}
+
+const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
+
+/** The Upstash tier: entries, tag versions and fill leases under one key namespace. */
+export class SharedTier {
+  constructor(
+    private readonly redis: Redis,
+    private readonly namespace: string,
+    private readonly breaker: CircuitBreaker,
+  ) {}
+
+  #entryKey = (key: string) => `${this.namespace}:entry:${key}`;
+  #leaseKey = (key: string) => `${this.namespace}:lease:${key}`;
+  #tagKey = (tag: string) => `${this.namespace}:tag:${tag}`;
+
+  async #call<T>(operation: string, run: () => Promise<T>, gated = true): Promise<T> {
+    if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`);
+    try {
+      const result = await run();
+      this.breaker.recordSuccess();
+      return result;
+    } catch (error) {
+      this.breaker.recordFailure();
+      throw new CacheUnavailableError(`Cache ${operation} failed`, { cause: error });
+    }
+  }
+
+  /** Entry + tag versions + (when not fresh) a fill lease, in one round trip. */
+  read(key: string, tags: readonly string[], now: number, leaseMs: number): Promise<SharedRead> {
+    return this.#call('read', async () => {
+      const leaseToken = uniqueToken();
+      const keys = [this.#entryKey(key), this.#leaseKey(key), ...tags.map(this.#tagKey)];
+      const args = [String(now), leaseToken, String(leaseMs), uniqueToken()];
+      const sha1 = await readScriptSha1();
+      const reply = await this.redis.evalsha(sha1, keys, args).catch((error: unknown) => {
+        // First use on this Redis: EVAL loads the script, later calls hit EVALSHA.
+        if (error instanceof Error && /NOSCRIPT/i.test(error.message)) return this.redis.eval(READ_SCRIPT, keys, args);
+        throw error;
+      });
+      const [stored, tagStamp, leased] = reply as [string, string, number];
+      return { stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined };
+    });
+  }
+
+  /** The stored string alone (while waiting for another isolate's fill). */
+  peek(key: string): Promise<string | null> {
+    return this.#call('peek', () => this.redis.get<string>(this.#entryKey(key)));
+  }
+
+  /** Stores an entry and releases the fill lease, in one pipelined round trip. */
+  write(key: string, stored: string, retainMs: number, releaseLease: boolean): Promise<void> {
+    return this.#call('write', async () => {
+      const pipeline = this.redis.pipeline();
+      pipeline.set(this.#entryKey(key), stored, { px: Math.max(1, retainMs) });
+      if (releaseLease) pipeline.del(this.#leaseKey(key));
+      await pipeline.exec();
+    });
+  }
+
+  /** Releases a fill lease without storing (the computed value was not storable). */
+  releaseLease(key: string): Promise<void> {
+    return this.#call('release', async () => {
+      await this.redis.del(this.#leaseKey(key));
+    });
+  }
+
+  /**
+   * Gives each tag a new version in one command: every entry stamped with an older one stops
+   * matching. Always attempted, even while the circuit is open: skipping it would leave
+   * pre-write data valid in Redis.
+   */
+  invalidate(tags: readonly string[]): Promise<void> {
+    if (tags.length === 0) return Promise.resolve();
+    const version = uniqueToken();
+    return this.#call('invalidate', async () => {
+      await this.redis.mset(Object.fromEntries(tags.map((tag) => [this.#tagKey(tag), version])));
+    }, false);
+  }
+}

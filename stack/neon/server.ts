@@ -1,0 +1,84 @@
+// A local stand-in for Neon: SQL over HTTP (`neon()`) and Postgres over WebSocket (`Pool`, `Client`)
+// in front of a real Postgres, so the Worker runs its production driver code unchanged.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EndpointStats, RunningServer } from '../contracts';
+import { StackError } from '../contracts';
+import { handleControlRequest } from './control-routes';
+import { formatAddress, parseDatabaseAddress } from './database-address';
+import { EndpointState } from './endpoint-state';
+import { sendJson } from './http-json';
+import { createSqlOverHttp } from './sql-over-http';
+import { createWebSocketProxy } from './websocket-proxy';
+
+export interface NeonEndpointOptions {
+  /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
+  port: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /**
+   * TCP connection string of the Postgres the endpoint fronts. Required. Clients must name its
+   * host:port; their credentials and database are used as given.
+   */
+  databaseUrl: string;
+}
+
+/**
+ * Starts the Neon-compatible endpoint:
+ * - `POST /sql`: what `neon()` and `drizzle-orm/neon-http` send;
+ * - WebSocket `/v2?address=host:port`: what `Pool`, `Client` and `drizzle-orm/neon-serverless` open;
+ * - `/_stack/stats`, `/_stack/reset`, `/_stack/fault`: counters and fault injection for tests.
+ *
+ * Rejects with a `StackError` when the port is taken or `databaseUrl` is not a Postgres URL.
+ */
+export async function startNeonEndpoint(
+  options: NeonEndpointOptions,
+): Promise<RunningServer & { stats(): EndpointStats }> {
+  const host = options.host ?? '127.0.0.1';
+  const database = parseDatabaseAddress(options.databaseUrl);
+  const state = new EndpointState();
+  const sql = createSqlOverHttp(database, state);
+  const proxy = createWebSocketProxy(database, state);
+
+  const server = createServer((request, response) => {
+    const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
+    if (pathname === '/sql') return void sql.handle(request, response);
+    if (pathname.startsWith('/_stack/')) return void handleControlRequest(request, response, pathname, state);
+    sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
+  });
+  server.on('upgrade', proxy.handleUpgrade);
+  await listen(server, options.port, host);
+
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${formatAddress({ host, port })}`,
+    stats: () => state.stats(),
+    close: () => (closing ??= shutdown()),
+  };
+
+  async function shutdown(): Promise<void> {
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    state.releaseHeld();
+    proxy.close();
+    server.closeAllConnections();
+    await Promise.all([serverClosed, sql.close()]);
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StackError(`Port ${port} is already in use: stop what uses it or set NEON_PORT.`, { cause: error })
+          : new StackError(`The Neon endpoint cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
+      );
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,280 @@
+// The data commands of the in-memory backend, on top of ioredis-mock.
+// The mock stores data well but is loose at the edges: it matches options in upper case only
+// (the client sends lower case), skips most type and integer checks, and answers in ioredis
+// shapes. So each command validates its arguments as Redis does, calls the mock, and shapes
+// the answer as the raw RESP2 reply Redis would send.
+import { ReplyError, type Reply } from './redis-backend';
+import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore, type MockRedis } from './memory-store';
+
+const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
+const SYNTAX_ERROR = 'ERR syntax error';
+const OVERFLOW = 'ERR increment or decrement would overflow';
+
+const commands = new Map<string, MemoryCommand>();
+export const dataCommands: ReadonlyMap<string, MemoryCommand> = commands;
+
+function define(name: string, arity: number, run: MemoryCommand['run']): void {
+  commands.set(name, { arity, run });
+}
+
+async function expectType(redis: MockRedis, key: string, type: 'string' | 'hash' | 'set' | 'zset'): Promise<void> {
+  const actual = await redis.type(key);
+  if (actual !== 'none' && actual !== type) throw new ReplyError(WRONGTYPE);
+}
+
+function parseScore(text: string): number {
+  const lower = text.toLowerCase();
+  if (/^[+-]?inf$/.test(lower)) return lower.startsWith('-') ? -Infinity : Infinity;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) throw new ReplyError('ERR value is not a valid float');
+  return Number(text);
+}
+
+/** Shortest round-trip form, as Redis 7.2+ prints scores (7.0 prints 17 digits: 0.10000000000000001). */
+function formatScore(score: number): Buffer {
+  return Buffer.from(Number.isFinite(score) ? String(score) : score > 0 ? 'inf' : '-inf');
+}
+
+// Keys
+
+define('DEL', -2, ({ redis }, keys) => redis.del(...keys));
+define('UNLINK', -2, ({ redis }, keys) => redis.unlink(...keys));
+define('EXISTS', -2, ({ redis }, keys) => redis.exists(...keys));
+define('TYPE', 2, ({ redis }, [key = '']) => redis.type(key));
+define('PTTL', 2, ({ redis }, [key = '']) => redis.pttl(key));
+define('TTL', 2, async ({ redis }, [key = '']) => {
+  const ms = await redis.pttl(key);
+  return ms < 0 ? ms : Math.floor((ms + 500) / 1000); // Redis rounds to the nearest second, the mock up
+});
+
+/** EXPIRE / PEXPIRE key amount [NX|XX|GT|LT]: the mock knows no options. */
+function expire(unitMs: number): MemoryCommand['run'] {
+  return async ({ redis }, [key = '', amount = '', ...options]) => {
+    const expireAt = Date.now() + parseInteger(amount) * unitMs;
+    const flags = new Set(options.map((option) => option.toUpperCase()));
+    for (const flag of flags) {
+      if (!['NX', 'XX', 'GT', 'LT'].includes(flag)) throw new ReplyError(`ERR Unsupported option ${flag}`);
+    }
+    if (flags.has('NX') && flags.size > 1) {
+      throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
+    }
+    if (flags.has('GT') && flags.has('LT')) {
+      throw new ReplyError('ERR GT and LT options at the same time are not compatible');
+    }
+    const current = await redis.pexpiretime(key); // -2: no key, -1: no TTL
+    if (current === -2) return 0;
+    const persistent = current === -1; // counts as an infinite TTL for GT and LT
+    const skip =
+      (flags.has('NX') && !persistent) ||
+      (flags.has('XX') && persistent) ||
+      (flags.has('GT') && (persistent || expireAt <= current)) ||
+      (flags.has('LT') && !persistent && expireAt >= current);
+    return skip ? 0 : redis.pexpireat(key, expireAt);
+  };
+}
+define('EXPIRE', -3, expire(1000));
+define('PEXPIRE', -3, expire(1));
+
+// Strings
+
+define('GET', 2, async ({ redis }, [key = '']) => {
+  await expectType(redis, key, 'string');
+  return redis.getBuffer(key);
+});
+
+// A key of another type reads as nil; the mock would return the raw structure.
+define('MGET', -2, async ({ redis }, keys) =>
+  (await redis.mgetBuffer(...keys)).map((value) => (Buffer.isBuffer(value) ? value : null)),
+);
+
+define('MSET', -3, async ({ redis }, args) => {
+  if (args.length % 2 !== 0) throw wrongArity('mset');
+  await redis.mset(...args);
+  return 'OK';
+});
+
+const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT']);
+
+/** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], options in any order and case. */
+async function set({ redis }: MemoryStore, [key = '', value = '', ...options]: string[]): Promise<Reply> {
+  let condition: string | undefined;
+  let get = false;
+  let keepTtl = false;
+  let expiry: { unit: string; amount: string } | undefined;
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!.toUpperCase();
+    const amount = options[i + 1];
+    if ((option === 'NX' || option === 'XX') && (condition ?? option) === option) condition = option;
+    else if (option === 'GET') get = true;
+    else if (option === 'KEEPTTL' && !expiry) keepTtl = true;
+    else if (EXPIRY_OPTIONS.has(option) && !keepTtl && (expiry?.unit ?? option) === option && amount !== undefined) {
+      expiry = { unit: option, amount };
+      i++;
+    } else throw new ReplyError(SYNTAX_ERROR);
+  }
+  const expireAt = expiry ? expiryTimestamp(expiry.unit, parseInteger(expiry.amount)) : undefined;
+
+  if (get) await expectType(redis, key, 'string');
+  const previous = get ? await redis.getBuffer(key) : null;
+  const exists = (await redis.exists(key)) === 1;
+  if ((condition === 'NX' && exists) || (condition === 'XX' && !exists)) return previous;
+  const keptExpireAt = keepTtl ? await redis.pexpiretime(key) : -1;
+  await redis.set(key, value); // with no options the mock drops any TTL, as SET does
+  const newExpireAt = expireAt ?? keptExpireAt;
+  if (newExpireAt > 0) await redis.pexpireat(key, newExpireAt);
+  return get ? previous : 'OK';
+}
+define('SET', -3, set);
+
+function expiryTimestamp(unit: string, amount: number): number {
+  if (amount <= 0) throw new ReplyError("ERR invalid expire time in 'set' command");
+  const now = Date.now();
+  if (unit === 'EX') return now + amount * 1000;
+  if (unit === 'PX') return now + amount;
+  return unit === 'EXAT' ? amount * 1000 : amount;
+}
+
+/** Checks what the mock does not: the stored value is an integer and the result stays exact. */
+async function incrementBy(redis: MockRedis, key: string, delta: number): Promise<number> {
+  await expectType(redis, key, 'string');
+  const current = await redis.get(key);
+  const next = (current === null ? 0 : parseInteger(current)) + delta;
+  if (!Number.isSafeInteger(next)) throw new ReplyError(OVERFLOW);
+  return redis.incrby(key, delta); // keeps the TTL, as INCR does
+}
+define('INCR', 2, ({ redis }, [key = '']) => incrementBy(redis, key, 1));
+define('DECR', 2, ({ redis }, [key = '']) => incrementBy(redis, key, -1));
+define('INCRBY', 3, ({ redis }, [key = '', delta = '']) => incrementBy(redis, key, parseInteger(delta)));
+
+// Hashes
+
+define('HSET', -4, async ({ redis }, [key = '', ...pairs]) => {
+  if (pairs.length % 2 !== 0) throw wrongArity('hset');
+  await expectType(redis, key, 'hash');
+  return redis.hset(key, ...pairs);
+});
+
+define('HGET', 3, async ({ redis }, [key = '', field = '']) => {
+  await expectType(redis, key, 'hash');
+  return redis.hgetBuffer(key, field);
+});
+
+// RESP2 answers a flat [field, value, …] array; the mock builds an object.
+define('HGETALL', 2, async ({ redis }, [key = '']) => {
+  await expectType(redis, key, 'hash');
+  return Object.entries(await redis.hgetallBuffer(key)).flatMap(([field, value]) => [Buffer.from(field), value]);
+});
+
+define('HDEL', -3, async ({ redis }, [key = '', ...fields]) => {
+  await expectType(redis, key, 'hash');
+  return redis.hdel(key, ...fields);
+});
+
+define('HINCRBY', 4, async ({ redis }, [key = '', field = '', increment = '']) => {
+  const delta = parseInteger(increment);
+  await expectType(redis, key, 'hash');
+  const current = await redis.hget(key, field);
+  const next = (current === null ? 0 : parseInteger(current, 'ERR hash value is not an integer')) + delta;
+  if (!Number.isSafeInteger(next)) throw new ReplyError(OVERFLOW);
+  return redis.hincrby(key, field, delta);
+});
+
+// Sets
+
+define('SADD', -3, async ({ redis }, [key = '', ...members]) => {
+  await expectType(redis, key, 'set');
+  return redis.sadd(key, ...members);
+});
+
+define('SREM', -3, async ({ redis }, [key = '', ...members]) => {
+  await expectType(redis, key, 'set');
+  return redis.srem(key, ...members);
+});
+
+define('SMEMBERS', 2, async ({ redis }, [key = '']) => {
+  await expectType(redis, key, 'set');
+  return redis.smembersBuffer(key);
+});
+
+define('SISMEMBER', 3, async ({ redis }, [key = '', member = '']) => {
+  await expectType(redis, key, 'set');
+  return redis.sismember(key, member);
+});
+
+// Sorted sets
+
+/** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member […]: the mock knows neither GT/LT nor INCR's reply. */
+define('ZADD', -4, async ({ redis }, [key = '', ...args]) => {
+  const flags = new Set<string>();
+  while (['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'].includes(args[0]?.toUpperCase() ?? '')) {
+    flags.add(args.shift()!.toUpperCase());
+  }
+  if (args.length === 0 || args.length % 2 !== 0) throw new ReplyError(SYNTAX_ERROR);
+  if (flags.has('NX') && flags.has('XX')) {
+    throw new ReplyError('ERR XX and NX options at the same time are not compatible');
+  }
+  if ((flags.has('GT') && flags.has('LT')) || ((flags.has('GT') || flags.has('LT')) && flags.has('NX'))) {
+    throw new ReplyError('ERR GT, LT, and/or NX options at the same time are not compatible');
+  }
+  const incr = flags.has('INCR');
+  if (incr && args.length > 2) throw new ReplyError('ERR INCR option supports a single increment-element pair');
+  const pairs: [number, string][] = [];
+  for (let i = 0; i < args.length; i += 2) pairs.push([parseScore(args[i]!), args[i + 1]!]);
+  await expectType(redis, key, 'zset');
+
+  let added = 0;
+  let changed = 0;
+  let incremented: number | null = null;
+  for (const [score, member] of pairs) {
+    const currentText = await redis.zscore(key, member);
+    const current = currentText === null ? null : Number(currentText);
+    const next = incr ? (current ?? 0) + score : score;
+    if (Number.isNaN(next)) throw new ReplyError('ERR resulting score is not a number (NaN)');
+    const skip =
+      (current === null ? flags.has('XX') : flags.has('NX')) ||
+      (current !== null && ((flags.has('GT') && next <= current) || (flags.has('LT') && next >= current)));
+    if (skip) continue;
+    await redis.zadd(key, String(next), member);
+    if (current === null) added++;
+    else if (next !== current) changed++;
+    incremented = next;
+  }
+  if (incr) return incremented === null ? null : formatScore(incremented);
+  return flags.has('CH') ? added + changed : added;
+});
+
+define('ZRANGE', -4, async ({ redis }, [key = '', min = '', max = '', ...options]) => {
+  await expectType(redis, key, 'zset');
+  // The mock's typings list each option combination; it parses them itself, in any case.
+  const items = await redis.zrangeBuffer(key, min, max, ...(options as []));
+  if (!options.some((option) => option.toUpperCase() === 'WITHSCORES')) return items;
+  return items.map((item, i) => (i % 2 === 1 ? formatScore(Number(item.toString())) : item));
+});
+
+define('ZSCORE', 3, async ({ redis }, [key = '', member = '']) => {
+  await expectType(redis, key, 'zset');
+  const score = await redis.zscore(key, member);
+  return score === null ? null : formatScore(Number(score));
+});
+
+define('ZREM', -3, async ({ redis }, [key = '', ...members]) => {
+  await expectType(redis, key, 'zset');
+  const removed = await redis.zrem(key, ...members);
+  if ((await redis.zcard(key)) === 0) await redis.del(key); // Redis drops an emptied key, the mock keeps it
+  return removed;
+});
+
+// Server
+
+define('PING', -1, async (_store, args) => {
+  if (args.length > 1) throw wrongArity('ping');
+  return args[0] === undefined ? 'PONG' : Buffer.from(args[0]);
+});
+define('ECHO', 2, async (_store, [message = '']) => Buffer.from(message));
+define('DBSIZE', 1, ({ redis }) => redis.dbsize());
+define('FLUSHDB', -1, async ({ redis }, args) => {
+  if (args.length > 1 || (args[0] !== undefined && !['ASYNC', 'SYNC'].includes(args[0].toUpperCase()))) {
+    throw new ReplyError(SYNTAX_ERROR);
+  }
+  await redis.flushdb();
+  return 'OK';
+});

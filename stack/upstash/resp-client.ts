@@ -1,0 +1,180 @@
+// A minimal RESP2 client for a real Redis: one pipelined connection, replies kept raw.
+// ioredis and friends reshape replies (HGETALL into an object, bulk strings into text);
+// the REST endpoint must relay exactly what Redis answered, so it speaks RESP itself.
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
+import { RespProtocolError, RespReader, encodeCommands } from './resp-protocol';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+interface RedisTarget {
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  db: number;
+}
+
+/** Parses `redis://[user:password@]host[:port][/db]`. */
+function parseRedisUrl(url: string): RedisTarget {
+  const parsed = URL.parse(url);
+  const db = Number(parsed?.pathname.slice(1) || '0');
+  if (parsed?.protocol !== 'redis:' || !parsed.hostname || !Number.isInteger(db)) {
+    throw new TypeError('expected redis://[user:password@]host[:port][/db]');
+  }
+  return {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1'), // IPv6 literals come bracketed
+    port: parsed.port ? Number(parsed.port) : 6379,
+    username: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    db,
+  };
+}
+
+/** The URL without its credentials, safe to print. */
+export function redactRedisUrl(url: string): string {
+  const parsed = URL.parse(url);
+  if (!parsed) return '(unparsable URL)';
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString();
+}
+
+interface PendingRequest {
+  expected: number;
+  replies: Reply[];
+  resolve(replies: Reply[]): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One socket with a FIFO of pending requests. Redis answers in command order, so each
+ * request's commands go out as one write and the next `expected` replies are its own.
+ * That is also what keeps a MULTI…EXEC block whole when requests run concurrently.
+ */
+class RespConnection {
+  readonly #socket: Socket;
+  readonly #reader = new RespReader();
+  readonly #pending: PendingRequest[] = [];
+  #failure: Error | null = null;
+
+  private constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('error', (error) => this.#fail(error));
+    socket.on('close', () => this.#fail(new Error('Redis closed the connection')));
+  }
+
+  static async open(target: RedisTarget): Promise<RespConnection> {
+    const socket = connect({ host: target.host, port: target.port, noDelay: true, keepAlive: true });
+    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
+      socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)),
+    );
+    await once(socket, 'connect');
+    socket.setTimeout(0);
+
+    const connection = new RespConnection(socket);
+    const setup: string[][] = [];
+    if (target.password) {
+      setup.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
+    }
+    if (target.db !== 0) setup.push(['SELECT', String(target.db)]);
+    const failure = (await connection.send(setup)).find((reply) => reply instanceof ReplyError);
+    if (failure) {
+      await connection.close();
+      throw failure;
+    }
+    return connection;
+  }
+
+  get isOpen(): boolean {
+    return this.#failure === null;
+  }
+
+  send(commands: readonly string[][]): Promise<Reply[]> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (commands.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ expected: commands.length, replies: [], resolve, reject });
+      this.#socket.write(encodeCommands(commands));
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#socket.destroyed) return;
+    const closed = once(this.#socket, 'close');
+    this.#socket.destroy();
+    await closed;
+  }
+
+  #receive(chunk: Buffer): void {
+    let replies: Reply[];
+    try {
+      replies = this.#reader.push(chunk);
+    } catch (error) {
+      this.#socket.destroy(error as RespProtocolError);
+      return;
+    }
+    for (const reply of replies) {
+      const request = this.#pending[0];
+      if (!request) {
+        this.#socket.destroy(new RespProtocolError('Redis sent a reply nobody asked for'));
+        return;
+      }
+      request.replies.push(reply);
+      if (request.replies.length === request.expected) {
+        this.#pending.shift();
+        request.resolve(request.replies);
+      }
+    }
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const request of this.#pending.splice(0)) request.reject(this.#failure);
+  }
+}
+
+/** MULTI, the queued commands, EXEC: [OK, QUEUED | error…, results | EXECABORT]. */
+function transactionResult(replies: Reply[]): Reply[] | ReplyError {
+  const exec = replies.at(-1);
+  if (Array.isArray(exec)) return exec;
+  const queueError = replies.slice(1, -1).find((reply) => reply instanceof ReplyError);
+  if (queueError) return execAbort(queueError);
+  return exec instanceof ReplyError ? exec : new ReplyError('EXECABORT Transaction discarded');
+}
+
+/**
+ * Connects to the Redis at `url` (rejects when it cannot connect or authenticate).
+ * A connection that drops is replaced on the next request; the requests in flight fail.
+ */
+export async function connectRespBackend(url: string): Promise<RedisBackend> {
+  const target = parseRedisUrl(url);
+  let current = Promise.resolve(await RespConnection.open(target));
+  let closed = false;
+
+  async function connection(): Promise<RespConnection> {
+    if (closed) throw new Error('The Redis backend is closed');
+    const snapshot = current;
+    const open = await snapshot.catch(() => undefined);
+    if (open?.isOpen) return open;
+    // Concurrent callers share one reconnection attempt.
+    if (current === snapshot) current = RespConnection.open(target);
+    return current;
+  }
+
+  return {
+    async pipeline(commands) {
+      return (await connection()).send(commands);
+    },
+    async transaction(commands) {
+      const replies = await (await connection()).send([['MULTI'], ...commands, ['EXEC']]);
+      return transactionResult(replies);
+    },
+    async close() {
+      closed = true;
+      await (await current.catch(() => undefined))?.close();
+    },
+  };
+}

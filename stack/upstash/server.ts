@@ -1,0 +1,209 @@
+// An Upstash-compatible Redis REST endpoint, so @upstash/redis runs unchanged on a laptop.
+// Protocol notes: /work/shared/PROTOCOLS.md, "Upstash Redis REST"; the installed client is the judge.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { StackError, type EndpointStats, type FaultMode, type RunningServer } from '../contracts';
+import { refuseCommand } from './command-guard';
+import { createMemoryBackend } from './memory-backend';
+import { ReplyError, execAbort, type RedisBackend } from './redis-backend';
+import { toResponseEntry } from './reply-encoding';
+import { connectRespBackend, redactRedisUrl } from './resp-client';
+import { INVALID_COMMAND, INVALID_COMMAND_LIST, readJsonBody, toCommand, toCommandList } from './rest-request';
+
+export interface UpstashEndpointOptions {
+  /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
+  port: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** The bearer token clients must send (their `token` option). Required, non-empty. */
+  token: string;
+  /**
+   * The Redis to relay commands to, `redis://[user:password@]host[:port][/db]`.
+   * `null` or absent: the in-memory backend (see stack/upstash/README.md). @default null
+   */
+  redisUrl?: string | null;
+}
+
+export type UpstashEndpoint = RunningServer & { stats(): EndpointStats };
+
+const FAULT_MODES: readonly FaultMode[] = ['none', 'error', 'hang'];
+type CommandRoute = 'single' | 'pipeline' | 'transaction';
+const COMMAND_ROUTES = new Map<string, CommandRoute>([
+  ['/', 'single'],
+  ['/pipeline', 'pipeline'],
+  ['/multi-exec', 'transaction'],
+]);
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Connecting to "localhost" can fail with an AggregateError (IPv6 and IPv4) whose message is empty.
+  return error.message || (error as NodeJS.ErrnoException).code || error.name;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const payload = JSON.stringify(body);
+  response
+    .writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers })
+    .end(payload);
+}
+
+async function openBackend(redisUrl: string | null): Promise<RedisBackend> {
+  if (!redisUrl) return createMemoryBackend();
+  try {
+    return await connectRespBackend(redisUrl);
+  } catch (error) {
+    throw new StackError(
+      `Cannot reach Redis at ${redactRedisUrl(redisUrl)}: ${describeError(error)}. ` +
+        'Start it or unset REDIS_URL to use the in-memory backend.',
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Starts the endpoint: `POST /` (one command), `POST /pipeline`, `POST /multi-exec`, behind a
+ * bearer token; plus unauthenticated test controls: `GET /_stack/stats`, `POST /_stack/reset`,
+ * `POST /_stack/fault` with `{"mode": "none" | "error" | "hang"}`.
+ * Rejects with a one-line `StackError` when the port is taken or Redis cannot be reached.
+ */
+export async function startUpstashEndpoint(options: UpstashEndpointOptions): Promise<UpstashEndpoint> {
+  const { port, token } = options;
+  const host = options.host ?? '127.0.0.1';
+  if (!token) throw new StackError('The Upstash endpoint needs a non-empty token.');
+  const tokenDigest = sha256(token);
+  const backend = await openBackend(options.redisUrl ?? null);
+
+  const stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
+  let fault: FaultMode = 'none';
+  const held = new Set<ServerResponse>();
+
+  function setFault(mode: FaultMode): void {
+    fault = mode;
+    if (mode === 'hang') return;
+    for (const response of held) response.socket?.destroy();
+    held.clear();
+  }
+
+  // Digests have a fixed length, so the comparison takes the same time whatever was sent.
+  function isAuthorized(header: string | undefined): boolean {
+    const presented = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1] ?? '';
+    return timingSafeEqual(sha256(presented), tokenDigest);
+  }
+
+  async function serveCommands(route: CommandRoute, request: IncomingMessage, response: ServerResponse) {
+    stats.requests++;
+    if (fault === 'error') return sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
+    if (fault === 'hang') {
+      held.add(response);
+      response.on('close', () => held.delete(response));
+      return;
+    }
+    if (!isAuthorized(request.headers.authorization)) return sendJson(response, 401, { error: 'Unauthorized' });
+    const body = await readJsonBody(request);
+    if (!body.ok) return sendJson(response, 400, { error: body.error });
+    const encoding = request.headers['upstash-encoding'];
+    const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
+
+    if (route === 'single') {
+      const command = toCommand(body.value);
+      if (!command) return sendJson(response, 400, { error: INVALID_COMMAND });
+      const refusal = refuseCommand(command);
+      if (refusal) return sendJson(response, 400, { error: refusal.message });
+      stats.commands++;
+      const [reply = null] = await backend.pipeline([command]);
+      const entry = toResponseEntry(reply, base64);
+      return sendJson(response, 'error' in entry ? 400 : 200, entry);
+    }
+
+    const commands = toCommandList(body.value);
+    if (!commands) return sendJson(response, 400, { error: INVALID_COMMAND_LIST });
+    const refusals = commands.map(refuseCommand);
+
+    if (route === 'pipeline') {
+      // A refused command fails alone, as any failing command of a pipeline does.
+      const accepted = commands.filter((_, i) => !refusals[i]);
+      stats.commands += accepted.length;
+      const replies = (await backend.pipeline(accepted)).values();
+      const entries = refusals.map((refusal) => toResponseEntry(refusal ?? replies.next().value ?? null, base64));
+      return sendJson(response, 200, entries);
+    }
+
+    // A discarded transaction must not be a 2xx: the client would map over the error body.
+    const refusal = refusals.find((candidate) => candidate !== null);
+    if (refusal) return sendJson(response, 400, { error: execAbort(refusal).message });
+    stats.commands += commands.length;
+    const replies = await backend.transaction(commands);
+    if (replies instanceof ReplyError) return sendJson(response, 400, { error: replies.message });
+    return sendJson(response, 200, replies.map((reply) => toResponseEntry(reply, base64)));
+  }
+
+  async function serveControl(path: string, request: IncomingMessage, response: ServerResponse) {
+    if (path === '/_stack/stats' && request.method === 'GET') return sendJson(response, 200, { ...stats });
+    if (path === '/_stack/reset' && request.method === 'POST') {
+      Object.assign(stats, { requests: 0, commands: 0, connections: 0 } satisfies EndpointStats);
+      setFault('none');
+      return sendJson(response, 200, { ...stats });
+    }
+    if (path === '/_stack/fault' && request.method === 'POST') {
+      const body = await readJsonBody(request);
+      const mode: unknown = body.ok ? (body.value as { mode?: unknown } | null)?.mode : undefined;
+      if (!FAULT_MODES.includes(mode as FaultMode)) {
+        return sendJson(response, 400, { error: `mode must be one of: ${FAULT_MODES.join(', ')}` });
+      }
+      setFault(mode as FaultMode);
+      return sendJson(response, 200, { mode });
+    }
+    return sendJson(response, 404, { error: 'Not Found' });
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname.startsWith('/_stack/')) return serveControl(pathname, request, response);
+    const route = COMMAND_ROUTES.get(pathname);
+    if (!route) return sendJson(response, 404, { error: 'Not Found' });
+    if (request.method !== 'POST') return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });
+    return serveCommands(route, request, response);
+  }
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      // Redis went away mid-request (a reply error never lands here).
+      if (response.headersSent) response.destroy();
+      else sendJson(response, 502, { error: `ERR Redis is unavailable: ${describeError(error)}` });
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (error) {
+    await backend.close();
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new StackError(
+      inUse
+        ? `Port ${port} is already in use: stop what uses it or set UPSTASH_PORT.`
+        : `Cannot listen on ${host}:${port}: ${describeError(error)}`,
+      { cause: error },
+    );
+  }
+
+  const { port: boundPort } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
+    stats: () => ({ ...stats }),
+    async close() {
+      setFault('none');
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections(); // idle keep-alive sockets would hold close() open
+      await closed;
+      await backend.close();
+    },
+  };
+}
