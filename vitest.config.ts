@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import type { StackInfo } from './stack/contracts';
@@ -33,6 +34,8 @@ export default defineConfig({
                   UPSTASH_REDIS_REST_URL: stack.upstashUrl,
                   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
                   API_TOKEN: stack.apiToken,
+                  // A fresh key prefix per run: a shared REDIS_URL may hold entries from earlier runs.
+                  CACHE_NAMESPACE: `test-${randomUUID()}`,
                 },
               },
             };

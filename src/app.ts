@@ -11,6 +11,7 @@ import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { problemResponse } from './http/problem';
 import { validationHook } from './http/validation-hook';
+import { compression } from './middleware/compression';
 import { requestLog } from './middleware/request-log';
 import { catalogSummaryRoute } from './routes/catalog-summary';
 import { healthRoute } from './routes/health';
@@ -30,6 +31,7 @@ export function createApp(options: AppOptions = {}) {
 
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLog());
+  app.use(compression());
   app.use(secureHeaders());
   app.use('/api/*', (c, next) => {
     const origins = c.env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];

@@ -36,6 +36,8 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
     API_TOKEN: stack.info.apiToken,
+    // No CDN in front locally: the Worker compresses (see README, "Compression").
+    COMPRESSION: 'on',
   };
   await writeDevVars(DEV_VARS_FILE, vars);
   console.log(`[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`);

@@ -9,7 +9,7 @@ import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-ba
 const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...scriptCommands]);
 
 /** The command to run, or the error Redis gives before running anything (and that aborts a MULTI). */
-function resolve([name = '', ...args]: readonly string[]): MemoryCommand | ReplyError {
+function resolveCommand([name = '', ...args]: readonly string[]): MemoryCommand | ReplyError {
   const command = commands.get(name.toUpperCase());
   if (!command) {
     return new ReplyError(`ERR unknown command '${name}' (the in-memory backend supports the commands listed in stack/upstash/README.md)`);
@@ -20,7 +20,7 @@ function resolve([name = '', ...args]: readonly string[]): MemoryCommand | Reply
 }
 
 async function execute(store: MemoryStore, command: readonly string[]): Promise<Reply> {
-  const resolved = resolve(command);
+  const resolved = resolveCommand(command);
   if (resolved instanceof ReplyError) return resolved;
   try {
     return await resolved.run(store, command.slice(1));
@@ -38,7 +38,8 @@ export function createMemoryBackend(): RedisBackend {
   const redis = new RedisMock({ host: `upstash-memory-${randomUUID()}` });
   const store: MemoryStore = { redis, scripts: new Map() };
 
-  // One request at a time, like Redis's single thread: a transaction never interleaves with anything.
+  // One request at a time, like Redis's single thread: a transaction never interleaves with other
+  // commands, whether or not the mock settles each command before the next event-loop turn.
   let queue: Promise<unknown> = Promise.resolve();
   function serialized<T>(task: () => Promise<T>): Promise<T> {
     const result = queue.then(task);
@@ -56,7 +57,7 @@ export function createMemoryBackend(): RedisBackend {
     pipeline: (batch) => serialized(() => runAll(batch)),
     transaction: (batch) =>
       serialized(async () => {
-        const queueError = batch.map(resolve).find((resolved) => resolved instanceof ReplyError);
+        const queueError = batch.map(resolveCommand).find((resolved) => resolved instanceof ReplyError);
         return queueError ? execAbort(queueError) : runAll(batch);
       }),
     close: () =>

@@ -16,7 +16,7 @@ interface RedisTarget {
   db: number;
 }
 
-/** Parses `redis://[user:password@]host[:port][/db]`. */
+/** Parses `redis://[user:password@]host[:port][/db]`; a TypeError means the URL itself is wrong. */
 function parseRedisUrl(url: string): RedisTarget {
   const parsed = URL.parse(url);
   const db = Number(parsed?.pathname.slice(1) || '0');

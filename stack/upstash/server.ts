@@ -4,12 +4,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StackError, type EndpointStats, type FaultMode, type RunningServer } from '../contracts';
-import { refuseCommand } from './command-guard';
+import { createCommandRoutes, type CommandRoute } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
-import { ReplyError, execAbort, type RedisBackend } from './redis-backend';
-import { toResponseEntry } from './reply-encoding';
+import type { RedisBackend } from './redis-backend';
 import { connectRespBackend, redactRedisUrl } from './resp-client';
-import { INVALID_COMMAND, INVALID_COMMAND_LIST, readJsonBody, toCommand, toCommandList } from './rest-request';
 
 export interface UpstashEndpointOptions {
   /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
@@ -28,7 +26,6 @@ export interface UpstashEndpointOptions {
 export type UpstashEndpoint = RunningServer & { stats(): EndpointStats };
 
 const FAULT_MODES: readonly FaultMode[] = ['none', 'error', 'hang'];
-type CommandRoute = 'single' | 'pipeline' | 'transaction';
 const COMMAND_ROUTES = new Map<string, CommandRoute>([
   ['/', 'single'],
   ['/pipeline', 'pipeline'],
@@ -52,14 +49,32 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
     .end(payload);
 }
 
+function sendEmpty(response: ServerResponse, status: number): void {
+  response.writeHead(status).end();
+}
+
+/** The parsed body, or undefined when it is not JSON. */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 async function openBackend(redisUrl: string | null): Promise<RedisBackend> {
   if (!redisUrl) return createMemoryBackend();
   try {
     return await connectRespBackend(redisUrl);
   } catch (error) {
+    const target = redactRedisUrl(redisUrl);
+    const detail = describeError(error).replace(/[.?!]+$/, '');
     throw new StackError(
-      `Cannot reach Redis at ${redactRedisUrl(redisUrl)}: ${describeError(error)}. ` +
-        'Start it or unset REDIS_URL to use the in-memory backend.',
+      error instanceof TypeError
+        ? `REDIS_URL is not a Redis URL (${detail}): ${target}`
+        : `Cannot reach Redis at ${target}: ${detail}. Start it or unset REDIS_URL to use the in-memory backend.`,
       { cause: error },
     );
   }
@@ -81,6 +96,9 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   const stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
   let fault: FaultMode = 'none';
   const held = new Set<ServerResponse>();
+  const commandRoutes = createCommandRoutes(backend, (count) => {
+    stats.commands += count;
+  });
 
   function setFault(mode: FaultMode): void {
     fault = mode;
@@ -105,60 +123,30 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     }
     if (!isAuthorized(request.headers.authorization)) return sendJson(response, 401, { error: 'Unauthorized' });
     const body = await readJsonBody(request);
-    if (!body.ok) return sendJson(response, 400, { error: body.error });
+    if (body === undefined) return sendJson(response, 400, { error: 'ERR the request body is not valid JSON' });
     const encoding = request.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
-
-    if (route === 'single') {
-      const command = toCommand(body.value);
-      if (!command) return sendJson(response, 400, { error: INVALID_COMMAND });
-      const refusal = refuseCommand(command);
-      if (refusal) return sendJson(response, 400, { error: refusal.message });
-      stats.commands++;
-      const [reply = null] = await backend.pipeline([command]);
-      const entry = toResponseEntry(reply, base64);
-      return sendJson(response, 'error' in entry ? 400 : 200, entry);
-    }
-
-    const commands = toCommandList(body.value);
-    if (!commands) return sendJson(response, 400, { error: INVALID_COMMAND_LIST });
-    const refusals = commands.map(refuseCommand);
-
-    if (route === 'pipeline') {
-      // A refused command fails alone, as any failing command of a pipeline does.
-      const accepted = commands.filter((_, i) => !refusals[i]);
-      stats.commands += accepted.length;
-      const replies = (await backend.pipeline(accepted)).values();
-      const entries = refusals.map((refusal) => toResponseEntry(refusal ?? replies.next().value ?? null, base64));
-      return sendJson(response, 200, entries);
-    }
-
-    // A discarded transaction must not be a 2xx: the client would map over the error body.
-    const refusal = refusals.find((candidate) => candidate !== null);
-    if (refusal) return sendJson(response, 400, { error: execAbort(refusal).message });
-    stats.commands += commands.length;
-    const replies = await backend.transaction(commands);
-    if (replies instanceof ReplyError) return sendJson(response, 400, { error: replies.message });
-    return sendJson(response, 200, replies.map((reply) => toResponseEntry(reply, base64)));
+    const answer = await commandRoutes[route](body, base64);
+    return sendJson(response, answer.status, answer.body);
   }
 
+  // Same contract as the Neon endpoint's control routes: 204 on success, `{message}` on failure.
   async function serveControl(path: string, request: IncomingMessage, response: ServerResponse) {
-    if (path === '/_stack/stats' && request.method === 'GET') return sendJson(response, 200, { ...stats });
-    if (path === '/_stack/reset' && request.method === 'POST') {
+    const route = `${request.method} ${path}`;
+    if (route === 'GET /_stack/stats') return sendJson(response, 200, { ...stats });
+    if (route === 'POST /_stack/reset') {
       Object.assign(stats, { requests: 0, commands: 0, connections: 0 } satisfies EndpointStats);
       setFault('none');
-      return sendJson(response, 200, { ...stats });
+      return sendEmpty(response, 204);
     }
-    if (path === '/_stack/fault' && request.method === 'POST') {
-      const body = await readJsonBody(request);
-      const mode: unknown = body.ok ? (body.value as { mode?: unknown } | null)?.mode : undefined;
-      if (!FAULT_MODES.includes(mode as FaultMode)) {
-        return sendJson(response, 400, { error: `mode must be one of: ${FAULT_MODES.join(', ')}` });
-      }
-      setFault(mode as FaultMode);
-      return sendJson(response, 200, { mode });
+    if (route === 'POST /_stack/fault') {
+      const body = (await readJsonBody(request)) as { mode?: unknown } | null | undefined;
+      const mode = FAULT_MODES.find((known) => known === body?.mode);
+      if (!mode) return sendJson(response, 400, { message: `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}}` });
+      setFault(mode);
+      return sendEmpty(response, 204);
     }
-    return sendJson(response, 404, { error: 'Not Found' });
+    return sendJson(response, 404, { message: `no control route ${route}` });
   }
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -181,7 +169,10 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, host, resolve);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } catch (error) {
     await backend.close();

@@ -79,16 +79,18 @@ function useEndpoint(redisUrl: string | null) {
     return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
   }
 
-  async function control(action: 'stats' | 'reset' | 'fault', body?: unknown): Promise<unknown> {
-    const response = await fetch(`${ctx.endpoint.url}/_stack/${action}`, {
-      method: action === 'stats' ? 'GET' : 'POST',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    expect(response.status, `/_stack/${action}`).toBe(200);
+  async function control(action: 'reset' | 'fault', body?: unknown): Promise<void> {
+    const response = await fetch(`${ctx.endpoint.url}/_stack/${action}`, { method: 'POST', body: JSON.stringify(body) });
+    expect(response.status, `/_stack/${action}`).toBe(204);
+  }
+
+  async function stats(): Promise<unknown> {
+    const response = await fetch(`${ctx.endpoint.url}/_stack/stats`);
+    expect(response.status).toBe(200);
     return response.json();
   }
 
-  return Object.assign(ctx, { client, key, post, control });
+  return Object.assign(ctx, { client, key, post, control, stats });
 }
 
 function conformanceSuite(redisUrl: string | null) {
@@ -180,14 +182,16 @@ function conformanceSuite(redisUrl: string | null) {
   });
 
   describe('expiry', () => {
-    it('sets TTLs with EX and PX', async () => {
-      const [ex, px] = [t.key('ttl:ex'), t.key('ttl:px')];
+    it('sets TTLs with EX, PX, EXAT and PXAT', async () => {
+      const [ex, px, exat, pxat] = [t.key('ttl:ex'), t.key('ttl:px'), t.key('ttl:exat'), t.key('ttl:pxat')];
       expect(await t.raw.set(ex, 'v', { ex: 60 })).toBe('OK');
       expect(await t.raw.ttl(ex)).toBe(60);
       await t.raw.set(px, 'v', { px: 1500 });
-      const pttl = await t.raw.pttl(px);
-      expect(pttl).toBeGreaterThan(1000);
-      expect(pttl).toBeLessThanOrEqual(1500);
+      expect(await t.raw.pttl(px)).toSatisfy((ms: number) => ms > 1000 && ms <= 1500);
+      await t.raw.set(exat, 'v', { exat: Math.floor(Date.now() / 1000) + 100 });
+      expect(await t.raw.ttl(exat)).toSatisfy((s: number) => s >= 99 && s <= 100);
+      await t.raw.set(pxat, 'v', { pxat: Date.now() + 5000 });
+      expect(await t.raw.pttl(pxat)).toSatisfy((ms: number) => ms > 4000 && ms <= 5000);
     });
 
     it('honours NX, XX, GET and KEEPTTL', async () => {
@@ -210,11 +214,15 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.raw.ttl(t.key('expire:missing'))).toBe(-2);
       expect(await t.raw.pttl(t.key('expire:missing'))).toBe(-2);
       expect(await t.raw.expire(t.key('expire:missing'), 10)).toBe(0);
+      expect(await t.raw.expire(k, 100, 'XX')).toBe(0);
       expect(await t.raw.expire(k, 100)).toBe(1);
       expect(await t.raw.expire(k, 50, 'NX')).toBe(0);
       expect(await t.raw.expire(k, 50, 'GT')).toBe(0);
       expect(await t.raw.expire(k, 200, 'GT')).toBe(1);
       expect(await t.raw.ttl(k)).toBe(200);
+      expect(await t.raw.expire(k, 300, 'LT')).toBe(0);
+      expect(await t.raw.expire(k, 150, 'LT')).toBe(1);
+      expect(await t.raw.ttl(k)).toBe(150);
       expect(await t.raw.pexpire(k, 60)).toBe(1);
       await sleep(150);
       expect(await t.raw.exists(k)).toBe(0);
@@ -327,16 +335,21 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.redis.zrange(k, 0, -1, { rev: true })).toEqual(['c', 'b', 'a']);
       expect(await t.redis.zrange(k, 2, 10, { byScore: true })).toEqual(['b', 'c']);
       expect(await t.redis.zrange(k, '-inf', '+inf', { byScore: true, offset: 1, count: 1 })).toEqual(['b']);
+      const lex = t.key('zset:lex');
+      await t.redis.zadd(lex, { score: 0, member: 'a' }, { score: 0, member: 'b' }, { score: 0, member: 'c' });
+      expect(await t.redis.zrange(lex, '[a', '(c', { byLex: true })).toEqual(['a', 'b']);
     });
 
-    it('honours ZADD INCR, NX, GT and CH, and ZREM deletes an emptied key', async () => {
+    it('honours ZADD INCR, NX, XX, GT, LT and CH, and ZREM deletes an emptied key', async () => {
       const k = t.key('zset:options');
       await t.redis.zadd(k, { score: 1, member: 'a' }, { score: 10, member: 'c' });
       expect(await t.redis.zadd(k, { incr: true }, { score: 5, member: 'a' })).toBe(6);
       expect(await t.redis.zadd(k, { nx: true }, { score: 0, member: 'a' }, { score: 3, member: 'b' })).toBe(1);
       expect(await t.redis.zadd(k, { gt: true, ch: true }, { score: 1, member: 'c' })).toBe(0);
       expect(await t.redis.zadd(k, { gt: true, ch: true }, { score: 20, member: 'c' })).toBe(1);
-      expect(await t.redis.zrange(k, 0, -1, { withScores: true })).toEqual(['b', 3, 'a', 6, 'c', 20]);
+      expect(await t.redis.zadd(k, { lt: true, ch: true }, { score: 2, member: 'b' })).toBe(1);
+      expect(await t.redis.zadd(k, { xx: true }, { score: 1, member: 'absent' })).toBe(0);
+      expect(await t.redis.zrange(k, 0, -1, { withScores: true })).toEqual(['b', 2, 'a', 6, 'c', 20]);
       expect(await t.redis.zrem(k, 'a', 'b', 'c', 'missing')).toBe(3);
       expect(await t.redis.exists(k)).toBe(0);
     });
@@ -416,8 +429,8 @@ function conformanceSuite(redisUrl: string | null) {
   describe('scripts', () => {
     it('runs EVAL with KEYS and ARGV, converting Lua values as Redis does', async () => {
       const k = t.key('eval');
-      const script = 'return {KEYS[1], ARGV[1], tonumber(ARGV[2]) * 2, 3.9, true}';
-      expect(await t.redis.eval(script, [k], ['x', '21'])).toEqual([k, 'x', 42, 3, 1]);
+      const script = "return {KEYS[1], ARGV[1], tonumber(ARGV[2]) * 2, 3.9, true, ''}";
+      expect(await t.redis.eval(script, [k], ['x', '21'])).toEqual([k, 'x', 42, 3, 1, '']);
       expect(await t.redis.eval('return nil', [], [])).toBeNull();
     });
 
@@ -428,6 +441,15 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.raw.get(k)).toBe('héllo ✓ 😀');
       const nested = await t.post('/', ['EVAL', "return {redis.call('SET', KEYS[1], 'v')}", '1', k], BASE64);
       expect(nested.body).toEqual({ result: [b64('OK')] }); // inside an array even OK is encoded
+    });
+
+    it('takes a lease with SET … NX PX inside a script', async () => {
+      const k = t.key('eval:lease');
+      const script = "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end return 0";
+      expect(await t.redis.eval(script, [k], ['first', '5000'])).toBe(1);
+      expect(await t.redis.eval(script, [k], ['second', '5000'])).toBe(0);
+      expect(await t.raw.get(k)).toBe('first');
+      expect(await t.raw.pttl(k)).toBeGreaterThan(4000);
     });
 
     it('loads scripts with SCRIPT LOAD and runs them with EVALSHA', async () => {
@@ -522,9 +544,11 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.redis.ping()).toBe('PONG');
     });
 
-    it('rejects an unknown fault mode', async () => {
+    it('rejects an unknown fault mode and an unknown control route', async () => {
       const response = await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"slow"}' });
       expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang"') });
+      expect((await fetch(`${t.endpoint.url}/_stack/nope`)).status).toBe(404);
     });
   });
 
@@ -533,7 +557,7 @@ function conformanceSuite(redisUrl: string | null) {
       const k = t.key('stats');
       const expectStats = async (expected: EndpointStats) => {
         expect(t.endpoint.stats()).toEqual(expected);
-        expect(await t.control('stats')).toEqual(expected);
+        expect(await t.stats()).toEqual(expected);
       };
       await expectStats({ requests: 0, commands: 0, connections: 0 });
       await t.raw.get(k);
@@ -555,7 +579,8 @@ function conformanceSuite(redisUrl: string | null) {
     it('reset zeroes the counters and clears the fault', async () => {
       await t.raw.get(t.key('stats:reset'));
       await t.control('fault', { mode: 'error' });
-      expect(await t.control('reset')).toEqual({ requests: 0, commands: 0, connections: 0 });
+      await t.control('reset');
+      expect(await t.stats()).toEqual({ requests: 0, commands: 0, connections: 0 });
       expect(await t.raw.get(t.key('stats:reset'))).toBeNull();
     });
   });
@@ -682,6 +707,11 @@ describe('startUpstashEndpoint', () => {
       new RegExp(`^Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\. Start it or unset REDIS_URL to use the in-memory backend\\.$`),
     );
     expect(message).not.toContain('hunter2');
+  });
+
+  it('rejects a URL that is not redis:// with a StackError', async () => {
+    const attempt = startUpstashEndpoint({ port: 0, token: TOKEN, redisUrl: 'http://user:hunter2@127.0.0.1:6379' });
+    await expect(attempt).rejects.toThrow(/^REDIS_URL is not a Redis URL \(expected redis:\/\/.*\): http:\/\/127\.0\.0\.1:6379\/$/);
   });
 
   it('refuses an empty token', async () => {

@@ -1,0 +1,330 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setFault, stack, uniqueSku, type ProductBody } from './api-client';
+import { counts, freshNamespace, isolate, noMemory, resetCounters } from './cache-harness';
+
+const json = { 'Content-Type': 'application/json' };
+const auth = { Authorization: `Bearer ${stack.apiToken}` };
+
+let namespace: string;
+beforeEach(async () => {
+  namespace = freshNamespace();
+  await resetCounters();
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  await resetCounters();
+});
+
+/** Warms the read script (EVALSHA falls back to EVAL once per Redis) so counts below are steady-state. */
+async function warmScript(app: ReturnType<typeof isolate>) {
+  await app.fetch('/api/products/3');
+}
+
+describe('MISS, then HIT', () => {
+  it('serves the second request from memory and a fresh isolate from Upstash', async () => {
+    const first = isolate(namespace);
+    const miss = await first.fetch('/api/products/7');
+    expect(miss.headers.get('X-Cache')).toBe('MISS');
+    expect(miss.headers.get('Cache-Status')).toBe('edge-api; fwd=uri-miss; stored');
+    const hit = await first.fetch('/api/products/7');
+    expect(hit.headers.get('X-Cache')).toBe('HIT');
+    expect(hit.headers.get('Cache-Status')).toMatch(/^edge-api; hit; ttl=\d+; detail=memory$/);
+    const other = await isolate(namespace).fetch('/api/products/7');
+    expect(other.headers.get('X-Cache')).toBe('HIT');
+    expect(other.headers.get('Cache-Status')).toMatch(/detail=redis$/);
+    expect(await other.text()).toBe(await miss.text());
+  });
+
+  it('sets CDN-ready caching headers and timings', async () => {
+    const app = isolate(namespace);
+    const miss = await app.fetch('/api/stats');
+    expect(miss.headers.get('Cache-Control')).toBe('public, max-age=60, s-maxage=60, stale-while-revalidate=600, stale-if-error=3600');
+    expect(miss.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(miss.headers.get('Age')).toBe('0');
+    expect(miss.headers.get('Server-Timing')).toMatch(/^cache;dur=[\d.]+;desc="MISS miss", db;dur=[\d.]+$/);
+    const hit = await app.fetch('/api/stats');
+    expect(hit.headers.get('Server-Timing')).toMatch(/^cache;dur=[\d.]+;desc="HIT memory"$/);
+    expect(hit.headers.get('ETag')).toBe(miss.headers.get('ETag'));
+    expect(hit.headers.get('X-Request-Id')).toBeTruthy();
+  });
+});
+
+describe('cost per request', () => {
+  it('a hit costs one Upstash round trip and no database work', async () => {
+    const app = isolate(namespace, noMemory);
+    await warmScript(app);
+    await app.fetch('/api/products/11');
+    await resetCounters();
+    const hit = await app.fetch('/api/products/11');
+    expect(hit.headers.get('X-Cache')).toBe('HIT');
+    const { db, redis } = await counts();
+    expect(redis.requests).toBe(1);
+    expect(db.commands).toBe(0);
+  });
+
+  it('a miss costs one Upstash read, one database round trip and one pipelined write', async () => {
+    const app = isolate(namespace, noMemory);
+    await warmScript(app);
+    await resetCounters();
+    const miss = await app.fetch('/api/stats');
+    expect(miss.headers.get('X-Cache')).toBe('MISS');
+    const { db, redis } = await counts();
+    expect(db.requests).toBe(1);
+    expect(db.commands).toBe(1);
+    expect(redis.requests).toBe(2);
+  });
+});
+
+describe('stampede protection', () => {
+  it('200 concurrent requests for a cold key run the query once', async () => {
+    const app = isolate(namespace);
+    const responses = await Promise.all(Array.from({ length: 200 }, () => app.fetch('/api/stats')));
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 200));
+    const bodies = new Set(await Promise.all(responses.map((r) => r.text())));
+    expect(bodies.size).toBe(1);
+    expect((await counts()).db.commands).toBe(1);
+    expect(responses.filter((r) => r.headers.get('X-Cache') === 'MISS')).toHaveLength(1);
+  });
+
+  it('isolates that lose the fill lease wait for the winner instead of querying', async () => {
+    const isolates = Array.from({ length: 5 }, () => isolate(namespace, noMemory));
+    await warmScript(isolates[0]!);
+    await resetCounters();
+    const responses = await Promise.all(isolates.flatMap((app) => Array.from({ length: 10 }, () => app.fetch('/api/categories'))));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect((await counts()).db.commands).toBe(1);
+    const peers = responses.filter((r) => r.headers.get('Cache-Status')?.includes('filled-by-peer'));
+    expect(peers.length).toBeGreaterThan(0);
+  });
+});
+
+describe('invalidation after writes', () => {
+  it('a write is visible at once on detail, its lists, categories and stats, from every isolate', async () => {
+    const writer = isolate(namespace);
+    const reader = isolate(namespace, noMemory);
+    const created = await (await writer.fetch('/api/products', {
+      method: 'POST', headers: { ...auth, ...json },
+      body: JSON.stringify({ sku: uniqueSku('INV'), name: 'Invalidation Probe', category: 'tea', priceCents: 100, stock: 1 }),
+    })).json<ProductBody>();
+    const paths = [`/api/products/${created.id}`, '/api/products?category=tea&sort=-price&limit=100',
+      '/api/products?sort=newest&limit=5', '/api/categories', '/api/stats'];
+    const before = await Promise.all(paths.map(async (path) => (await reader.fetch(path)).text()));
+    for (const path of paths) {
+      expect((await reader.fetch(path)).headers.get('X-Cache')).toBe('HIT');
+      expect((await writer.fetch(path)).headers.get('X-Cache')).toBe('HIT');
+    }
+
+    const patched = await writer.fetch(`/api/products/${created.id}`, {
+      method: 'PATCH', headers: { ...auth, ...json }, body: JSON.stringify({ priceCents: 987_654, category: 'desk' }),
+    });
+    expect(patched.status).toBe(200);
+
+    for (const app of [writer, reader]) {
+      const detail = await (await app.fetch(`/api/products/${created.id}`)).json<ProductBody>();
+      expect(detail).toMatchObject({ priceCents: 987_654, category: 'desk' });
+      const teaList = await (await app.fetch(paths[1]!)).json<{ items: ProductBody[] }>();
+      expect(teaList.items.map((p) => p.id)).not.toContain(created.id);
+      const newest = await (await app.fetch(paths[2]!)).json<{ items: ProductBody[] }>();
+      expect(newest.items.find((p) => p.id === created.id)?.priceCents).toBe(987_654);
+      const categories = await (await app.fetch('/api/categories')).text();
+      expect(categories).not.toBe(before[3]);
+      const stats = await (await app.fetch('/api/stats')).json<{ totals: { maxPriceCents: number } }>();
+      expect(stats.totals.maxPriceCents).toBeGreaterThanOrEqual(987_654);
+    }
+  });
+
+  it('a write in another isolate reaches a memory tier within its staleness bound', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const reader = isolate(namespace, { memoryMaxStalenessMs: 2000 });
+    const writer = isolate(namespace);
+    await reader.fetch('/api/products/21');
+    await writer.fetch('/api/products/21', { method: 'PATCH', headers: { ...auth, ...json }, body: JSON.stringify({ stock: 4242 }) });
+    // Inside the bound the reader's memory may still answer; past it, it must ask Upstash.
+    vi.setSystemTime(Date.now() + 2001);
+    const after = await reader.fetch('/api/products/21');
+    expect((await after.json<ProductBody>()).stock).toBe(4242);
+  });
+
+  it('only writes invalidate: reads never bump tags', async () => {
+    const app = isolate(namespace, noMemory);
+    await app.fetch('/api/products/31');
+    await app.fetch('/api/products/31');
+    expect((await app.fetch('/api/products/31')).headers.get('X-Cache')).toBe('HIT');
+  });
+});
+
+describe('stale-while-revalidate', () => {
+  it('after the ttl, serves STALE at once and refreshes in the background', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const app = isolate(namespace, noMemory);
+    await app.fetch('/api/products/41');
+    vi.setSystemTime(Date.now() + 61_000);
+    await resetCounters();
+    const stale = await app.fetch('/api/products/41');
+    expect(stale.headers.get('X-Cache')).toBe('STALE');
+    expect(stale.headers.get('Cache-Status')).toMatch(/^edge-api; hit; ttl=-\d+; detail=stale-while-revalidate$/);
+    expect(Number(stale.headers.get('Age'))).toBeGreaterThanOrEqual(61);
+    // The background refresh ran (the harness waits for waitUntil work) and stored a fresh entry.
+    expect((await counts()).db.commands).toBe(1);
+    const fresh = await app.fetch('/api/products/41');
+    expect(fresh.headers.get('X-Cache')).toBe('HIT');
+    expect(fresh.headers.get('Age')).toBe('0');
+  });
+});
+
+describe('HTTP validators and directives', () => {
+  it('answers If-None-Match with 304, no body and no database work', async () => {
+    const app = isolate(namespace);
+    const first = await app.fetch('/api/products/51');
+    const etag = first.headers.get('ETag')!;
+    await resetCounters();
+    for (const header of [etag, `W/${etag}`, `"nope", ${etag}`, '*']) {
+      const revalidated = await app.fetch('/api/products/51', { headers: { 'If-None-Match': header } });
+      expect(revalidated.status).toBe(304);
+      expect(await revalidated.text()).toBe('');
+      expect(revalidated.headers.get('ETag')).toBe(etag);
+    }
+    expect((await counts()).db.commands).toBe(0);
+    expect((await app.fetch('/api/products/51', { headers: { 'If-None-Match': '"other"' } })).status).toBe(200);
+  });
+
+  it('no-cache forces a refresh; no-store and Authorization bypass the cache', async () => {
+    const app = isolate(namespace);
+    await app.fetch('/api/categories');
+    await resetCounters();
+    const refreshed = await app.fetch('/api/categories', { headers: { 'Cache-Control': 'no-cache' } });
+    expect(refreshed.headers.get('X-Cache')).toBe('MISS');
+    expect(refreshed.headers.get('Cache-Status')).toBe('edge-api; fwd=request; stored');
+    expect((await counts()).db.commands).toBe(1);
+
+    await resetCounters();
+    const bypassed = await app.fetch('/api/categories', { headers: { 'Cache-Control': 'no-store' } });
+    expect(bypassed.headers.get('X-Cache')).toBe('BYPASS');
+    expect(bypassed.headers.get('Cache-Status')).toBe('edge-api; fwd=bypass; detail=no-store');
+    const authorized = await app.fetch('/api/categories', { headers: auth });
+    expect(authorized.headers.get('X-Cache')).toBe('BYPASS');
+    const { db, redis } = await counts();
+    expect(db.commands).toBe(2);
+    expect(redis.requests).toBe(0);
+  });
+
+  it('never stores error answers', async () => {
+    const app = isolate(namespace);
+    const first = await app.fetch('/api/products/999998');
+    const second = await app.fetch('/api/products/999998');
+    expect([first.status, second.status]).toEqual([404, 404]);
+    expect(second.headers.get('X-Cache')).toBe('MISS');
+    expect(second.headers.get('Cache-Status')).toBe('edge-api; fwd=uri-miss');
+    expect(second.headers.get('Cache-Control')).toBeNull();
+  });
+});
+
+describe('fail-open', () => {
+  afterEach(() => setFault(stack.upstashUrl, 'none'));
+
+  it.each(['hang', 'error'] as const)('keeps answering from the database when Upstash is %s', async (mode) => {
+    const app = isolate(namespace, { timeoutMs: 50 });
+    await setFault(stack.upstashUrl, mode);
+    for (let i = 0; i < 6; i++) {
+      const started = Date.now();
+      const response = await app.fetch(`/api/products/${60 + i}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('X-Cache')).toBe('BYPASS');
+      expect(response.headers.get('Cache-Status')).toBe('edge-api; fwd=bypass; detail=cache-unavailable');
+      // Far below the client's default retries (seconds): the 50 ms budget plus the query.
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+    // After three failures the circuit opens: the rest skip Upstash entirely.
+    expect((await counts()).redis.requests).toBe(3);
+    expect(app.cache.breaker.isOpen).toBe(true);
+  });
+});
+
+describe('stale-if-error', () => {
+  afterEach(() => setFault(stack.neonEndpoint, 'none'));
+
+  it('serves an expired entry when the database fails, and 503 without one', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const app = isolate(namespace, noMemory);
+    await app.fetch('/api/products/71');
+    vi.setSystemTime(Date.now() + 15 * 60_000);
+    await setFault(stack.neonEndpoint, 'error');
+    const stale = await app.fetch('/api/products/71');
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('X-Cache')).toBe('STALE');
+    expect(stale.headers.get('Cache-Status')).toMatch(/detail=stale-if-error$/);
+    expect((await stale.json<ProductBody>()).id).toBe(71);
+
+    const cold = await app.fetch('/api/products/72');
+    expect(cold.status).toBe(503);
+    expect(cold.headers.get('Content-Type')).toBe('application/problem+json');
+    expect(cold.headers.get('Retry-After')).toBe('5');
+  });
+});
+
+describe('stored values', () => {
+  it('treats a corrupt or foreign value as a miss and overwrites it', async () => {
+    const app = isolate(namespace, noMemory);
+    const key = `${namespace}:entry:/api/products/81?`;
+    const redisCommand = (command: unknown[]) => fetch(stack.upstashUrl, {
+      method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command),
+    }).then((r) => r.json<{ result: unknown }>());
+    for (const garbage of ['{"not":"ours"}', 'ec1 9999999999999 9999999999999 9999999999999 0 \nnot json', 'ec1 x']) {
+      await redisCommand(['SET', key, garbage]);
+      const response = await app.fetch('/api/products/81');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('X-Cache')).toBe('MISS');
+      expect(String((await redisCommand(['GET', key])).result)).toMatch(/^ec1 \d+ /);
+    }
+  });
+
+  it('round-trips dates, big numbers and unicode through cached()', async () => {
+    const writer = isolate(namespace, noMemory).cache;
+    const reader = isolate(namespace, noMemory).cache;
+    const { createRedis } = await import('../../src/cache/redis');
+    const { env } = await import('cloudflare:workers');
+    const redis = createRedis(env, 1000);
+    const pending: Promise<unknown>[] = [];
+    const value = { at: new Date('2026-11-25T12:34:56.789Z'), big: 2n ** 70n, max: Number.MAX_SAFE_INTEGER, text: 'Grüße 世界 😀', none: null };
+    const options = { ttl: '60s', tags: ['roundtrip'] } as const;
+    expect(await writer.session(redis, (p) => pending.push(p)).cached('roundtrip', async () => value, options)).toEqual(value);
+    await Promise.all(pending);
+    const read = await reader.session(redis, (p) => pending.push(p)).lookup('roundtrip', async () => ({}), options);
+    expect(read.outcome).toBe('HIT');
+    expect(read.value).toEqual(value);
+  });
+});
+
+describe('compression (COMPRESSION=on, no CDN in front)', () => {
+  const compressing = () => isolate(namespace, {}, { COMPRESSION: 'on' });
+
+  it('gzips JSON of 1 KB or more for clients that accept it, with a weak ETag', async () => {
+    const response = await compressing().fetch('/api/stats', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.headers.get('Content-Encoding')).toBe('gzip');
+    expect(response.headers.get('Vary')).toMatch(/Accept-Encoding/);
+    expect(response.headers.get('ETag')).toMatch(/^W\/"/);
+    const text = await new Response(response.body!.pipeThrough(new DecompressionStream('gzip'))).text();
+    expect(JSON.parse(text)).toHaveProperty('totals');
+  });
+
+  it('leaves small, HEAD, non-accepting and no-transform responses alone', async () => {
+    const app = compressing();
+    const small = await app.fetch('/health', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(small.headers.get('Content-Encoding')).toBeNull();
+    expect(await small.json()).toEqual({ status: 'ok' });
+    const head = await app.fetch('/api/stats', { method: 'HEAD', headers: { 'Accept-Encoding': 'gzip' } });
+    expect(head.headers.get('Content-Encoding')).toBeNull();
+    const identity = await app.fetch('/api/stats', { headers: { 'Accept-Encoding': 'identity' } });
+    expect(identity.headers.get('Content-Encoding')).toBeNull();
+    expect(identity.headers.get('Vary')).toMatch(/Accept-Encoding/);
+    const refused = await app.fetch('/api/stats', { headers: { 'Accept-Encoding': 'gzip;q=0' } });
+    expect(refused.headers.get('Content-Encoding')).toBeNull();
+  });
+
+  it('is off by default (Cloudflare compresses at the edge) and never sets no-transform', async () => {
+    const response = await isolate(namespace).fetch('/api/stats', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(response.headers.get('Content-Encoding')).toBeNull();
+    expect(response.headers.get('Content-Type')).toBe('application/json');
+    expect(response.headers.get('Cache-Control')).not.toMatch(/no-transform/);
+  });
+});
