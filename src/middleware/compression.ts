@@ -79,6 +79,7 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     const etag = headers.get('ETag');
     if (etag && !etag.startsWith('W/')) headers.set('ETag', `W/${etag}`);
     c.res = undefined;
-    c.res = new Response(compressed, { status: response.status, statusText: response.statusText, headers });
+    // `manual`: the bytes are already encoded; Workers would otherwise compress them a second time.
+    c.res = new Response(compressed, { status: response.status, statusText: response.statusText, headers, encodeBody: 'manual' });
   };
 }

@@ -11,7 +11,8 @@ export type ResponseEntry = { result: JsonResult } | { error: string };
  * result is the base64 of its bytes, so binary values survive JSON. The one exception is a
  * top-level status `OK`: the client keeps a bare "OK" as is, which no base64 text can be
  * (base64 comes in groups of four characters). Inside arrays the client base64-decodes every
- * string, so there even an `OK` status must be encoded. Error messages are never encoded.
+ * string, so there even an `OK` status must be encoded. An error reply goes, unencoded, in the
+ * `error` field.
  */
 export function toResponseEntry(reply: Reply, base64: boolean): ResponseEntry {
   if (reply instanceof ReplyError) return { error: reply.message };
