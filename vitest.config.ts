@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { unstable_readConfig } from 'wrangler';
 import type { StackInfo } from './stack/contracts';
+
+// wrangler.toml's vars, stated again so a developer's .dev.vars (written by npm run dev) cannot leak into tests.
+const wranglerVars = Object.fromEntries(Object.entries(unstable_readConfig({ config: './wrangler.toml' }).vars)
+  .map(([name, value]) => [name, String(value)]));
 
 export default defineConfig({
   test: {
@@ -29,6 +34,7 @@ export default defineConfig({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 bindings: {
+                  ...wranglerVars,
                   DATABASE_URL: stack.databaseUrl,
                   NEON_LOCAL_ENDPOINT: stack.neonEndpoint,
                   UPSTASH_REDIS_REST_URL: stack.upstashUrl,

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env';
 import { toMilliseconds, type Duration } from './duration';
 import type { CacheOptions, CacheResult } from './edge-cache';
@@ -27,9 +28,12 @@ class OriginFailedError extends Error {
 
 /** Path plus query string with parameters sorted, so `?a=1&b=2` and `?b=2&a=1` share an entry. */
 export function defaultCacheKey(c: Context<AppEnv>): string {
-  const url = new URL(c.req.url);
-  const params = [...url.searchParams].sort(([a, av], [b, bv]) => a.localeCompare(b) || av.localeCompare(bv));
-  return `${url.pathname}?${new URLSearchParams(params).toString()}`;
+  const url = c.req.url;
+  const queryStart = url.indexOf('?');
+  // The hot path (no query string) skips URL parsing.
+  if (queryStart === -1) return `${c.req.path}?`;
+  const params = [...new URLSearchParams(url.slice(queryStart + 1))].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return `${c.req.path}?${new URLSearchParams(params).toString()}`;
 }
 
 function bypassReasonOf(c: Context<AppEnv>): string | undefined {
@@ -69,7 +73,9 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     const session = c.get('cache');
     const key = `${keyOf(c)}${vary.map((name) => `|${name}=${c.req.header(name) ?? ''}`).join('')}`;
     let ownResponse: Response | undefined;
+    let originRan = false;
     const compute = async (): Promise<ResponseSnapshot> => {
+      originRan = true;
       await next();
       if (c.res.status >= 500) throw new OriginFailedError(`origin answered ${c.res.status}`);
       ownResponse = c.res;
@@ -99,29 +105,47 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     }
 
     const snapshot = result.value;
-    // Not storable (e.g. a 404): this request's own response goes out as the handler made it.
-    const response = !snapshot.storable && ownResponse ? ownResponse : rebuild(snapshot, c.req.header('If-None-Match'));
+    const notModified = snapshot.storable && ifNoneMatchMatches(c.req.header('If-None-Match'), snapshot.etag);
+    const headers: Array<[string, string]> = [
+      ['X-Cache', result.outcome],
+      ['Cache-Status', cacheStatus(result)],
+      ['Server-Timing', serverTiming(result)],
+    ];
     if (snapshot.storable) {
-      response.headers.set('ETag', snapshot.etag);
-      response.headers.set('Cache-Control', cacheControl);
-      response.headers.set('Age', String(result.ageSeconds));
-      if (vary.length) response.headers.set('Vary', vary.join(', '));
+      headers.push(['ETag', snapshot.etag], ['Cache-Control', cacheControl], ['Age', String(result.ageSeconds)]);
+      if (vary.length) headers.push(['Vary', vary.join(', ')]);
     }
-    response.headers.set('X-Cache', result.outcome);
-    response.headers.set('Cache-Status', cacheStatus(result));
-    response.headers.append('Server-Timing', serverTiming(result));
-    // Reading c.res first makes Hono carry over headers set earlier in the chain (X-Request-Id...).
-    void c.res;
-    c.res = response;
+
+    if (ownResponse) {
+      // This request computed the value: its own response goes out, with the cache's headers.
+      for (const [name, value] of headers) ownResponse.headers.set(name, value);
+      if (notModified) c.res = notModifiedResponse(ownResponse.headers);
+      return;
+    }
+    if (originRan) {
+      // The origin failed and a stale entry answers instead: keep the request's headers, not the error's.
+      const replaced = new Headers(c.res.headers);
+      for (const name of ['Content-Type', 'Content-Length', 'Retry-After']) replaced.delete(name);
+      for (const [name, value] of [...snapshot.headers, ...headers]) replaced.set(name, value);
+      c.res = undefined;
+      c.res = notModified ? notModifiedResponse(replaced) : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
+      return;
+    }
+    // From the cache: c.header + c.body make one Response that keeps the headers set earlier (X-Request-Id...).
+    for (const [name, value] of snapshot.headers) c.header(name, value);
+    for (const [name, value] of headers) c.header(name, value);
+    if (notModified) {
+      c.header('Content-Type', undefined);
+      return c.body(null, 304);
+    }
+    return c.body(snapshot.body, snapshot.status as ContentfulStatusCode);
   };
 }
 
-/** The cached response, or 304 with no body when the client already has this representation. */
-function rebuild(snapshot: ResponseSnapshot, ifNoneMatch: string | undefined): Response {
-  const headers = new Headers(snapshot.headers);
-  if (snapshot.storable && ifNoneMatchMatches(ifNoneMatch, snapshot.etag)) {
-    headers.delete('Content-Type');
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(snapshot.body, { status: snapshot.status, headers });
+/** 304: no body, and no Content-Type (there is no content to describe). */
+function notModifiedResponse(from: Headers): Response {
+  const headers = new Headers(from);
+  headers.delete('Content-Type');
+  headers.delete('Content-Length');
+  return new Response(null, { status: 304, headers });
 }

@@ -32,7 +32,7 @@ let isolateCache: EdgeCache | undefined;
 export function withCacheSession(cache?: EdgeCache): MiddlewareHandler<AppEnv> {
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
-    const redis = createRedis(c.env, edgeCache.settings.timeoutMs);
+    const redis = () => createRedis(c.env, edgeCache.settings.timeoutMs);
     c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise)));
     await next();
   };

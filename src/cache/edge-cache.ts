@@ -143,18 +143,28 @@ export class EdgeCache {
     this.breaker = new CircuitBreaker(settings.breakerThreshold, settings.breakerCooldownMs);
   }
 
-  session(redis: Redis, waitUntil: (promise: Promise<unknown>) => void): CacheSession {
-    return new CacheSession(this, new SharedTier(redis, this.settings.namespace, this.breaker), waitUntil);
+  /** `redis` may be a factory: memory hits then never build a client. */
+  session(redis: Redis | (() => Redis), waitUntil: (promise: Promise<unknown>) => void): CacheSession {
+    const sharedTier = () => new SharedTier(typeof redis === 'function' ? redis() : redis, this.settings.namespace, this.breaker);
+    return new CacheSession(this, sharedTier, waitUntil);
   }
 }
 
 /** The cache for one request: lookups, `cached()` and invalidation. */
 export class CacheSession {
+  #shared: SharedTier | undefined;
+
   constructor(
     private readonly cache: EdgeCache,
-    private readonly shared: SharedTier,
+    private readonly createSharedTier: () => SharedTier,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
   ) {}
+
+  /** The Upstash tier, made on first use. */
+  private get shared(): SharedTier {
+    this.#shared ??= this.createSharedTier();
+    return this.#shared;
+  }
 
   /** The value for `key`: from memory, Upstash, or `compute`, at most one compute per key at a time. */
   async cached<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<T> {

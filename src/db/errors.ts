@@ -37,10 +37,18 @@ function findPostgresError(error: unknown): PostgresErrorFields | undefined {
   return undefined;
 }
 
+/**
+ * SQLSTATE classes that mean "the database cannot serve now", not "this statement is wrong":
+ * 08 connection exception, 53 insufficient resources, 57 operator intervention (e.g. shutdown).
+ */
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '57']);
+
 /** Classifies anything a Drizzle/Neon call threw. */
 export function toDatabaseError(error: unknown): DatabaseQueryError | DatabaseUnavailableError {
   const postgres = findPostgresError(error);
-  if (!postgres) return new DatabaseUnavailableError({ cause: error });
+  if (!postgres || UNAVAILABLE_CLASSES.has((postgres.code as string).slice(0, 2))) {
+    return new DatabaseUnavailableError({ cause: error });
+  }
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return new DatabaseQueryError(postgres.code as string, text(postgres.constraint), text(postgres.column), { cause: error });
 }

@@ -10,16 +10,22 @@ type Format = ConstructorParameters<typeof CompressionStream>[0];
 
 const COMPRESSIBLE = /^\s*(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image\/svg\+xml)/i;
 
-/** Accept-Encoding token → CompressionStream format, best first; probed so only what the runtime has is offered. */
+/** Accept-Encoding token → CompressionStream format, best first. */
 const CANDIDATES: ReadonlyArray<[token: string, format: string]> = [['zstd', 'zstd'], ['br', 'brotli'], ['gzip', 'gzip']];
-const SUPPORTED = CANDIDATES.filter(([, format]) => {
-  try {
-    new CompressionStream(format as Format);
-    return true;
-  } catch {
-    return false;
-  }
-});
+let supported: ReadonlyArray<[token: string, format: string]> | undefined;
+
+/** What this runtime can encode. Probed on first use: Workers refuse to build streams at global scope. */
+function supportedEncodings(): ReadonlyArray<[token: string, format: string]> {
+  supported ??= CANDIDATES.filter(([, format]) => {
+    try {
+      new CompressionStream(format as Format);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return supported;
+}
 
 /** The best supported encoding the client accepts (q > 0), honoring q-values and `*`. */
 export function negotiateEncoding(acceptEncoding: string | undefined): [token: string, format: string] | undefined {
@@ -32,7 +38,7 @@ export function negotiateEncoding(acceptEncoding: string | undefined): [token: s
   }
   const weightOf = (token: string) => weights.get(token) ?? weights.get('*') ?? 0;
   let best: [string, string] | undefined;
-  for (const candidate of SUPPORTED) {
+  for (const candidate of supportedEncodings()) {
     if (weightOf(candidate[0]) > (best ? weightOf(best[0]) : 0)) best = candidate;
   }
   return best;

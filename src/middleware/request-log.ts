@@ -7,6 +7,7 @@ import type { AppEnv } from '../env';
  */
 export function requestLog(): MiddlewareHandler<AppEnv> {
   return async function requestLog(c, next) {
+    if (c.env.LOG_REQUESTS === 'off') return next();
     const started = performance.now();
     await next();
     console.log(JSON.stringify({

@@ -1,0 +1,152 @@
+// `npm run bench`: one command, one run, every scenario measured side by side against the same
+// server (`npm run serve`, started here unless one already answers), so ratios survive a noisy machine.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createHistogram } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { DEV_VARS_FILE, PROJECT_ROOT } from '../stack/dev-vars';
+import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env.BASE_URL ?? 'http://127.0.0.1:8787' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    /** Comma-separated scenario names to run (for profiling one path); all by default. */
+    only: { type: 'string' },
+  },
+});
+const baseUrl = values.url!.replace(/\/$/, '');
+const durationSeconds = Number(values.duration);
+const connections = Number(values.connections);
+
+interface Scenario {
+  name: string;
+  path: string;
+  headers?: Record<string, string>;
+}
+
+/** Cache hits, the database path (`no-store` bypasses the cache) and the runtime's floor, in one run. */
+const SCENARIOS: Scenario[] = [
+  { name: 'health (floor)', path: '/health' },
+  { name: 'product hit', path: '/api/products/42' },
+  { name: 'product bypass', path: '/api/products/42', headers: { 'Cache-Control': 'no-store' } },
+  { name: 'list hit', path: '/api/products?category=kitchen&sort=price&limit=20' },
+  { name: 'stats hit', path: '/api/stats' },
+  { name: 'stats bypass', path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
+];
+
+async function answers(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+}
+
+/** Starts `npm run serve` in its own process group and waits for it; resolves to its stopper. */
+async function startServer(): Promise<() => Promise<void>> {
+  process.stdout.write('Starting npm run serve (local stack + workerd)…\n');
+  const server: ChildProcess = spawn('npm', ['run', 'serve'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!(await answers(`${baseUrl}/health`))) {
+    if (server.exitCode !== null) throw new Error(`npm run serve exited:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`npm run serve did not come up within 120 s:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return async () => {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    // Signal npm only: it passes SIGTERM on, and serve stops workerd before the stack it uses.
+    server.kill('SIGTERM');
+    await exited;
+  };
+}
+
+function measure(scenario: Scenario): Promise<ScenarioResult> {
+  const latencies = createHistogram();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({
+      url: `${baseUrl}${scenario.path}`,
+      headers: scenario.headers,
+      connections,
+      duration: durationSeconds,
+    }, (error, result) => {
+      if (error) return reject(error);
+      const ms = (percentile: number) => latencies.percentile(percentile) / 1000;
+      resolve({
+        name: scenario.name,
+        path: scenario.path,
+        headers: scenario.headers ?? {},
+        requestsPerSecond: Math.round(result.requests.average),
+        p50: ms(50),
+        p95: ms(95),
+        p99: ms(99),
+        errors: result.errors + result.timeouts + result.non2xx,
+        total: result.requests.total,
+      });
+    });
+    // autocannon reports p97.5, not p95: record every response time (µs resolution) ourselves.
+    instance.on('response', (_client, _status, _bytes, responseTimeMs: number) => latencies.record(Math.max(1, Math.round(responseTimeMs * 1000))));
+    const started = Date.now();
+    const progress = setInterval(() => {
+      const elapsed = Math.min(durationSeconds, Math.round((Date.now() - started) / 1000));
+      process.stdout.write(`\r  ${scenario.name.padEnd(16)} ${elapsed}/${durationSeconds} s`);
+    }, 500);
+    instance.on('done', () => {
+      clearInterval(progress);
+      process.stdout.write('\r\x1b[K');
+    });
+  });
+}
+
+const pad = (text: string | number, width: number) => String(text).padStart(width);
+
+function printTable(results: ScenarioResult[]): void {
+  console.log(`${'scenario'.padEnd(16)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)}`);
+  for (const r of results) {
+    console.log(`${r.name.padEnd(16)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const stopServer = (await answers(`${baseUrl}/health`)) ? undefined : await startServer();
+  try {
+    // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
+    for (const scenario of SCENARIOS) {
+      for (let i = 0; i < 3; i++) await fetch(`${baseUrl}${scenario.path}`).then((r) => r.arrayBuffer());
+    }
+    console.log(`Benchmarking ${baseUrl}: ${SCENARIOS.length} scenarios × ${durationSeconds} s, ${connections} connections`);
+    const results: ScenarioResult[] = [];
+    const selected = values.only ? SCENARIOS.filter((s) => values.only!.split(',').includes(s.name)) : SCENARIOS;
+    for (const scenario of selected) results.push(await measure(scenario));
+
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+    };
+    console.log(`\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}\n`);
+    printTable(results);
+    if (values.only) return;
+    const ratios = ratiosOf(results);
+    const verdicts = compareToTargets(results, ratios);
+    console.log('');
+    for (const verdict of verdicts) console.log(`${verdict.met ? 'PASS' : 'MISS'}  ${verdict.description}: ${verdict.actual}`);
+
+    const file = path.join(PROJECT_ROOT, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), baseUrl, durationSeconds, connections, machine, results, ratios, verdicts }, null, 2)}\n`);
+    console.log(`\nWrote ${path.relative(PROJECT_ROOT, file)}`);
+    if (!stopServer) console.log(`(Measured the server already running at ${baseUrl}; ${path.relative(PROJECT_ROOT, DEV_VARS_FILE)} unchanged.)`);
+  } finally {
+    await stopServer?.();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
