@@ -1,0 +1,12 @@
+// Settings from the environment (`k6 run -e BASE_URL=… -e API_TOKEN=…`), with local defaults.
+
+/** The API under test: `npm run serve` (or `npm run dev`) by default, or a preview URL. */
+export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8787').replace(/\/$/, '');
+/** Bearer token for the write share of the traffic; without it the model sends no writes. */
+export const API_TOKEN = __ENV.API_TOKEN || '';
+/** Products in the seeded catalog (`npm run db:seed -- --products N`). */
+export const PRODUCT_COUNT = Number(__ENV.PRODUCT_COUNT || 10000);
+/** Target request rate (per second) of the average-load shape; the other shapes scale from it. */
+export const TARGET_RATE = Number(__ENV.RATE || 200);
+/** Where handleSummary writes its JSON (git-ignored). */
+export const RESULTS_DIR = __ENV.RESULTS_DIR || 'k6/results';

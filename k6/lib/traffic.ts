@@ -1,0 +1,85 @@
+// The realistic traffic model: product pages by Zipf popularity, list pages with filters and
+// followed cursors, searches, categories, stats, ~2 % authenticated writes, and a small share
+// of `Cache-Control: no-cache` reads. Each response is parsed at most once; nothing is logged.
+import { check } from 'k6';
+import http, { type RefinedResponse, type ResponseType } from 'k6/http';
+import { Rate, Trend } from 'k6/metrics';
+import { API_TOKEN, BASE_URL, PRODUCT_COUNT } from './config.ts';
+import { zipfSampler } from './zipf.ts';
+
+/** Share of responses served from the cache (X-Cache HIT or STALE). */
+export const cacheHit = new Rate('cache_hit');
+/** Latency of cache hits and of misses (the database path), from X-Cache. */
+const hitLatency = new Trend('latency_cache_hit', true);
+const missLatency = new Trend('latency_cache_miss', true);
+
+const pickProductId = zipfSampler(PRODUCT_COUNT);
+const CATEGORIES = ['audio', 'books', 'cameras', 'camping', 'coffee', 'cycling', 'desk', 'fitness', 'footwear', 'garden',
+  'gaming', 'home-decor', 'kitchen', 'lighting', 'luggage', 'music', 'office', 'outdoor', 'pets', 'phones',
+  'smart-home', 'tea', 'tools', 'toys', 'watches'];
+const SORTS = ['id', 'price', '-price', 'newest'];
+const SEARCHES = ['lamp', 'walnut', 'oak', 'steel', 'wireless', 'mug', 'chair', 'kettle', 'leather', 'tent'];
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+function headers(): Record<string, string> {
+  return Math.random() < 0.03 ? { 'Cache-Control': 'no-cache' } : {};
+}
+
+/** Records the cache outcome and checks; the route name tags the request so thresholds can scope it. */
+function get(path: string, route: string): RefinedResponse<ResponseType | undefined> {
+  const response = http.get(`${BASE_URL}${path}`, { headers: headers(), tags: { route } });
+  const cache = response.headers['X-Cache'];
+  if (cache) {
+    const hit = cache === 'HIT' || cache === 'STALE';
+    cacheHit.add(hit);
+    (hit ? hitLatency : missLatency).add(response.timings.duration);
+  }
+  check(response, {
+    [`${route}: 200`]: (r) => r.status === 200,
+    [`${route}: JSON`]: (r) => String(r.headers['Content-Type']).startsWith('application/json'),
+  });
+  return response;
+}
+
+function browseList(): void {
+  const category = Math.random() < 0.6 ? `&category=${pick(CATEGORIES)}` : '';
+  let query = `/api/products?limit=20&sort=${pick(SORTS)}${category}`;
+  // Most visitors read one page; some follow the cursor a few pages deep.
+  const pages = Math.random() < 0.7 ? 1 : 1 + Math.ceil(Math.random() * 3);
+  for (let page = 0; page < pages; page++) {
+    const response = get(query, 'list');
+    if (page === pages - 1 || response.status !== 200) return;
+    const nextCursor = response.json('nextCursor');
+    if (typeof nextCursor !== 'string') return;
+    query = `/api/products?limit=20&sort=${query.split('sort=')[1]!.split('&')[0]}${category}&cursor=${encodeURIComponent(nextCursor)}`;
+  }
+}
+
+function writeStock(): void {
+  const id = pickProductId();
+  const response = http.patch(`${BASE_URL}/api/products/${id}`, JSON.stringify({ stock: Math.floor(Math.random() * 500) }), {
+    headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+    tags: { route: 'write' },
+  });
+  check(response, { 'write: 200 or 404': (r) => r.status === 200 || r.status === 404 });
+}
+
+/** One visitor action, drawn from the mix. */
+export function realisticTraffic(): void {
+  const roll = Math.random();
+  if (roll < 0.02 && API_TOKEN) writeStock();
+  else if (roll < 0.60) get(`/api/products/${pickProductId()}`, 'product');
+  else if (roll < 0.80) browseList();
+  else if (roll < 0.88) get(`/api/products?q=${pick(SEARCHES)}&limit=20`, 'search');
+  else if (roll < 0.94) get('/api/categories', 'categories');
+  else get('/api/stats', 'stats');
+}
+
+/** Fails the run at once, with a clear message, when the API is not there. */
+export function requireHealthyApi(): void {
+  const response = http.get(`${BASE_URL}/health`, { timeout: '5s', tags: { route: 'setup' } });
+  if (response.status !== 200) {
+    throw new Error(`${BASE_URL}/health answered ${response.status || response.error}: start the API (npm run serve) or set -e BASE_URL=<url>.`);
+  }
+}
