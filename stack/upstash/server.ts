@@ -1,5 +1,5 @@
 // An Upstash-compatible Redis REST endpoint, so @upstash/redis runs unchanged on a laptop.
-// Protocol notes: /work/shared/PROTOCOLS.md, "Upstash Redis REST"; the installed client is the judge.
+// The installed @upstash/redis client is the specification of this protocol.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
