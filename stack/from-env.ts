@@ -70,5 +70,10 @@ export function exitOnce(shutdown: () => Promise<void>): (code?: number) => void
   };
   process.on('SIGINT', () => exit(0));
   process.on('SIGTERM', () => exit(0));
+  // `kill <npm pid>` stops npm and its shell but not us: being re-parented means we were abandoned.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) exit(0);
+  }, 500).unref();
   return exit;
 }
