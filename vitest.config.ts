@@ -13,6 +13,8 @@ export default defineConfig({
     globalSetup: ['./test/global-setup.ts'],
     // Request logs only for failing tests.
     silent: 'passed-only',
+    // Under CI, also a JSON report: .ci/run turns it into a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/vitest-report.json' }]] : ['default'],
     projects: [
       {
         // Pure logic, in Node.

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, problemOf, setFault, stack } from './api-client';
+import { freshNamespace, isolate } from './cache-harness';
 
 describe('request ids', () => {
   it('generates one when the client sends none', async () => {
@@ -37,6 +38,42 @@ describe('secure defaults', () => {
     const response = await api('/api/categories', { headers: { Origin: 'https://evil.example' } });
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+});
+
+describe('CORS allowlist (CORS_ORIGINS)', () => {
+  const app = () => isolate(freshNamespace(), {}, { CORS_ORIGINS: 'https://shop.example, https://admin.example' });
+
+  it('answers an allowed origin, preflight included', async () => {
+    const preflight = await app().fetch('/api/products', {
+      method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
+    const read = await app().fetch('/api/categories', { headers: { Origin: 'https://admin.example' } });
+    expect(read.headers.get('Access-Control-Allow-Origin')).toBe('https://admin.example');
+    expect(read.headers.get('Access-Control-Expose-Headers')).toContain('X-Cache');
+  });
+
+  it('says nothing to other origins', async () => {
+    const read = await app().fetch('/api/categories', { headers: { Origin: 'https://evil.example' } });
+    expect(read.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+});
+
+describe('request log', () => {
+  it('writes one JSON line per request with the route pattern and no secrets', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await api('/api/products/12?secret=query', { headers: { Authorization: `Bearer ${stack.apiToken}`, 'X-Request-Id': 'log-test-1' } });
+      const lines = log.mock.calls.map(([line]) => String(line));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]!)).toEqual({ method: 'GET', route: '/api/products/:id', status: 200, durationMs: expect.any(Number), requestId: 'log-test-1' });
+      expect(lines[0]).not.toContain(stack.apiToken);
+      expect(lines[0]).not.toContain('secret=query');
+    } finally {
+      log.mockRestore();
+    }
   });
 });
 
