@@ -88,6 +88,8 @@ function measure(scenario: Scenario): Promise<ScenarioResult> {
     });
     // autocannon reports p97.5, not p95: record every response time (µs resolution) ourselves.
     instance.on('response', (_client, _status, _bytes, responseTimeMs: number) => latencies.record(Math.max(1, Math.round(responseTimeMs * 1000))));
+    // A live progress line on a terminal; one line per scenario in logs.
+    if (!process.stdout.isTTY) return void console.log(`  ${scenario.name} (${durationSeconds} s)…`);
     const started = Date.now();
     const progress = setInterval(() => {
       const elapsed = Math.min(durationSeconds, Math.round((Date.now() - started) / 1000));

@@ -35,7 +35,9 @@ runCli(async () => {
   await assertPortFree(PORT, HOST, 'PORT');
   const stack = await startStackFromEnv();
   let workerd: ReturnType<typeof spawn> | undefined;
+  let stopping = false;
   exitOnce(async () => {
+    stopping = true;
     if (workerd && workerd.exitCode === null) {
       const exited = new Promise((resolve) => workerd!.once('exit', resolve));
       workerd.kill('SIGTERM');
@@ -63,7 +65,7 @@ runCli(async () => {
   const inspector = process.env.INSPECTOR ? ['--inspector-addr', process.env.INSPECTOR] : [];
   workerd = spawn('workerd', ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   workerd.once('exit', (code, signal) => {
-    if (signal !== 'SIGTERM') console.error(`[serve] workerd exited (${code ?? signal}).`);
+    if (!stopping) console.error(`[serve] workerd exited unexpectedly (${code ?? signal}).`);
   });
   await waitForHealth(`http://${HOST}:${PORT}/health`, 15_000);
   console.log(`[serve] Serving the production bundle with workerd on http://${HOST}:${PORT}. Ctrl-C stops everything.`);
