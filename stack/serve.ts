@@ -36,7 +36,7 @@ runCli(async () => {
   const stack = await startStackFromEnv();
   let workerd: ReturnType<typeof spawn> | undefined;
   let stopping = false;
-  exitOnce(async () => {
+  const exit = exitOnce(async () => {
     stopping = true;
     if (workerd && workerd.exitCode === null) {
       const exited = new Promise((resolve) => workerd!.once('exit', resolve));
@@ -65,7 +65,9 @@ runCli(async () => {
   const inspector = process.env.INSPECTOR ? ['--inspector-addr', process.env.INSPECTOR] : [];
   workerd = spawn('workerd', ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   workerd.once('exit', (code, signal) => {
-    if (!stopping) console.error(`[serve] workerd exited unexpectedly (${code ?? signal}).`);
+    if (stopping) return;
+    console.error(`[serve] workerd exited unexpectedly (${code ?? signal}); stopping the stack.`);
+    exit(1);
   });
   await waitForHealth(`http://${HOST}:${PORT}/health`, 15_000);
   console.log(`[serve] Serving the production bundle with workerd on http://${HOST}:${PORT}. Ctrl-C stops everything.`);
