@@ -1,17 +1,17 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { withCacheSession } from './cache/cache-session';
+import { withCacheSession } from './cache/with-cache-session';
 import type { EdgeCache } from './cache/edge-cache';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { problemResponse } from './http/problem';
 import { validationHook } from './http/validation-hook';
 import { compression } from './middleware/compression';
+import { corsFromAllowlist } from './middleware/cors-allowlist';
 import { requestLog } from './middleware/request-log';
 import { catalogSummaryRoute } from './routes/catalog-summary';
 import { healthRoute } from './routes/health';
@@ -33,11 +33,7 @@ export function createApp(options: AppOptions = {}) {
   app.use(requestLog());
   app.use(compression());
   app.use(secureHeaders());
-  app.use('/api/*', (c, next) => {
-    const origins = c.env.CORS_ORIGINS?.split(',').map((origin) => origin.trim()).filter(Boolean) ?? [];
-    if (origins.length === 0) return next();
-    return cors({ origin: origins, exposeHeaders: ['X-Request-Id', 'X-Cache', 'Cache-Status', 'Server-Timing', 'ETag', 'Location'] })(c, next);
-  });
+  app.use('/api/*', corsFromAllowlist());
   app.use(methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',

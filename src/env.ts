@@ -1,4 +1,4 @@
-import type { CacheSession } from './cache/edge-cache';
+import type { CacheSession } from './cache/cache-session';
 
 /** Hono's generics for this app: the Worker's bindings and the per-request variables. */
 export interface AppEnv {

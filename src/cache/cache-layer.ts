@@ -1,29 +1,32 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env';
+import type { CacheOptions, CacheResult } from './cache-options';
 import { toMilliseconds, type Duration } from './duration';
-import type { CacheOptions, CacheResult } from './edge-cache';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
-import { snapshotResponse, type ResponseSnapshot } from './response-snapshot';
+import { isResponseSnapshot, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
 
 export interface CacheLayerOptions {
-  /** How long a response is fresh. Required. */
+  /** How long a response is fresh in the edge cache (and in CDNs: `s-maxage`). Required. */
   ttl: Duration;
   /** How long a stale response is served while it is refreshed in the background. @default '0s' */
   swr?: Duration;
   /** How long a stale response is kept to answer when the origin fails. @default '1h' */
   staleIfError?: Duration;
+  /**
+   * How long browsers may reuse a response without asking (`max-age`). The default makes them
+   * revalidate every time, which costs a 304 from the cache and never shows a client its own
+   * pre-write data. @default '0s'
+   */
+  browserTtl?: Duration;
   /** Invalidation tags for this request's response. @default [] */
   tags?: (c: Context<AppEnv>) => readonly string[];
   /** The cache key. @default path and query string, parameters sorted */
   key?: (c: Context<AppEnv>) => string;
+  /** Caches only requests this accepts (e.g. valid parameters), so junk cannot fill the cache. @default every request */
+  when?: (c: Context<AppEnv>) => boolean;
   /** Request headers that select a different representation: part of the key, sent as `Vary`. @default [] */
   vary?: readonly string[];
-}
-
-/** The origin answered with a server error: a stale entry may answer instead (stale-if-error). */
-class OriginFailedError extends Error {
-  override readonly name = 'OriginFailedError';
 }
 
 /** Path plus query string with parameters sorted, so `?a=1&b=2` and `?b=2&a=1` share an entry. */
@@ -43,6 +46,8 @@ function bypassReasonOf(c: Context<AppEnv>): string | undefined {
   return undefined;
 }
 
+const seconds = (duration: Duration) => Math.round(toMilliseconds(duration) / 1000);
+
 /**
  * Caches GET/HEAD responses in the edge cache (memory, then Upstash), stampede-proof, with
  * stale-while-revalidate, stale-if-error, ETag/304 and the `X-Cache`, `Cache-Status` and
@@ -50,40 +55,43 @@ function bypassReasonOf(c: Context<AppEnv>): string | undefined {
  */
 export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv> {
   // Resolve and validate once, at creation: bad durations throw here, never per request.
-  const ttlSeconds = Math.round(toMilliseconds(options.ttl) / 1000);
-  const swrSeconds = Math.round(toMilliseconds(options.swr ?? '0s') / 1000);
-  const staleIfErrorSeconds = Math.round(toMilliseconds(options.staleIfError ?? '1h') / 1000);
+  const ttlSeconds = seconds(options.ttl);
+  const swrSeconds = seconds(options.swr ?? '0s');
+  const staleIfErrorSeconds = seconds(options.staleIfError ?? '1h');
+  const browserSeconds = seconds(options.browserTtl ?? '0s');
   const vary = [...(options.vary ?? [])].map((name) => name.toLowerCase());
   const allowedVary = new Set(vary);
   const keyOf = options.key ?? defaultCacheKey;
   const tagsOf = options.tags ?? (() => []);
-  const cacheControl = `public, max-age=${ttlSeconds}, s-maxage=${ttlSeconds}`
+  const cacheable = options.when ?? (() => true);
+  const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${ttlSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
 
   return async function cacheLayer(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    if (!cacheable(c)) return next();
     const bypassReason = bypassReasonOf(c);
     if (bypassReason) {
       await next();
       c.res.headers.set('X-Cache', 'BYPASS');
-      c.res.headers.set('Cache-Status', `edge-api; fwd=bypass; detail=${bypassReason}`);
+      c.res.headers.set('Cache-Status', cacheStatus({ outcome: 'BYPASS', detail: bypassReason, stored: false, ttlSeconds: 0 }));
       return;
     }
 
     const session = c.get('cache');
-    const key = `${keyOf(c)}${vary.map((name) => `|${name}=${c.req.header(name) ?? ''}`).join('')}`;
-    let ownResponse: Response | undefined;
-    let originRan = false;
+    // `http:` keeps response entries apart from values cached with `cached()`.
+    const key = `http:${keyOf(c)}${vary.map((name) => `|${name}=${c.req.header(name) ?? ''}`).join('')}`;
+    let ownSnapshot: ResponseSnapshot | undefined;
     const compute = async (): Promise<ResponseSnapshot> => {
-      originRan = true;
       await next();
-      if (c.res.status >= 500) throw new OriginFailedError(`origin answered ${c.res.status}`);
-      ownResponse = c.res;
-      return snapshotResponse(c.res.clone(), allowedVary);
+      ownSnapshot = await snapshotResponse(c.res.clone(), allowedVary);
+      return ownSnapshot;
     };
     const cacheOptions: CacheOptions<ResponseSnapshot> = {
       ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, tags: tagsOf(c),
       storable: (snapshot) => snapshot.storable,
+      failed: (snapshot) => snapshot.status >= 500,
+      validate: isResponseSnapshot,
       // Refreshing after the response is sent: replay the request through the whole app with no-cache.
       revalidate: async () => {
         const headers = new Headers([['Cache-Control', 'no-cache'], ...vary.flatMap((name) => {
@@ -94,36 +102,20 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       },
     };
 
-    let result: CacheResult<ResponseSnapshot>;
-    try {
-      const forceRefresh = cacheControlDirectives(c.req.header('Cache-Control')).has('no-cache');
-      result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);
-    } catch (error) {
-      // No stale entry to fall back on: the origin's own error response (e.g. 503 problem+json) stands.
-      if (error instanceof OriginFailedError) return;
-      throw error;
-    }
-
+    const forceRefresh = cacheControlDirectives(c.req.header('Cache-Control')).has('no-cache');
+    const result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);
     const snapshot = result.value;
     const notModified = snapshot.storable && ifNoneMatchMatches(c.req.header('If-None-Match'), snapshot.etag);
-    const headers: Array<[string, string]> = [
-      ['X-Cache', result.outcome],
-      ['Cache-Status', cacheStatus(result)],
-      ['Server-Timing', serverTiming(result)],
-    ];
-    if (snapshot.storable) {
-      headers.push(['ETag', snapshot.etag], ['Cache-Control', cacheControl], ['Age', String(result.ageSeconds)]);
-      if (vary.length) headers.push(['Vary', vary.join(', ')]);
-    }
+    const headers = cacheHeaders(result, ownSnapshot?.status, snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined);
 
-    if (ownResponse) {
-      // This request computed the value: its own response goes out, with the cache's headers.
-      for (const [name, value] of headers) ownResponse.headers.set(name, value);
-      if (notModified) c.res = notModifiedResponse(ownResponse.headers);
+    if (ownSnapshot && snapshot === ownSnapshot) {
+      // This request computed the answer: its own response goes out, with the cache's headers.
+      for (const [name, value] of headers) c.res.headers.set(name, value);
+      if (notModified) c.res = notModifiedResponse(c.res.headers);
       return;
     }
-    if (originRan) {
-      // The origin failed and a stale entry answers instead: keep the request's headers, not the error's.
+    if (ownSnapshot) {
+      // The origin failed here and a stale entry answers instead: keep the request's headers, not the error's.
       const replaced = new Headers(c.res.headers);
       for (const name of ['Content-Type', 'Content-Length', 'Retry-After']) replaced.delete(name);
       for (const [name, value] of [...snapshot.headers, ...headers]) replaced.set(name, value);
@@ -131,15 +123,31 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       c.res = notModified ? notModifiedResponse(replaced) : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
       return;
     }
-    // From the cache: c.header + c.body make one Response that keeps the headers set earlier (X-Request-Id...).
-    for (const [name, value] of snapshot.headers) c.header(name, value);
-    for (const [name, value] of headers) c.header(name, value);
+    // From the cache (or another request's computation): one Response that keeps the headers set earlier (X-Request-Id...).
+    for (const [name, value] of [...snapshot.headers, ...headers]) c.header(name, value);
     if (notModified) {
       c.header('Content-Type', undefined);
       return c.body(null, 304);
     }
     return c.body(snapshot.body, snapshot.status as ContentfulStatusCode);
   };
+}
+
+function cacheHeaders(
+  result: CacheResult<ResponseSnapshot>,
+  originStatus: number | undefined,
+  stored: { etag: string; cacheControl: string; vary: readonly string[] } | undefined,
+): Array<[string, string]> {
+  const headers: Array<[string, string]> = [
+    ['X-Cache', result.outcome],
+    ['Cache-Status', cacheStatus({ ...result, originStatus: originStatus ?? (result.value.status >= 500 ? result.value.status : undefined) })],
+    ['Server-Timing', serverTiming(result)],
+  ];
+  if (stored) {
+    headers.push(['ETag', stored.etag], ['Cache-Control', stored.cacheControl], ['Age', String(result.ageSeconds)]);
+    if (stored.vary.length) headers.push(['Vary', stored.vary.join(', ')]);
+  }
+  return headers;
 }
 
 /** 304: no body, and no Content-Type (there is no content to describe). */

@@ -1,39 +1,309 @@
-import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
-import { toMilliseconds } from './duration';
-import { DEFAULT_CACHE_SETTINGS, EdgeCache, type CacheEvent, type EdgeCacheSettings } from './edge-cache';
-import { createRedis } from './redis';
+import { decodeEntry, encodeEntry, freshnessOf } from './cache-entry';
+import { resolveOptions, type CacheDetail, type CacheOptions, type CacheOutcome, type CacheResult, type ResolvedOptions } from './cache-options';
+import type { EdgeCache, InFlight } from './edge-cache';
+import type { DecodedEntry } from './memory-tier';
+import type { SharedRead, SharedTier } from './shared-tier';
+import { decodeValue, encodeValue } from './value-codec';
 
-type CacheVars = Partial<Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'CACHE_MEMORY_STALENESS'>>;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const elapsedSince = (started: number) => performance.now() - started;
 
-/** Settings from the Worker's vars; anything unset keeps its default. */
-export function edgeCacheSettingsFrom(env: CacheVars): EdgeCacheSettings {
-  const timeoutMs = Number(env.CACHE_TIMEOUT_MS);
-  return {
-    ...DEFAULT_CACHE_SETTINGS,
-    ...(env.CACHE_NAMESPACE && { namespace: env.CACHE_NAMESPACE }),
-    ...(env.CACHE_TIMEOUT_MS && Number.isFinite(timeoutMs) && timeoutMs > 0 && { timeoutMs }),
-    ...(env.CACHE_MEMORY_STALENESS && { memoryMaxStalenessMs: toMilliseconds(env.CACHE_MEMORY_STALENESS) }),
-  };
-}
+/** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
+const refreshKey = (key: string) => `\u0000refresh:${key}`;
 
-function logCacheEvent(event: CacheEvent): void {
-  const cause = event.error instanceof Error ? `${event.error.message}${event.error.cause instanceof Error ? `: ${event.error.cause.message}` : ''}` : String(event.error);
-  console.warn(JSON.stringify({ level: 'warn', event: event.type, ...('tags' in event ? { tags: event.tags, attempt: event.attempt } : { operation: event.operation }), cause }));
-}
+/** The cache for one request: lookups, `cached()`, `refresh()` and `invalidate()`. */
+export class CacheSession {
+  #shared: SharedTier | undefined;
 
-/** The isolate's cache, made on the first request (its settings come from env, fixed per isolate). */
-let isolateCache: EdgeCache | undefined;
+  constructor(
+    private readonly cache: EdgeCache,
+    private readonly createSharedTier: () => SharedTier,
+    private readonly waitUntil: (promise: Promise<unknown>) => void,
+    private readonly requestId?: string,
+  ) {}
 
-/**
- * Opens a cache session per request as `c.var.cache`. Pass an `EdgeCache` to use your own
- * (tests do, for a fresh memory tier and breaker); by default one lives per isolate.
- */
-export function withCacheSession(cache?: EdgeCache): MiddlewareHandler<AppEnv> {
-  return async function withCacheSession(c, next) {
-    const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
-    const redis = () => createRedis(c.env, edgeCache.settings.timeoutMs);
-    c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise)));
-    await next();
-  };
+  /** The Upstash tier, made on first use. */
+  private get shared(): SharedTier {
+    this.#shared ??= this.createSharedTier();
+    return this.#shared;
+  }
+
+  /** The value for `key`: from memory, Upstash, or `compute`, at most one compute per key at a time. */
+  async cached<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<T> {
+    return (await this.lookup(key, compute, options)).value;
+  }
+
+  /** Like `cached`, with where the value came from. */
+  async lookup<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
+    const resolved = resolveOptions(options);
+    const started = performance.now();
+    const now = Date.now();
+    if (this.cache.pendingTags.size > 0) this.#flushPendingSoon();
+    if (resolved.tags.some((tag) => this.cache.pendingTags.has(tag))) {
+      // Upstash may still hold pre-write data for these tags: this isolate wrote, so it must not serve it.
+      return this.#computedResult(await this.#compute(compute), 'BYPASS', 'invalidation-pending', false, 0);
+    }
+
+    const remembered = this.cache.memory.get(key, now);
+    if (remembered && resolved.validate(remembered.value)) {
+      return { ...this.#fromEntry<T>(remembered, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+    }
+
+    // Checked synchronously: an await before registering would let every concurrent caller lead.
+    const pending = this.cache.inFlight.get(key);
+    const joined = pending && await this.#join<T>(pending, resolved, started);
+    if (joined) return joined;
+    return this.#lead(key, () => this.#lookupShared(key, compute, resolved, now, started), resolved.tags);
+  }
+
+  /** Recomputes and stores the value now, whatever is cached (a request's `Cache-Control: no-cache`). */
+  async refresh<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
+    const resolved = resolveOptions(options);
+    const started = performance.now();
+    const pending = this.cache.inFlight.get(refreshKey(key));
+    const joined = pending && await this.#join<T>(pending, resolved, started);
+    if (joined) return joined;
+    return this.#lead(refreshKey(key), async () => {
+      const epoch = this.cache.invalidationEpoch;
+      const read = await this.#read(key, resolved, Date.now());
+      const cacheMs = elapsedSince(started);
+      if (!read) return this.#computedResult(await this.#compute(compute), 'BYPASS', 'cache-unavailable', false, cacheMs);
+      const entry = this.#usableEntry(read, resolved);
+      return this.#computeAndStore(key, compute, resolved, read, entry, epoch, 'refresh', cacheMs);
+    }, resolved.tags);
+  }
+
+  /**
+   * Drops `tags` everywhere: this isolate's memory and in-flight lookups at once, then Upstash.
+   * Call it after the write has committed, and await it before answering, so no later read
+   * sees pre-write data. If Upstash cannot take it, this isolate bypasses the cache for those
+   * tags and retries until it can; other isolates may serve the old entries meanwhile (at most
+   * their ttl + swr).
+   */
+  async invalidate(tags: readonly string[]): Promise<void> {
+    const unique = [...new Set(tags)];
+    if (unique.length === 0) return;
+    this.cache.dropLocally(unique);
+    try {
+      await this.shared.invalidate(unique);
+    } catch (error) {
+      for (const tag of unique) this.cache.pendingTags.add(tag);
+      this.cache.onEvent({ type: 'invalidation-failed', tags: unique, attempt: 1, error, requestId: this.requestId });
+      this.waitUntil(this.#retryPendingInvalidations());
+    } finally {
+      // Lookups that started while Upstash was being told may have read pre-write data: forget them too.
+      this.cache.dropLocally(unique);
+    }
+  }
+
+  /** Confirms invalidations Upstash missed; called in the background after a failure and before shared reads. */
+  async #flushPendingInvalidations(): Promise<boolean> {
+    const tags = [...this.cache.pendingTags];
+    if (tags.length === 0) return true;
+    try {
+      await this.shared.invalidate(tags);
+      for (const tag of tags) this.cache.pendingTags.delete(tag);
+      return true;
+    } catch (error) {
+      this.cache.onEvent({ type: 'invalidation-failed', tags, attempt: 0, error, requestId: this.requestId });
+      return false;
+    }
+  }
+
+  /** While invalidations are pending, traffic keeps retrying them in the background, at most once a second. */
+  #flushPendingSoon(): void {
+    const now = Date.now();
+    if (now - this.cache.lastFlushAttempt < 1000) return;
+    this.cache.lastFlushAttempt = now;
+    this.waitUntil(this.#flushPendingInvalidations());
+  }
+
+  async #retryPendingInvalidations(): Promise<void> {
+    for (const delay of [250, 1000, 4000, 15_000]) {
+      await sleep(delay);
+      if (await this.#flushPendingInvalidations()) return;
+    }
+  }
+
+  /** Joins a lookup already in flight in this isolate, when its value may be shared. */
+  async #join<T>(pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | undefined> {
+    const shared = (await pending.result) as CacheResult<T>;
+    // A failure is shared (one origin call per outage, not one per waiter); a value that may not
+    // be stored (private, Set-Cookie, a 404) is not: this caller computes its own.
+    if (!options.storable(shared.value) && !options.failed(shared.value)) return undefined;
+    const outcome: CacheOutcome = shared.outcome === 'MISS' && !options.failed(shared.value) ? 'HIT' : shared.outcome;
+    return { ...shared, outcome, detail: 'collapsed', stored: false, originMs: 0, cacheMs: elapsedSince(started) };
+  }
+
+  async #lead<T>(key: string, run: () => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
+    const result = run();
+    const entry: InFlight = { tags, result };
+    this.cache.inFlight.set(key, entry);
+    try {
+      return await result;
+    } finally {
+      if (this.cache.inFlight.get(key) === entry) this.cache.inFlight.delete(key);
+    }
+  }
+
+  /** The shared read, or undefined when Upstash is unavailable (reported, never thrown). */
+  async #read<T>(key: string, options: ResolvedOptions<T>, now: number): Promise<SharedRead | undefined> {
+    try {
+      return await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs);
+    } catch (error) {
+      this.#report(error, 'read');
+      return undefined;
+    }
+  }
+
+  /** The stored entry if it is one of ours, still valid for its tags, with a value of the expected shape. */
+  #usableEntry<T>(read: SharedRead, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
+    const entry = decodeEntry(read.stored);
+    // An entry stamped with other tag versions was invalidated: it is never served.
+    if (!entry || entry.tagStamp !== read.tagStamp) return undefined;
+    try {
+      const value = decodeValue<unknown>(entry.payload);
+      return options.validate(value) ? { ...entry, value } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #lookupShared<T>(
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, now: number, started: number,
+  ): Promise<CacheResult<T>> {
+    const epoch = this.cache.invalidationEpoch;
+    const read = await this.#read(key, options, now);
+    if (!read) return this.#computedResult(await this.#compute(compute), 'BYPASS', 'cache-unavailable', false, elapsedSince(started));
+
+    const entry = this.#usableEntry(read, options);
+    const freshness = entry && freshnessOf(entry, now);
+    if (entry && freshness === 'fresh') {
+      if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
+      return { ...this.#fromEntry<T>(entry, now, 'HIT', 'redis'), cacheMs: elapsedSince(started) };
+    }
+    if (entry && freshness === 'stale') {
+      if (read.leaseToken) this.waitUntil(this.#revalidate(key, compute, options, read, epoch));
+      return { ...this.#fromEntry<T>(entry, now, 'STALE', 'stale-while-revalidate'), cacheMs: elapsedSince(started) };
+    }
+
+    let detail: CacheDetail = 'miss';
+    if (!read.leaseToken) {
+      // Another isolate is filling this key: wait for its value instead of querying too.
+      const filled = await this.#waitForFill(key, read.tagStamp, options);
+      if (filled) return { ...this.#fromEntry<T>(filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+      detail = 'no-fill';
+    }
+    return this.#computeAndStore(key, compute, options, read, entry, epoch, detail, elapsedSince(started));
+  }
+
+  /** Computes; stores a good value; answers a failure with the stale entry when there is one (stale-if-error). */
+  async #computeAndStore<T>(
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, read: SharedRead,
+    entry: DecodedEntry<T> | undefined, epoch: number, detail: CacheDetail, cacheMs: number,
+  ): Promise<CacheResult<T>> {
+    const now = Date.now();
+    const staleFallback = entry && now < entry.retainUntil ? entry : undefined;
+    let computed: { value: T; originMs: number };
+    try {
+      computed = await this.#compute(compute);
+    } catch (error) {
+      this.#release(key, read.leaseToken);
+      if (staleFallback) return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs };
+      throw error;
+    }
+    if (options.failed(computed.value) && staleFallback) {
+      this.#release(key, read.leaseToken);
+      return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
+    }
+    const stored = this.#store(key, computed.value, read.tagStamp, options, epoch, read.leaseToken);
+    return this.#computedResult(computed, 'MISS', detail, stored, cacheMs);
+  }
+
+  /** Polls for another isolate's fill while its lease lives; stops early when the lease is gone. */
+  async #waitForFill<T>(key: string, tagStamp: string, options: ResolvedOptions<T>): Promise<DecodedEntry<T> | undefined> {
+    const deadline = Date.now() + this.cache.settings.leaseMs;
+    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+      await sleep(delay);
+      let peeked: { stored: string | null; leased: boolean };
+      try {
+        peeked = await this.shared.peek(key);
+      } catch (error) {
+        this.#report(error, 'peek');
+        return undefined;
+      }
+      const entry = this.#usableEntry({ stored: peeked.stored ?? '', tagStamp, leaseToken: undefined }, options);
+      if (entry && freshnessOf(entry, Date.now()) === 'fresh') return entry;
+      // The holder finished without storing (a failure, or nothing storable): no fill is coming.
+      if (!peeked.leased) return undefined;
+    }
+    return undefined;
+  }
+
+  async #revalidate<T>(key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, read: SharedRead, epoch: number): Promise<void> {
+    try {
+      if (options.revalidate) return await options.revalidate();
+      const { value } = await this.#compute(compute);
+      if (options.failed(value)) return this.#release(key, read.leaseToken);
+      this.#store(key, value, read.tagStamp, options, epoch, read.leaseToken);
+    } catch {
+      // The stale value keeps being served; the lease expires and a later request retries.
+    }
+  }
+
+  async #compute<T>(compute: () => Promise<T>): Promise<{ value: T; originMs: number }> {
+    const started = performance.now();
+    const value = await compute();
+    return { value, originMs: elapsedSince(started) };
+  }
+
+  /** Writes in the background (the caller already has the value) and fills the memory tier. */
+  #store<T>(key: string, value: T, tagStamp: string, options: ResolvedOptions<T>, epoch: number, leaseToken: string | undefined): boolean {
+    if (!options.storable(value) || options.failed(value)) {
+      this.#release(key, leaseToken);
+      return false;
+    }
+    const now = Date.now();
+    const entry: DecodedEntry<T> = {
+      storedAt: now,
+      freshUntil: now + options.ttlMs,
+      staleUntil: now + options.ttlMs + options.swrMs,
+      retainUntil: now + options.ttlMs + Math.max(options.swrMs, options.staleIfErrorMs),
+      tagStamp,
+      payload: encodeValue(value),
+      value,
+    };
+    if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
+    this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken)
+      .catch((error: unknown) => this.#report(error, 'write')));
+    return true;
+  }
+
+  /** Lets waiters in other isolates stop waiting at once. */
+  #release(key: string, leaseToken: string | undefined): void {
+    if (!leaseToken) return;
+    this.waitUntil(this.shared.releaseLease(key, leaseToken).catch((error: unknown) => this.#report(error, 'release')));
+  }
+
+  #fromEntry<T>(entry: DecodedEntry, now: number, outcome: CacheOutcome, detail: CacheDetail): Omit<CacheResult<T>, 'cacheMs'> {
+    return {
+      value: entry.value as T,
+      outcome,
+      detail,
+      stored: false,
+      ageSeconds: Math.max(0, Math.floor((now - entry.storedAt) / 1000)),
+      ttlSeconds: Math.floor((entry.freshUntil - now) / 1000),
+      originMs: 0,
+    };
+  }
+
+  #computedResult<T>(
+    computed: { value: T; originMs: number }, outcome: CacheOutcome, detail: CacheDetail, stored: boolean, cacheMs: number,
+  ): CacheResult<T> {
+    return { value: computed.value, outcome, detail, stored, ageSeconds: 0, ttlSeconds: 0, cacheMs, originMs: computed.originMs };
+  }
+
+  #report(error: unknown, operation: string): void {
+    this.cache.onEvent({ type: 'cache-unavailable', operation, error, requestId: this.requestId });
+  }
 }

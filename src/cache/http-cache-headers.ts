@@ -1,6 +1,6 @@
 // HTTP caching header helpers: request directives (RFC 9111), validators (RFC 9110),
 // Cache-Status (RFC 9211) and Server-Timing.
-import type { CacheResult } from './edge-cache';
+import type { CacheResult } from './cache-options';
 
 /** The directive names of a Cache-Control header, lower-cased. */
 export function cacheControlDirectives(header: string | undefined | null): Set<string> {
@@ -27,19 +27,31 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
   return header.split(',').some((candidate) => opaque(candidate) === opaque(etag));
 }
 
+export interface CacheStatusFacts {
+  outcome: CacheResult<unknown>['outcome'];
+  /** A CacheDetail, or a bypass reason. */
+  detail: string;
+  stored: boolean;
+  ttlSeconds: number;
+  /** Status of the origin's answer when it failed (fwd-status). */
+  originStatus?: number;
+}
+
 /** RFC 9211 Cache-Status for this cache ("edge-api"). */
-export function cacheStatus(result: Pick<CacheResult<unknown>, 'outcome' | 'detail' | 'stored' | 'ttlSeconds'>, bypassReason?: string): string {
-  switch (result.outcome) {
+export function cacheStatus(facts: CacheStatusFacts): string {
+  const failedWith = facts.originStatus !== undefined && facts.originStatus >= 500 ? `; fwd-status=${facts.originStatus}` : '';
+  switch (facts.outcome) {
     case 'HIT':
-      return `edge-api; hit; ttl=${result.ttlSeconds}; detail=${result.detail}${result.detail === 'collapsed' ? '; collapsed' : ''}`;
+      return `edge-api; hit; ttl=${facts.ttlSeconds}; detail=${facts.detail}`;
     case 'STALE':
-      return result.detail === 'stale-if-error'
-        ? `edge-api; fwd=uri-miss; fwd-status=503; ttl=${result.ttlSeconds}; detail=stale-if-error`
-        : `edge-api; hit; ttl=${result.ttlSeconds}; detail=stale-while-revalidate`;
+      return facts.detail === 'stale-if-error'
+        ? `edge-api; fwd=uri-miss${failedWith}; ttl=${facts.ttlSeconds}; detail=stale-if-error`
+        : `edge-api; hit; ttl=${facts.ttlSeconds}; detail=stale-while-revalidate`;
     case 'MISS':
-      return `edge-api; fwd=${result.detail === 'refresh' ? 'request' : 'uri-miss'}${result.stored ? '; stored' : ''}`;
+      return `edge-api; fwd=${facts.detail === 'refresh' ? 'request' : 'uri-miss'}${failedWith}`
+        + `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}`;
     case 'BYPASS':
-      return `edge-api; fwd=bypass; detail=${bypassReason ?? result.detail}`;
+      return `edge-api; fwd=bypass; detail=${facts.detail}`;
   }
 }
 

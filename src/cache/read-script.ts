@@ -1,13 +1,15 @@
-// One Upstash round trip for a cache read: the entry, its tags' current versions, and a fill
-// lease when the entry is not fresh, so cross-isolate stampede protection costs no extra trip.
+// Lua run inside Redis, so the cache's multi-step operations cost one round trip each.
 
 /**
+ * A cache read: the entry, its tags' current versions, and a fill lease when the entry is not
+ * fresh, so cross-isolate stampede protection costs no extra trip.
+ *
  * KEYS: [entry, lease, ...tag version keys]
- * ARGV: [now ms, lease token, lease ttl ms, version for tags that have none yet]
+ * ARGV: [now ms, lease token, lease ttl ms, version for tags that have none yet, tag ttl ms]
  * Returns: [stored entry or '', tag stamp, 1 if the lease was taken else 0]
  *
- * A missing tag version is created (not read as "0"): if Redis ever evicts a tag key, entries
- * stamped with its old version can never match again.
+ * A missing tag version is created (never read as "0"): when a tag key expires or is evicted,
+ * entries stamped with its old version can never match again.
  */
 export const READ_SCRIPT = `
 local versions = {}
@@ -15,7 +17,7 @@ for i = 3, #KEYS do
   local version = redis.call('GET', KEYS[i])
   if not version then
     version = ARGV[4]
-    redis.call('SET', KEYS[i], version)
+    redis.call('SET', KEYS[i], version, 'PX', ARGV[5])
   end
   versions[#versions + 1] = version
 end
@@ -29,9 +31,15 @@ if not fresh and redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then l
 return {entry, stamp, lease}
 `;
 
+/** Deletes a lease only if this caller still holds it (a slow holder must not free its successor's). */
+export const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
 let sha1: Promise<string> | undefined;
 
-/** The script's SHA-1, computed once per isolate for EVALSHA. */
+/** The read script's SHA-1, computed once per isolate for EVALSHA. */
 export function readScriptSha1(): Promise<string> {
   sha1 ??= crypto.subtle.digest('SHA-1', new TextEncoder().encode(READ_SCRIPT)).then((digest) =>
     [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join(''));

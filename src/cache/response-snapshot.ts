@@ -12,7 +12,16 @@ export interface ResponseSnapshot {
 }
 
 /** Headers a replayed response keeps; per-request ones (ids, timing, cookies) are set again each time. */
-const REPLAYED_HEADERS = new Set(['content-type', 'content-language', 'vary', 'cache-control', 'location']);
+const REPLAYED_HEADERS = new Set(['content-type', 'content-language', 'vary', 'cache-control', 'location', 'retry-after']);
+
+/** Guards against entries of another shape (another version, or a `cached()` value under the same key). */
+export function isResponseSnapshot(value: unknown): value is ResponseSnapshot {
+  if (typeof value !== 'object' || value === null) return false;
+  const snapshot = value as Record<string, unknown>;
+  return Number.isInteger(snapshot.status) && typeof snapshot.body === 'string' && typeof snapshot.etag === 'string'
+    && typeof snapshot.storable === 'boolean' && Array.isArray(snapshot.headers)
+    && snapshot.headers.every((header) => Array.isArray(header) && header.length === 2 && header.every((part) => typeof part === 'string'));
+}
 
 function isStorable(response: Response, allowedVary: ReadonlySet<string>): boolean {
   if (response.status < 200 || response.status >= 300 || response.status === 206) return false;

@@ -1,6 +1,6 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CircuitBreaker } from './circuit-breaker';
-import { READ_SCRIPT, readScriptSha1 } from './read-script';
+import { READ_SCRIPT, readScriptSha1, RELEASE_SCRIPT } from './read-script';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
@@ -27,6 +27,7 @@ export class SharedTier {
     private readonly redis: Redis,
     private readonly namespace: string,
     private readonly breaker: CircuitBreaker,
+    private readonly tagTtlMs: number,
   ) {}
 
   #entryKey = (key: string) => `${this.namespace}:entry:${key}`;
@@ -45,16 +46,19 @@ export class SharedTier {
     }
   }
 
-  /** Entry + tag versions + (when not fresh) a fill lease, in one round trip. */
+  /**
+   * Entry + tag versions + (when not fresh) a fill lease, in one round trip. If the call times
+   * out after Redis ran it, the lease stays until it expires (leaseMs): waiters then fall back.
+   */
   read(key: string, tags: readonly string[], now: number, leaseMs: number): Promise<SharedRead> {
     return this.#call('read', async () => {
       const leaseToken = uniqueToken();
       const keys = [this.#entryKey(key), this.#leaseKey(key), ...tags.map(this.#tagKey)];
-      const args = [String(now), leaseToken, String(leaseMs), uniqueToken()];
+      const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs)];
       const sha1 = await readScriptSha1();
       const reply = await this.redis.evalsha(sha1, keys, args).catch((error: unknown) => {
         // First use on this Redis: EVAL loads the script, later calls hit EVALSHA.
-        if (error instanceof Error && /NOSCRIPT/i.test(error.message)) return this.redis.eval(READ_SCRIPT, keys, args);
+        if (error instanceof Error && /^NOSCRIPT\b/.test(error.message)) return this.redis.eval(READ_SCRIPT, keys, args);
         throw error;
       });
       const [stored, tagStamp, leased] = reply as [string, string, number];
@@ -62,38 +66,43 @@ export class SharedTier {
     });
   }
 
-  /** The stored string alone (while waiting for another isolate's fill). */
-  peek(key: string): Promise<string | null> {
-    return this.#call('peek', () => this.redis.get<string>(this.#entryKey(key)));
+  /** The stored string and whether anyone holds the fill lease (while waiting for another isolate's fill). */
+  peek(key: string): Promise<{ stored: string | null; leased: boolean }> {
+    return this.#call('peek', async () => {
+      const [stored, lease] = await this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec();
+      return { stored: stored ?? null, leased: lease !== null };
+    });
   }
 
-  /** Stores an entry and releases the fill lease, in one pipelined round trip. */
-  write(key: string, stored: string, retainMs: number, releaseLease: boolean): Promise<void> {
+  /** Stores an entry and releases this caller's fill lease, in one pipelined round trip. */
+  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined): Promise<void> {
     return this.#call('write', async () => {
       const pipeline = this.redis.pipeline();
       pipeline.set(this.#entryKey(key), stored, { px: Math.max(1, retainMs) });
-      if (releaseLease) pipeline.del(this.#leaseKey(key));
+      if (leaseToken) pipeline.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
       await pipeline.exec();
     });
   }
 
-  /** Releases a fill lease without storing (the computed value was not storable). */
-  releaseLease(key: string): Promise<void> {
+  /** Releases this caller's fill lease without storing (nothing storable was computed). */
+  releaseLease(key: string, leaseToken: string): Promise<void> {
     return this.#call('release', async () => {
-      await this.redis.del(this.#leaseKey(key));
+      await this.redis.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
     });
   }
 
   /**
-   * Gives each tag a new version in one command: every entry stamped with an older one stops
+   * Gives each tag a new version in one round trip: every entry stamped with an older one stops
    * matching. Always attempted, even while the circuit is open: skipping it would leave
-   * pre-write data valid in Redis.
+   * pre-write data valid.
    */
   invalidate(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return Promise.resolve();
     const version = uniqueToken();
     return this.#call('invalidate', async () => {
-      await this.redis.mset(Object.fromEntries(tags.map((tag) => [this.#tagKey(tag), version])));
+      const pipeline = this.redis.pipeline();
+      for (const tag of tags) pipeline.set(this.#tagKey(tag), version, { px: this.tagTtlMs });
+      await pipeline.exec();
     }, false);
   }
 }

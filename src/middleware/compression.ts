@@ -8,7 +8,8 @@ export interface CompressionOptions {
 
 type Format = ConstructorParameters<typeof CompressionStream>[0];
 
-const COMPRESSIBLE = /^\s*(?:text\/|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image\/svg\+xml)/i;
+/** Text-like types worth compressing; event streams are excluded (buffering would break them). */
+const COMPRESSIBLE = /^\s*(?:text\/(?!event-stream)|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image\/svg\+xml)/i;
 
 /** Accept-Encoding token → CompressionStream format, best first. */
 const CANDIDATES: ReadonlyArray<[token: string, format: string]> = [['zstd', 'zstd'], ['br', 'brotli'], ['gzip', 'gzip']];

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import type { AppEnv } from '../env';
 
 /**
@@ -12,7 +13,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     await next();
     console.log(JSON.stringify({
       method: c.req.method,
-      route: c.req.routePath,
+      route: routePath(c, -1),
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 10) / 10,
       requestId: c.get('requestId'),

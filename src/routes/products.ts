@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { cacheLayer } from '../cache/cache-layer';
 import { productListTags, productTag, tagsForProductWrite } from '../catalog/cache-tags';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
@@ -10,7 +11,7 @@ import { requireApiToken } from '../middleware/require-api-token';
 import { requireJsonBody } from '../middleware/require-json-body';
 import { problemResponse as problemDoc } from '../schemas/problem';
 import {
-  ProductCreateSchema, ProductIdParam, ProductListQuery, ProductPageSchema, ProductSchema, ProductUpdateSchema,
+  ProductCreateSchema, ProductIdParam, ProductListQuery, ProductPageSchema, ProductSchema, ProductUpdateSchema, type ProductListParams,
 } from '../schemas/product';
 
 const MAX_ID = 2_147_483_647;
@@ -24,10 +25,38 @@ const writeErrors = {
   503: problemDoc('Database unavailable, or writes disabled (no API_TOKEN configured)'),
 };
 
-/** List pages change with every write in their scope; short ttl, long swr. */
-const listCache = cacheLayer({ ttl: '30s', swr: '5m', tags: (c) => productListTags(c.req.query('category')) });
-/** A product changes only through its own writes, which invalidate it. */
-const productCache = cacheLayer({ ttl: '60s', swr: '10m', tags: (c) => [productTag(c.req.param('id') ?? '')] });
+const parsedListQueries = new WeakMap<Request, ProductListParams | undefined>();
+
+/** The list query as the handler will read it, or undefined when it is invalid (then it is not cached). Parsed once per request. */
+const listQueryOf = (c: Context<AppEnv>): ProductListParams | undefined => {
+  if (!parsedListQueries.has(c.req.raw)) {
+    const parsed = ProductListQuery.safeParse(c.req.query());
+    parsedListQueries.set(c.req.raw, parsed.success ? parsed.data : undefined);
+  }
+  return parsedListQueries.get(c.req.raw);
+};
+
+/**
+ * List pages change with every write in their scope: short ttl, long swr. Keyed by the parsed
+ * query (defaults filled in, unknown parameters dropped), so equivalent URLs share an entry and
+ * junk parameters cannot multiply entries.
+ */
+const listCache = cacheLayer({
+  ttl: '30s', swr: '5m',
+  when: (c) => listQueryOf(c) !== undefined,
+  key: (c) => {
+    const { limit, sort, category = '', q = '', cursor = '' } = listQueryOf(c)!;
+    return `/api/products?${new URLSearchParams({ category, cursor, limit: String(limit), q, sort })}`;
+  },
+  tags: (c) => productListTags(listQueryOf(c)?.category),
+});
+
+/** A product changes only through its own writes, which invalidate it. Malformed ids are not cached. */
+const productCache = cacheLayer({
+  ttl: '60s', swr: '10m',
+  when: (c) => ProductIdParam.shape.id.safeParse(c.req.param('id')).success,
+  tags: (c) => [productTag(c.req.param('id')!)],
+});
 
 const list = createRoute({
   method: 'get', path: '/', tags: ['products'], summary: 'List products (keyset pagination)',

@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 
 const MAX_INT4 = 2_147_483_647;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Postgres text cannot hold NUL: refuse it here (400) rather than let the database fail (500). */
+const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
 export const ProductIdParam = z.object({
   id: z.string().regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
@@ -22,8 +24,8 @@ export const ProductSchema = z.object({
 
 const productFields = {
   sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only'),
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000),
+  name: text().trim().min(1).max(200),
+  description: text().max(2000),
   category: z.string().max(64).regex(SLUG, 'must be a category slug'),
   priceCents: z.number().int().min(0).max(MAX_INT4),
   stock: z.number().int().min(0).max(MAX_INT4),
@@ -52,7 +54,7 @@ export const ProductListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
   cursor: z.string().min(1).max(512).optional().openapi({ description: 'Opaque; `nextCursor` of the previous page.' }),
   category: z.string().max(64).regex(SLUG, 'must be a category slug').optional().openapi({ example: 'desk' }),
-  q: z.string().trim().min(2).max(100).optional().openapi({ description: 'Case-insensitive name search', example: 'lamp' }),
+  q: text().trim().min(2).max(100).optional().openapi({ description: 'Case-insensitive name search', example: 'lamp' }),
   sort: z.enum(PRODUCT_SORTS).default('id'),
 });
 

@@ -1,7 +1,8 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../src/app';
-import { DEFAULT_CACHE_SETTINGS, EdgeCache, type EdgeCacheSettings } from '../../src/cache/edge-cache';
+import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from '../../src/cache/cache-options';
+import { EdgeCache } from '../../src/cache/edge-cache';
 import { stack } from './api-client';
 
 export interface EndpointCounts {

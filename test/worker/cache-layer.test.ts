@@ -38,7 +38,7 @@ describe('MISS, then HIT', () => {
   it('sets CDN-ready caching headers and timings', async () => {
     const app = isolate(namespace);
     const miss = await app.fetch('/api/stats');
-    expect(miss.headers.get('Cache-Control')).toBe('public, max-age=60, s-maxage=60, stale-while-revalidate=600, stale-if-error=3600');
+    expect(miss.headers.get('Cache-Control')).toBe('public, max-age=0, s-maxage=60, stale-while-revalidate=600, stale-if-error=3600');
     expect(miss.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     expect(miss.headers.get('Age')).toBe('0');
     expect(miss.headers.get('Server-Timing')).toMatch(/^cache;dur=[\d.]+;desc="MISS miss", db;dur=[\d.]+$/);
@@ -265,7 +265,7 @@ describe('stale-if-error', () => {
 describe('stored values', () => {
   it('treats a corrupt or foreign value as a miss and overwrites it', async () => {
     const app = isolate(namespace, noMemory);
-    const key = `${namespace}:entry:/api/products/81?`;
+    const key = `${namespace}:entry:http:/api/products/81?`;
     const redisCommand = (command: unknown[]) => fetch(stack.upstashUrl, {
       method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command),
     }).then((r) => r.json<{ result: unknown }>());

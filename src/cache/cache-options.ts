@@ -1,0 +1,109 @@
+// The cache's public types, its defaults, and option resolution (done once per call site).
+import { toMilliseconds, type Duration } from './duration';
+
+/** Per-call caching policy. */
+export interface CacheOptions<T = unknown> {
+  /** How long a value is fresh (served as HIT). Required. */
+  ttl: Duration;
+  /** After `ttl`, how long the old value is still served (STALE) while one caller refreshes it. @default '0s' */
+  swr?: Duration;
+  /** After `ttl + swr`, how long the old value is kept to answer when the origin fails. @default '1h' */
+  staleIfError?: Duration;
+  /** Tags for invalidation: `invalidate(['product:42'])` drops every entry tagged so. @default [] */
+  tags?: readonly string[];
+  /** Whether a computed value may be stored (e.g. not an error response). @default every value */
+  storable?: (value: T) => boolean;
+  /** Whether a computed value means the origin failed (a stale entry then answers instead). @default none */
+  failed?: (value: T) => boolean;
+  /** Whether a stored value has the expected shape; anything else is a miss. @default any value */
+  validate?: (value: unknown) => value is T;
+  /**
+   * Refreshes the entry in the background when a STALE value is served. Defaults to calling
+   * `compute` again and storing its value; an HTTP layer re-dispatches the request instead.
+   */
+  revalidate?: () => Promise<void>;
+}
+
+export interface ResolvedOptions<T> {
+  tags: readonly string[];
+  ttlMs: number;
+  swrMs: number;
+  staleIfErrorMs: number;
+  storable: (value: T) => boolean;
+  failed: (value: T) => boolean;
+  validate: (value: unknown) => value is T;
+  revalidate?: () => Promise<void>;
+}
+
+export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> {
+  return {
+    tags: [...new Set(options.tags ?? [])].sort(),
+    ttlMs: toMilliseconds(options.ttl),
+    swrMs: toMilliseconds(options.swr ?? '0s'),
+    staleIfErrorMs: toMilliseconds(options.staleIfError ?? '1h'),
+    storable: options.storable ?? (() => true),
+    failed: options.failed ?? (() => false),
+    validate: options.validate ?? ((_value: unknown): _value is T => true),
+    revalidate: options.revalidate,
+  };
+}
+
+/** Per-isolate settings; `edgeCacheSettingsFrom(env)` reads some of them from the Worker's vars. */
+export interface EdgeCacheSettings {
+  /** Prefix of every Redis key, so several apps or test runs can share one database. @default 'edge-api' */
+  namespace: string;
+  /** Longest a single Upstash call may take before the request falls back to the origin. @default 50 */
+  timeoutMs: number;
+  /** Longest an isolate serves a value from memory without asking Upstash (bounds cross-isolate staleness). @default 2000 */
+  memoryMaxStalenessMs: number;
+  /** Entries the memory tier holds per isolate. @default 1000 */
+  memoryMaxEntries: number;
+  /** How long a fill lease lasts; callers that lost it wait for the fill at most this long. @default 2000 */
+  leaseMs: number;
+  /** Lifetime of a tag's version in Redis; must exceed every entry's ttl + max(swr, staleIfError). @default 86400000 */
+  tagTtlMs: number;
+  /** Consecutive Upstash failures that open the circuit. @default 3 */
+  breakerThreshold: number;
+  /** How long an open circuit skips Upstash. @default 5000 */
+  breakerCooldownMs: number;
+}
+
+export const DEFAULT_CACHE_SETTINGS: EdgeCacheSettings = {
+  namespace: 'edge-api',
+  timeoutMs: 50,
+  memoryMaxStalenessMs: 2000,
+  memoryMaxEntries: 1000,
+  leaseMs: 2000,
+  tagTtlMs: 86_400_000,
+  breakerThreshold: 3,
+  breakerCooldownMs: 5000,
+};
+
+export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+
+/** Why a value came from where it did; the HTTP layer turns it into headers. */
+export type CacheDetail =
+  | 'memory' | 'redis' | 'collapsed' | 'filled-by-peer'
+  | 'stale-while-revalidate' | 'stale-if-error'
+  | 'miss' | 'refresh' | 'no-fill' | 'cache-unavailable' | 'invalidation-pending';
+
+export interface CacheResult<T> {
+  value: T;
+  outcome: CacheOutcome;
+  detail: CacheDetail;
+  /** Whether this call stored the value it computed (the write itself completes in the background). */
+  stored: boolean;
+  /** Seconds since the value was computed. */
+  ageSeconds: number;
+  /** Seconds of freshness left (negative once stale). */
+  ttlSeconds: number;
+  /** Time spent on cache reads, in ms. */
+  cacheMs: number;
+  /** Time spent computing the value, in ms (0 when it came from the cache). */
+  originMs: number;
+}
+
+/** Cache events worth a log line; never thrown. */
+export type CacheEvent =
+  | { type: 'cache-unavailable'; operation: string; error: unknown; requestId?: string }
+  | { type: 'invalidation-failed'; tags: readonly string[]; attempt: number; error: unknown; requestId?: string };

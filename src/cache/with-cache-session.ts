@@ -1,0 +1,54 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../env';
+import { DEFAULT_CACHE_SETTINGS, type CacheEvent, type EdgeCacheSettings } from './cache-options';
+import { toMilliseconds } from './duration';
+import { EdgeCache } from './edge-cache';
+import { createRedis } from './redis';
+
+type CacheVars = Partial<Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'CACHE_MEMORY_STALENESS'>>;
+
+/**
+ * Settings from the Worker's vars. A bad value is reported once and its default used: one
+ * typo in a var must not turn every request into a 500.
+ */
+export function edgeCacheSettingsFrom(env: CacheVars, report: (message: string) => void = console.error): EdgeCacheSettings {
+  const settings = { ...DEFAULT_CACHE_SETTINGS };
+  if (env.CACHE_NAMESPACE) settings.namespace = env.CACHE_NAMESPACE;
+  if (env.CACHE_TIMEOUT_MS) {
+    const timeoutMs = Number(env.CACHE_TIMEOUT_MS);
+    if (Number.isFinite(timeoutMs) && timeoutMs > 0) settings.timeoutMs = timeoutMs;
+    else report(`CACHE_TIMEOUT_MS="${env.CACHE_TIMEOUT_MS}" is not a positive number of ms; using ${settings.timeoutMs}.`);
+  }
+  if (env.CACHE_MEMORY_STALENESS) {
+    try {
+      settings.memoryMaxStalenessMs = toMilliseconds(env.CACHE_MEMORY_STALENESS);
+    } catch {
+      report(`CACHE_MEMORY_STALENESS="${env.CACHE_MEMORY_STALENESS}" is not a duration like '2s'; using ${settings.memoryMaxStalenessMs} ms.`);
+    }
+  }
+  return settings;
+}
+
+/** One log line per cache event, with the request id; error text is cut short (Upstash errors echo whole commands). */
+function logCacheEvent(event: CacheEvent): void {
+  const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
+  const cause = event.error instanceof Error && event.error.cause !== undefined ? describe(event.error.cause) : undefined;
+  const { error, type, ...fields } = event;
+  console.warn(JSON.stringify({ level: 'warn', event: type, ...fields, error: describe(error), cause }));
+}
+
+/** The isolate's cache, made on the first request (its settings come from env, fixed per isolate). */
+let isolateCache: EdgeCache | undefined;
+
+/**
+ * Opens a cache session per request as `c.var.cache`. Pass an `EdgeCache` to use your own
+ * (tests do, for a fresh memory tier and breaker); by default one lives per isolate.
+ */
+export function withCacheSession(cache?: EdgeCache): MiddlewareHandler<AppEnv> {
+  return async function withCacheSession(c, next) {
+    const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
+    const redis = () => createRedis(c.env, edgeCache.settings.timeoutMs);
+    c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
+    await next();
+  };
+}
