@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEntry, encodeEntry } from '../../src/cache/cache-entry';
+import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
+import { CacheSession } from '../../src/cache/cache-session';
+import { EdgeCache } from '../../src/cache/edge-cache';
+import type { SharedRead, SharedTier } from '../../src/cache/shared-tier';
+import { edgeCacheSettingsFrom } from '../../src/cache/with-cache-session';
+import { encodeValue } from '../../src/cache/value-codec';
+
+/** An in-memory stand-in for the Upstash tier whose invalidations can be held open, to order races exactly. */
+class FakeSharedTier {
+  entries = new Map<string, string>();
+  versions = new Map<string, string>();
+  heldInvalidation: (() => void) | undefined;
+  failInvalidations = false;
+  invalidations = 0;
+
+  stamp(tags: readonly string[]): string {
+    return tags.map((tag) => this.versions.get(tag) ?? '0').join(',');
+  }
+
+  async read(key: string, tags: readonly string[]): Promise<SharedRead> {
+    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: 'token' };
+  }
+
+  async peek(key: string) {
+    return { stored: this.entries.get(key) ?? null, leased: false };
+  }
+
+  async write(key: string, stored: string): Promise<void> {
+    this.entries.set(key, stored);
+  }
+
+  async releaseLease(): Promise<void> {}
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    this.invalidations++;
+    if (this.failInvalidations) throw new Error('Upstash down');
+    await new Promise<void>((resolve) => {
+      this.heldInvalidation = resolve;
+      if (!this.holdNext) resolve();
+    });
+    for (const tag of tags) this.versions.set(tag, `v${this.invalidations}`);
+  }
+
+  holdNext = false;
+}
+
+function setup() {
+  const shared = new FakeSharedTier();
+  const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, memoryMaxStalenessMs: 60_000 });
+  const background: Promise<unknown>[] = [];
+  const session = () => new CacheSession(cache, () => shared as unknown as SharedTier, (p) => background.push(p));
+  return { shared, cache, session, settle: () => Promise.all(background) };
+}
+
+const options = { ttl: '60s', tags: ['product:1'] } as const;
+
+describe('CacheSession', () => {
+  it('never lets the writing isolate serve pre-write data read while its invalidation was in flight', async () => {
+    const { shared, session, settle } = setup();
+    let origin = 'old';
+    await session().cached('k', async () => origin, options);
+    await settle();
+
+    // The write commits; its invalidation is held open at Upstash.
+    origin = 'new';
+    shared.holdNext = true;
+    const invalidating = session().invalidate(['product:1']);
+    // A read lands before Upstash applies it: it sees the old entry as fresh and valid.
+    const during = await session().lookup('k', async () => origin, options);
+    expect(during.value).toBe('old');
+    shared.heldInvalidation!();
+    await invalidating;
+
+    // After the write's response: the old value must not come back from memory (or anywhere).
+    const after = await session().lookup('k', async () => origin, options);
+    expect(after.value).toBe('new');
+  });
+
+  it('bypasses tags whose invalidation Upstash did not take, until it does', async () => {
+    const { shared, cache, session, settle } = setup();
+    await session().cached('k', async () => 'old', options);
+    await settle();
+    shared.failInvalidations = true;
+    await session().invalidate(['product:1']);
+    expect(cache.pendingTags.has('product:1')).toBe(true);
+
+    const bypassed = await session().lookup('k', async () => 'new', options);
+    expect(bypassed).toMatchObject({ value: 'new', outcome: 'BYPASS', detail: 'invalidation-pending' });
+
+    shared.failInvalidations = false;
+    cache.lastFlushAttempt = 0;
+    await session().lookup('other', async () => 'x', { ttl: '60s' });
+    await settle();
+    expect(cache.pendingTags.size).toBe(0);
+    expect((await session().lookup('k', async () => 'new', options)).value).toBe('new');
+  });
+
+  it('shares a failure with joined callers, but not a value that may not be stored', async () => {
+    const { session } = setup();
+    let calls = 0;
+    const failing = { ttl: '60s', failed: (v: string) => v === 'down', storable: (v: string) => v === 'ok' } as const;
+    const compute = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'down';
+    };
+    const results = await Promise.all([1, 2, 3].map(() => session().lookup('f', compute, failing)));
+    expect(calls).toBe(1);
+    expect(results.map((r) => r.value)).toEqual(['down', 'down', 'down']);
+
+    calls = 0;
+    const privateValue = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'private';
+    };
+    await Promise.all([1, 2, 3].map(() => session().lookup('p', privateValue, failing)));
+    expect(calls).toBe(3);
+  });
+
+  it('treats a stored value of the wrong shape as a miss', async () => {
+    const { shared, session } = setup();
+    const stamp = shared.stamp(['product:1']);
+    shared.entries.set('k', encodeEntry({ freshUntil: Date.now() + 60_000, staleUntil: Date.now() + 60_000, retainUntil: Date.now() + 60_000, storedAt: Date.now(), tagStamp: stamp, payload: encodeValue({ v: 2 }) }));
+    const isString = (value: unknown): value is string => typeof value === 'string';
+    const result = await session().lookup('k', async () => 'fresh', { ...options, validate: isString });
+    expect(result).toMatchObject({ value: 'fresh', outcome: 'MISS' });
+    expect(decodeEntry(shared.entries.get('k'))?.payload).toBe('"fresh"');
+  });
+});
+
+describe('edgeCacheSettingsFrom', () => {
+  it('reports a bad var once and keeps the default instead of failing every request', () => {
+    const reports: string[] = [];
+    const settings = edgeCacheSettingsFrom({ CACHE_MEMORY_STALENESS: '2 sec', CACHE_TIMEOUT_MS: 'fast', CACHE_NAMESPACE: 'x' }, (m) => reports.push(m));
+    expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 2000, timeoutMs: 50 });
+    expect(reports).toHaveLength(2);
+  });
+});
