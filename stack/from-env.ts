@@ -41,11 +41,16 @@ export async function startStackFromEnv(): Promise<RunningStack> {
   };
   await writeDevVars(DEV_VARS_FILE, vars);
   console.log(`[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`);
-  console.log('[stack] Settings written to .dev.vars:');
-  for (const [key, value] of Object.entries(vars)) {
-    console.log(`[stack]   ${key}=${key === 'DATABASE_URL' ? redactUrl(value) : value}`);
-  }
+  console.log('[stack] Settings written to .dev.vars (secrets masked here; the file has them):');
+  for (const [key, value] of Object.entries(vars)) console.log(`[stack]   ${key}=${masked(key, value)}`);
   return stack;
+}
+
+/** Secrets shown by their first characters only: enough to tell two apart, not to use one. */
+function masked(key: string, value: string): string {
+  if (key === 'DATABASE_URL') return redactUrl(value);
+  if (key.endsWith('TOKEN')) return `${value.slice(0, 4)}… (${value.length} characters)`;
+  return value;
 }
 
 /** Runs `main`, turning a StackError into one line on stderr and exit code 1. */

@@ -25,7 +25,7 @@ const returnedProduct = {
   category: sql<string>`(select ${categories.slug} from ${categories} where ${categories.id} = ${products.categoryId})`,
 };
 
-interface ProductRow {
+interface ProductWithCategory {
   id: number;
   sku: string;
   name: string;
@@ -37,7 +37,7 @@ interface ProductRow {
   updatedAt: Date;
 }
 
-function toProduct(row: ProductRow): Product {
+function toProduct(row: ProductWithCategory): Product {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
@@ -61,7 +61,7 @@ const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; after(key: CursorKey): SQ
   },
 };
 
-function cursorKeyOf(sort: ProductSort, row: ProductRow & { createdAtExact: string }): CursorKey {
+function cursorKeyOf(sort: ProductSort, row: ProductWithCategory & { createdAtExact: string }): CursorKey {
   if (sort === 'id') return [row.id];
   if (sort === 'newest') return [row.createdAtExact, row.id];
   return [row.priceCents, row.id];

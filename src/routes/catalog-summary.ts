@@ -6,7 +6,7 @@ import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { validationHook } from '../http/validation-hook';
 import { CategoryListSchema, StatsSchema } from '../schemas/catalog-summary';
-import { problemResponse as problemDoc } from '../schemas/problem';
+import { problemDoc } from '../schemas/problem';
 
 const categories = createRoute({
   method: 'get', path: '/categories', tags: ['catalog'], summary: 'Categories with their product counts',

@@ -1,18 +1,22 @@
 import { neon } from '@neondatabase/serverless';
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { createRedis } from '../cache/redis';
 import { useLocalNeonEndpoint } from '../db/neon-local';
 import type { AppEnv } from '../env';
-import { problemResponse } from '../http/problem';
+import { PROBLEM_CONTENT_TYPE } from '../http/problem';
+import { ProblemSchema } from '../schemas/problem';
 
 /** How long each readiness probe may take. */
 const PROBE_TIMEOUT_MS = 2000;
 
-interface DependencyCheck {
-  status: 'ok' | 'error';
-  latencyMs: number;
-  error?: string;
-}
+const DependencyCheckSchema = z.object({
+  status: z.enum(['ok', 'error']),
+  latencyMs: z.number().int(),
+  error: z.string().optional(),
+}).openapi('DependencyCheck');
+const ChecksSchema = z.object({ postgres: DependencyCheckSchema, redis: DependencyCheckSchema });
+
+type DependencyCheck = z.infer<typeof DependencyCheckSchema>;
 
 async function timed(probe: () => Promise<unknown>): Promise<DependencyCheck> {
   const started = performance.now();
@@ -26,10 +30,22 @@ async function timed(probe: () => Promise<unknown>): Promise<DependencyCheck> {
   }
 }
 
+const health = createRoute({
+  method: 'get', path: '/health', tags: ['operations'], summary: 'Liveness: answers without any I/O',
+  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+});
+const ready = createRoute({
+  method: 'get', path: '/ready', tags: ['operations'], summary: 'Readiness: Postgres and Redis through the real clients',
+  responses: {
+    200: { description: 'Both dependencies answer', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), checks: ChecksSchema }) } } },
+    503: { description: 'A dependency failed (named in detail)', content: { 'application/problem+json': { schema: ProblemSchema.extend({ checks: ChecksSchema }) } } },
+  },
+});
+
 /** Liveness (`/health`, no I/O) and readiness (`/ready`, both dependencies through the real clients). */
-export const healthRoute = new Hono<AppEnv>()
-  .get('/health', (c) => c.json({ status: 'ok' }))
-  .get('/ready', async (c) => {
+export const healthRoute = new OpenAPIHono<AppEnv>()
+  .openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
+  .openapi(ready, async (c) => {
     useLocalNeonEndpoint(c.env.NEON_LOCAL_ENDPOINT);
     const sql = neon(c.env.DATABASE_URL, { fetchOptions: { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) } });
     const redis = createRedis(c.env, PROBE_TIMEOUT_MS);
@@ -37,9 +53,10 @@ export const healthRoute = new Hono<AppEnv>()
     const checks = { postgres, redis: upstash };
     c.header('Cache-Control', 'no-store');
     const failed = Object.entries(checks).filter(([, check]) => check.status === 'error').map(([name]) => name);
-    if (failed.length === 0) return c.json({ status: 'ok', checks });
-    return problemResponse(c, 503, 'Service Unavailable', {
+    if (failed.length === 0) return c.json({ status: 'ok' as const, checks }, 200);
+    const problem = {
+      type: 'about:blank', title: 'Service Unavailable', status: 503, instance: '/ready', checks,
       detail: `Not ready: ${failed.join(' and ')} ${failed.length > 1 ? 'are' : 'is'} unavailable.`,
-      checks,
-    }, { 'Retry-After': '5' });
+    };
+    return c.json(problem, 503, { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Retry-After': '5' });
   });

@@ -9,7 +9,7 @@ import { NotFoundError } from '../http/not-found-error';
 import { validationHook } from '../http/validation-hook';
 import { requireApiToken } from '../middleware/require-api-token';
 import { requireJsonBody } from '../middleware/require-json-body';
-import { problemResponse as problemDoc } from '../schemas/problem';
+import { problemDoc } from '../schemas/problem';
 import {
   ProductCreateSchema, ProductIdParam, ProductListQuery, ProductPageSchema, ProductSchema, ProductUpdateSchema, type ProductListParams,
 } from '../schemas/product';

@@ -11,6 +11,6 @@ export const ProblemSchema = z.object({
 }).openapi('Problem', { description: 'RFC 9457 problem details (application/problem+json).' });
 
 /** An OpenAPI response entry for a problem+json answer. */
-export function problemResponse(description: string) {
+export function problemDoc(description: string) {
   return { description, content: { 'application/problem+json': { schema: ProblemSchema } } };
 }
