@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
-import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -16,9 +15,6 @@ import { requestLog } from './middleware/request-log';
 import { catalogSummaryRoute } from './routes/catalog-summary';
 import { healthRoute } from './routes/health';
 import { productsRoute } from './routes/products';
-
-/** Largest request body accepted (413 above it). */
-export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface AppOptions {
   /** The edge cache's per-isolate state; by default one per isolate, made from the env. */
@@ -39,15 +35,8 @@ export function createApp(options: AppOptions = {}) {
     onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',
       { detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.` }, { Allow: methods.join(', ') }),
   }));
-  app.use('/api/*', withCacheSession(options.cache));
-  app.use('/api/*', async (c, next) => {
-    c.set('dispatch', async (request) => app.fetch(request, c.env, c.executionCtx));
-    await next();
-  });
-  app.use('/api/*', bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => problemResponse(c, 413, 'Content Too Large', { detail: `The body exceeds ${MAX_BODY_BYTES} bytes.` }),
-  }));
+  // Background revalidation replays a request through the whole app.
+  app.use('/api/*', withCacheSession(options.cache, async (request, c) => app.fetch(request, c.env, c.executionCtx)));
 
   app.route('/', healthRoute);
   app.route('/api/products', productsRoute);

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { DEFAULT_CACHE_SETTINGS, type CacheEvent, type EdgeCacheSettings } from './cache-options';
 import { toMilliseconds } from './duration';
@@ -41,14 +41,19 @@ function logCacheEvent(event: CacheEvent): void {
 let isolateCache: EdgeCache | undefined;
 
 /**
- * Opens a cache session per request as `c.var.cache`. Pass an `EdgeCache` to use your own
- * (tests do, for a fresh memory tier and breaker); by default one lives per isolate.
+ * Opens a cache session per request as `c.var.cache`, and `c.var.dispatch` for background
+ * revalidation (`dispatch` replays a request through the app). Pass an `EdgeCache` to use your
+ * own (tests do, for a fresh memory tier and breaker); by default one lives per isolate.
  */
-export function withCacheSession(cache?: EdgeCache): MiddlewareHandler<AppEnv> {
+export function withCacheSession(
+  cache: EdgeCache | undefined,
+  dispatch: (request: Request, c: Context<AppEnv>) => Promise<Response>,
+): MiddlewareHandler<AppEnv> {
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
     const redis = () => createRedis(c.env, edgeCache.settings.timeoutMs);
     c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
+    c.set('dispatch', (request) => dispatch(request, c));
     await next();
   };
 }

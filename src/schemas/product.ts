@@ -5,8 +5,11 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Postgres text cannot hold NUL: refuse it here (400) rather than let the database fail (500). */
 const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 
+/** A product id in a path: a positive integer, no sign or leading zero. */
+export const PRODUCT_ID = /^[1-9][0-9]{0,9}$/;
+
 export const ProductIdParam = z.object({
-  id: z.string().regex(/^[1-9][0-9]{0,9}$/, 'must be a positive integer')
+  id: z.string().regex(PRODUCT_ID, 'must be a positive integer')
     .openapi({ param: { name: 'id', in: 'path' }, example: '42' }),
 });
 
