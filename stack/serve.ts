@@ -2,6 +2,7 @@
 // workerd itself on http://127.0.0.1:8787: no dev proxy, no per-request logging. Load tests
 // and benchmarks run against this; `npm run dev` is for editing.
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { unstable_readConfig } from 'wrangler';
@@ -10,6 +11,12 @@ import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
 import { assertPortFree } from './ports';
 import { workerdConfig } from './workerd-config';
+
+/** The workerd that wrangler itself deploys against, not whichever copy npm hoisted. */
+function wranglersWorkerd(): string {
+  const fromWrangler = createRequire(import.meta.resolve('wrangler'));
+  return path.join(path.dirname(fromWrangler.resolve('workerd/package.json')), 'bin', 'workerd');
+}
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT || 8787);
@@ -63,7 +70,7 @@ runCli(async () => {
 
   // INSPECTOR=127.0.0.1:9229 opens workerd's DevTools inspector (bench/profile.ts takes CPU profiles through it).
   const inspector = process.env.INSPECTOR ? ['--inspector-addr', process.env.INSPECTOR] : [];
-  workerd = spawn('workerd', ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  workerd = spawn(wranglersWorkerd(), ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   workerd.once('exit', (code, signal) => {
     if (stopping) return;
     console.error(`[serve] workerd exited unexpectedly (${code ?? signal}); stopping the stack.`);
