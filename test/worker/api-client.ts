@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
+import type { Product } from '../../src/schemas/product';
 
 export const stack = inject('stack');
 
@@ -19,17 +20,8 @@ export function write(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: 
   });
 }
 
-export interface ProductBody {
-  id: number;
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  stock: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A product as the API returns it. */
+export type ProductBody = Product;
 
 export interface ProblemBody {
   type: string;
