@@ -23,7 +23,7 @@ function table(script: string, data: SummaryData): string {
   rows.push(['failed', `${fixed((metric('http_req_failed')?.rate ?? 0) * 100, 2)} %`]);
   rows.push(['checks', `${fixed((metric('checks')?.rate ?? 0) * 100, 2)} %`]);
   rows.push(['cache hit', `${fixed((metric('cache_hit')?.rate ?? 0) * 100, 1)} %`]);
-  for (const name of ['http_req_duration', 'latency_cache_hit', 'latency_cache_miss']) {
+  for (const name of ['http_req_duration', 'cache_latency{cache:HIT}', 'cache_latency{cache:MISS}']) {
     const values = metric(name);
     if (values) rows.push([name, `p50 ${fixed(values.med)} ms · p95 ${fixed(values['p(95)'])} ms · max ${fixed(values.max)} ms`]);
   }

@@ -238,6 +238,17 @@ describe('fail-open', () => {
     expect((await counts()).redis.requests).toBe(3);
     expect(app.cache.breaker.isOpen).toBe(true);
   });
+
+  it('keeps answering when nothing listens at the Upstash URL', async () => {
+    const app = isolate(namespace, {}, { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:9' });
+    for (let i = 0; i < 4; i++) {
+      const started = Date.now();
+      const response = await app.fetch(`/api/products/${70 + i}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('X-Cache')).toBe('BYPASS');
+      expect(Date.now() - started).toBeLessThan(400);
+    }
+  });
 });
 
 describe('stale-if-error', () => {
