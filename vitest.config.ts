@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { unstable_readConfig } from 'wrangler';
@@ -42,8 +41,7 @@ export default defineConfig({
                   UPSTASH_REDIS_REST_URL: stack.upstashUrl,
                   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
                   API_TOKEN: stack.apiToken,
-                  // A fresh key prefix per run: a shared REDIS_URL may hold entries from earlier runs.
-                  CACHE_NAMESPACE: `test-${randomUUID()}`,
+                  CACHE_NAMESPACE: inject<string>('cacheNamespace'),
                 },
               },
             };

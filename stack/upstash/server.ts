@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StackError, type EndpointStats, type FaultMode, type RunningServer } from '../contracts';
+import { refusalReason } from '../local-request-guard';
 import { createCommandRoutes, type CommandRoute } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
 import type { RedisBackend } from './redis-backend';
@@ -150,6 +151,8 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   }
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refused = refusalReason(request);
+    if (refused) return sendJson(response, 403, { error: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname.startsWith('/_stack/')) return serveControl(pathname, request, response);
     const route = COMMAND_ROUTES.get(pathname);

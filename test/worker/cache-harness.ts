@@ -1,5 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { inject } from 'vitest';
 import { createApp } from '../../src/app';
 import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from '../../src/cache/cache-options';
 import { EdgeCache } from '../../src/cache/edge-cache';
@@ -31,7 +32,8 @@ export function isolate(namespace: string, settings: Partial<EdgeCacheSettings> 
   };
 }
 
-export const freshNamespace = () => `test-${crypto.randomUUID()}`;
+/** A namespace of its own inside the run's, so the run's cleanup deletes its keys too. */
+export const freshNamespace = () => `${inject('cacheNamespace')}:${crypto.randomUUID()}`;
 
 async function control(endpoint: string, path: string, init?: RequestInit): Promise<Response> {
   const response = await fetch(`${endpoint}/_stack/${path}`, init);
