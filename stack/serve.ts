@@ -38,20 +38,22 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   throw new StackError(`workerd did not answer ${url} within ${timeoutMs / 1000} s.`);
 }
 
-runCli(async () => {
+runCli(async (onFailure) => {
   await assertPortFree(PORT, HOST, 'PORT');
   const stack = await startStackFromEnv();
   let workerd: ReturnType<typeof spawn> | undefined;
   let stopping = false;
-  const exit = exitOnce(async () => {
+  const stopAll = async () => {
     stopping = true;
-    if (workerd && workerd.exitCode === null) {
+    if (workerd?.pid !== undefined && workerd.exitCode === null) {
       const exited = new Promise((resolve) => workerd!.once('exit', resolve));
       workerd.kill('SIGTERM');
       await exited;
     }
     await stack.stop();
-  });
+  };
+  onFailure(stopAll);
+  const exit = exitOnce(stopAll);
 
   console.log('[serve] Building the bundle (wrangler deploy --dry-run --outdir dist)');
   await run('wrangler', ['deploy', '--dry-run', '--outdir', 'dist']);
@@ -71,6 +73,10 @@ runCli(async () => {
   // INSPECTOR=127.0.0.1:9229 opens workerd's DevTools inspector (bench/profile.ts takes CPU profiles through it).
   const inspector = process.env.INSPECTOR ? ['--inspector-addr', process.env.INSPECTOR] : [];
   workerd = spawn(wranglersWorkerd(), ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  workerd.once('error', (error) => {
+    console.error(`[serve] Could not start workerd (${error.message}): run npm install.`);
+    exit(1);
+  });
   workerd.once('exit', (code, signal) => {
     if (stopping) return;
     console.error(`[serve] workerd exited unexpectedly (${code ?? signal}); stopping the stack.`);
