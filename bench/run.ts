@@ -30,37 +30,59 @@ interface Scenario {
 }
 
 /** Cache hits, the database path (`no-store` bypasses the cache) and the runtime's floor, in one run. */
-const SCENARIOS: Scenario[] = [
-  { name: 'health (floor)', path: '/health' },
-  { name: 'product hit', path: '/api/products/42' },
-  { name: 'product bypass', path: '/api/products/42', headers: { 'Cache-Control': 'no-store' } },
-  { name: 'list hit', path: '/api/products?category=kitchen&sort=price&limit=20' },
-  { name: 'stats hit', path: '/api/stats' },
-  { name: 'stats bypass', path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
-];
+function scenarios(productPath: string): Scenario[] {
+  return [
+    { name: 'health (floor)', path: '/health' },
+    { name: 'product hit', path: productPath },
+    { name: 'product bypass', path: productPath, headers: { 'Cache-Control': 'no-store' } },
+    { name: 'list hit', path: '/api/products?category=kitchen&sort=price&limit=20' },
+    { name: 'stats hit', path: '/api/stats' },
+    { name: 'stats bypass', path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
+  ];
+}
+
+/** A product that exists in this catalog (ids change if products were deleted and re-seeded). */
+async function someProductPath(): Promise<string> {
+  const page = await fetch(`${baseUrl}/api/products?limit=50`).then((r) => r.json()) as { items?: Array<{ id: number }> };
+  const product = page.items?.[Math.min(41, page.items.length - 1)];
+  if (!product) throw new Error(`${baseUrl}/api/products returned no products: seed the catalog (npm run db:seed).`);
+  return `/api/products/${product.id}`;
+}
 
 async function answers(url: string): Promise<boolean> {
   return fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
 }
 
-/** Starts `npm run serve` in its own process group and waits for it; resolves to its stopper. */
+/**
+ * Starts `npm run serve` in a process group of its own and waits for it. Whatever happens
+ * next (a failed start, the end of the run, Ctrl-C or SIGTERM to the bench), the returned
+ * stopper is called and signals the whole group: nothing is left running.
+ */
 async function startServer(): Promise<() => Promise<void>> {
   process.stdout.write('Starting npm run serve (local stack + workerd)…\n');
-  const server: ChildProcess = spawn('npm', ['run', 'serve'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 120_000;
-  while (!(await answers(`${baseUrl}/health`))) {
-    if (server.exitCode !== null) throw new Error(`npm run serve exited:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm run serve did not come up within 120 s:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return async () => {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    // Signal npm only: it passes SIGTERM on, and serve stops workerd before the stack it uses.
-    server.kill('SIGTERM');
+  const server: ChildProcess = spawn('npm', ['run', 'serve'], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const stop = async () => {
+    if (server.exitCode !== null || server.pid === undefined) return;
+    // SIGINT to the group, as a terminal's Ctrl-C would: serve stops workerd, then the stack.
+    process.kill(-server.pid, 'SIGINT');
     await exited;
   };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().finally(() => process.exit(130)));
+  let output = '';
+  server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!(await answers(`${baseUrl}/health`))) {
+      if (server.exitCode !== null) throw new Error(`npm run serve exited:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`npm run serve did not come up within 120 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
 }
 
 function measure(scenario: Scenario): Promise<ScenarioResult> {
@@ -114,13 +136,14 @@ function printTable(results: ScenarioResult[]): void {
 async function main(): Promise<void> {
   const stopServer = (await answers(`${baseUrl}/health`)) ? undefined : await startServer();
   try {
+    const all = scenarios(await someProductPath());
+    const selected = values.only ? all.filter((s) => values.only!.split(',').includes(s.name)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
-    for (const scenario of SCENARIOS) {
+    for (const scenario of selected) {
       for (let i = 0; i < 3; i++) await fetch(`${baseUrl}${scenario.path}`).then((r) => r.arrayBuffer());
     }
-    console.log(`Benchmarking ${baseUrl}: ${SCENARIOS.length} scenarios × ${durationSeconds} s, ${connections} connections`);
+    console.log(`Benchmarking ${baseUrl}: ${selected.length} scenarios × ${durationSeconds} s, ${connections} connections`);
     const results: ScenarioResult[] = [];
-    const selected = values.only ? SCENARIOS.filter((s) => values.only!.split(',').includes(s.name)) : SCENARIOS;
     for (const scenario of selected) results.push(await measure(scenario));
 
     const machine = {

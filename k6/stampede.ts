@@ -40,15 +40,15 @@ export default function (): void {
   if (exec.vu.idInTest === 1) {
     const write = http.patch(`${BASE_URL}/api/products/${productId}`, JSON.stringify({ stock: round }), {
       headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-      tags: { route: 'write' },
+      tags: { route: 'write', name: 'write' },
     });
     check(write, { 'invalidating write: 200': (r) => r.status === 200 });
   }
   // Align every VU on the next whole second, so the reads land together.
   sleep((1000 - (Date.now() % 1000)) / 1000);
   const responses = http.batch([
-    ['GET', `${BASE_URL}/api/products/${productId}`, null, { tags: { route: 'product' } }],
-    ['GET', `${BASE_URL}/api/stats`, null, { tags: { route: 'stats' } }],
+    ['GET', `${BASE_URL}/api/products/${productId}`, null, { tags: { route: 'product', name: 'product' } }],
+    ['GET', `${BASE_URL}/api/stats`, null, { tags: { route: 'stats', name: 'stats' } }],
   ]);
   for (const response of responses) {
     check(response, { 'stampede read: 200': (r) => r.status === 200 });

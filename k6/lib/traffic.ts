@@ -1,7 +1,7 @@
 // The realistic traffic model: product pages by Zipf popularity, list pages with filters and
 // followed cursors, searches, categories, stats, ~2 % authenticated writes, and a small share
 // of `Cache-Control: no-cache` reads. Each response is parsed at most once; nothing is logged.
-import { check } from 'k6';
+import { check, sleep } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Rate, Trend } from 'k6/metrics';
 import { API_TOKEN, BASE_URL, PRODUCT_COUNT } from './config.ts';
@@ -27,7 +27,8 @@ function headers(): Record<string, string> {
 
 /** Records the cache outcome and checks; the route name tags the request so thresholds can scope it. */
 function get(path: string, route: string): RefinedResponse<ResponseType | undefined> {
-  const response = http.get(`${BASE_URL}${path}`, { headers: headers(), tags: { route } });
+  // `name` groups URLs by route: one time series per route, not one per product id or cursor.
+  const response = http.get(`${BASE_URL}${path}`, { headers: headers(), tags: { route, name: route } });
   const cache = response.headers['X-Cache'];
   if (cache) {
     cacheHit.add(cache === 'HIT' || cache === 'STALE');
@@ -58,7 +59,9 @@ function writeStock(): void {
   const id = pickProductId();
   const response = http.patch(`${BASE_URL}/api/products/${id}`, JSON.stringify({ stock: Math.floor(Math.random() * 500) }), {
     headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-    tags: { route: 'write' },
+    tags: { route: 'write', name: 'write' },
+    // A product deleted by someone else is a 404, not a failure.
+    responseCallback: http.expectedStatuses(200, 404),
   });
   check(response, { 'write: 200 or 404': (r) => r.status === 200 || r.status === 404 });
 }
@@ -74,9 +77,13 @@ export function realisticTraffic(): void {
   else get('/api/stats', 'stats');
 }
 
-/** Fails the run at once, with a clear message, when the API is not there. */
+/** Fails the run early, with a clear message, when the API is not there (a fresh preview gets a few tries). */
 export function requireHealthyApi(): void {
-  const response = http.get(`${BASE_URL}/health`, { timeout: '5s', tags: { route: 'setup' } });
+  let response = http.get(`${BASE_URL}/health`, { timeout: '5s', tags: { route: 'setup', name: 'setup' } });
+  for (let attempt = 1; response.status !== 200 && attempt < 5; attempt++) {
+    sleep(2);
+    response = http.get(`${BASE_URL}/health`, { timeout: '5s', tags: { route: 'setup', name: 'setup' } });
+  }
   if (response.status !== 200) {
     throw new Error(`${BASE_URL}/health answered ${response.status || response.error}: start the API (npm run serve) or set -e BASE_URL=<url>.`);
   }
