@@ -50,8 +50,8 @@ const MATERIALS = ['Bamboo', 'Canvas', 'Ceramic', 'Copper', 'Cotton', 'Leather',
 const COLORS = ['black', 'white', 'slate', 'sand', 'forest green', 'navy', 'terracotta', 'graphite', 'ivory'];
 
 export const SEED = 20261125;
-/** Seeded products are spread over the year before this instant, a minute apart. */
-const CREATED_BEFORE = Date.UTC(2026, 0, 1);
+/** Seeded products were created a minute apart from this instant on, in sku order. */
+const FIRST_CREATED_AT = Date.UTC(2025, 0, 1);
 
 /** mulberry32: a tiny, well-distributed 32-bit PRNG. */
 export function createRandom(seed: number): () => number {
@@ -93,7 +93,8 @@ export function seedProducts(count: number): SeedProduct[] {
       categorySlug: slugify(categoryName),
       priceCents,
       stock,
-      createdAt: new Date(CREATED_BEFORE - (count - index) * 60_000),
+      // Independent of `count`: seeding more products adds rows without rewriting the first ones.
+      createdAt: new Date(FIRST_CREATED_AT + index * 60_000),
     });
   }
   return products;
