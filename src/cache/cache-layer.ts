@@ -39,8 +39,8 @@ export function defaultCacheKey(c: Context<AppEnv>): string {
   return `${c.req.path}?${new URLSearchParams(params).toString()}`;
 }
 
-function bypassReasonOf(c: Context<AppEnv>): string | undefined {
-  if (cacheControlDirectives(c.req.header('Cache-Control')).has('no-store')) return 'no-store';
+function bypassReasonOf(c: Context<AppEnv>, requestDirectives: ReadonlySet<string>): string | undefined {
+  if (requestDirectives.has('no-store')) return 'no-store';
   // A shared cache must not answer or store authenticated requests (RFC 9111 §3.5).
   if (c.req.header('Authorization')) return 'authorization';
   return undefined;
@@ -70,7 +70,8 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   return async function cacheLayer(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (!cacheable(c)) return next();
-    const bypassReason = bypassReasonOf(c);
+    const requestDirectives = cacheControlDirectives(c.req.header('Cache-Control'));
+    const bypassReason = bypassReasonOf(c, requestDirectives);
     if (bypassReason) {
       await next();
       c.res.headers.set('X-Cache', 'BYPASS');
@@ -102,7 +103,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       },
     };
 
-    const forceRefresh = cacheControlDirectives(c.req.header('Cache-Control')).has('no-cache');
+    const forceRefresh = requestDirectives.has('no-cache');
     const result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);
     const snapshot = result.value;
     const notModified = snapshot.storable && ifNoneMatchMatches(c.req.header('If-None-Match'), snapshot.etag);
