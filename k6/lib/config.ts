@@ -10,3 +10,5 @@ export const PRODUCT_COUNT = Number(__ENV.PRODUCT_COUNT || 10000);
 export const TARGET_RATE = Number(__ENV.RATE || 200);
 /** Where handleSummary writes its JSON (git-ignored). */
 export const RESULTS_DIR = __ENV.RESULTS_DIR || 'k6/results';
+/** Names this run's files; `npm run k6` sets it so the JSON summary sits beside the HTML report. */
+export const RUN_STAMP = __ENV.RUN_STAMP || new Date().toISOString().replace(/[:.]/g, '-');

@@ -1,6 +1,6 @@
 // handleSummary: the whole summary as JSON in the results folder, and a compact table on stdout.
 
-import { RESULTS_DIR } from './config.ts';
+import { RESULTS_DIR, RUN_STAMP } from './config.ts';
 
 interface MetricSummary {
   type: string;
@@ -37,7 +37,7 @@ function table(script: string, data: SummaryData): string {
 /** Use as `export const handleSummary = summaryFor('load');`. */
 export function summaryFor(script: string) {
   return (data: SummaryData): Record<string, string> => ({
-    [`${RESULTS_DIR}/${script}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`]: JSON.stringify(data, null, 2),
+    [`${RESULTS_DIR}/${script}-${RUN_STAMP}.json`]: JSON.stringify(data, null, 2),
     stdout: table(script, data),
   });
 }

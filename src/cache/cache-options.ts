@@ -52,30 +52,43 @@ export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> 
 export interface EdgeCacheSettings {
   /** Prefix of every Redis key, so several apps or test runs can share one database. @default 'edge-api' */
   namespace: string;
-  /** Longest a single Upstash call may take before the request falls back to the origin. @default 50 */
+  /**
+   * Longest a single Upstash call may take before it counts as failed. Sized for a Worker far
+   * from its Upstash region (round trips of ~150 ms, more under load), so a slow answer is never
+   * taken for an outage. @default 500
+   */
   timeoutMs: number;
   /** Longest an isolate serves a value from memory without asking Upstash (bounds cross-isolate staleness). @default 2000 */
   memoryMaxStalenessMs: number;
   /** Entries the memory tier holds per isolate. @default 1000 */
   memoryMaxEntries: number;
-  /** How long a fill lease lasts; callers that lost it wait for the fill at most this long. @default 2000 */
+  /**
+   * How long a fill lease lasts; callers that lost it (in another isolate, or to a lookup in
+   * flight in this one) wait for the fill at most this long, then compute themselves. @default 2000
+   */
   leaseMs: number;
   /** Lifetime of a tag's version in Redis; must exceed every entry's ttl + max(swr, staleIfError). @default 86400000 */
   tagTtlMs: number;
-  /** Consecutive Upstash failures that open the circuit. @default 3 */
+  /** Upstash failures within `breakerWindowMs` that open the circuit (if they are also `breakerFailureRatio` of the calls). @default 5 */
   breakerThreshold: number;
-  /** How long an open circuit skips Upstash. @default 5000 */
+  /** Share of the window's Upstash calls that must have failed to open the circuit. @default 0.5 */
+  breakerFailureRatio: number;
+  /** The window failures are counted in. @default 10000 */
+  breakerWindowMs: number;
+  /** How long an open circuit skips Upstash before one trial call. @default 5000 */
   breakerCooldownMs: number;
 }
 
 export const DEFAULT_CACHE_SETTINGS: EdgeCacheSettings = {
   namespace: 'edge-api',
-  timeoutMs: 50,
+  timeoutMs: 500,
   memoryMaxStalenessMs: 2000,
   memoryMaxEntries: 1000,
   leaseMs: 2000,
   tagTtlMs: 86_400_000,
-  breakerThreshold: 3,
+  breakerThreshold: 5,
+  breakerFailureRatio: 0.5,
+  breakerWindowMs: 10_000,
   breakerCooldownMs: 5000,
 };
 

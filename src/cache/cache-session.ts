@@ -2,10 +2,12 @@ import { decodeEntry, encodeEntry, freshnessOf } from './cache-entry';
 import { resolveOptions, type CacheDetail, type CacheOptions, type CacheOutcome, type CacheResult, type ResolvedOptions } from './cache-options';
 import type { EdgeCache, InFlight } from './edge-cache';
 import type { DecodedEntry } from './memory-tier';
-import type { SharedRead, SharedTier } from './shared-tier';
+import { CacheUnavailableError, type SharedRead, type SharedTier } from './shared-tier';
 import { decodeValue, encodeValue } from './value-codec';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Longest pause between two looks at a lookup in flight: bounds what joining adds to a waiter's latency. */
+const MAX_JOIN_POLL_MS = 16;
 const elapsedSince = (started: number) => performance.now() - started;
 
 /** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
@@ -49,28 +51,21 @@ export class CacheSession {
       return { ...this.#fromEntry<T>(remembered, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
     }
 
-    // Checked synchronously: an await before registering would let every concurrent caller lead.
-    const pending = this.cache.inFlight.get(key);
-    const joined = pending && await this.#join<T>(pending, resolved, started);
-    if (joined) return joined;
-    return this.#lead(key, () => this.#lookupShared(key, compute, resolved, now, started), resolved.tags);
+    return this.#coalesced(key, resolved, started, () => this.#lookupShared(key, compute, resolved, now, started));
   }
 
   /** Recomputes and stores the value now, whatever is cached (a request's `Cache-Control: no-cache`). */
   async refresh<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
     const resolved = resolveOptions(options);
     const started = performance.now();
-    const pending = this.cache.inFlight.get(refreshKey(key));
-    const joined = pending && await this.#join<T>(pending, resolved, started);
-    if (joined) return joined;
-    return this.#lead(refreshKey(key), async () => {
+    return this.#coalesced(refreshKey(key), resolved, started, async () => {
       const epoch = this.cache.invalidationEpoch;
       const read = await this.#read(key, resolved, Date.now());
       const cacheMs = elapsedSince(started);
-      if (!read) return this.#computedResult(await this.#compute(compute), 'BYPASS', 'cache-unavailable', false, cacheMs);
+      if (!read) return this.#computeWithoutShared(key, compute, resolved, undefined, epoch, cacheMs);
       const entry = this.#usableEntry(read, resolved);
       return this.#computeAndStore(key, compute, resolved, read, entry, epoch, 'refresh', cacheMs);
-    }, resolved.tags);
+    });
   }
 
   /**
@@ -125,9 +120,28 @@ export class CacheSession {
     }
   }
 
-  /** Joins a lookup already in flight in this isolate, when its value may be shared. */
-  async #join<T>(pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | undefined> {
-    const shared = (await pending.result) as CacheResult<T>;
+  /** Runs `run` as the key's only computation in this isolate, or joins the one in flight. */
+  async #coalesced<T>(key: string, options: ResolvedOptions<T>, started: number, run: () => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
+    const pending = this.cache.inFlight.get(key);
+    const joined = pending && await this.#join<T>(key, pending, options, started);
+    return joined ?? this.#lead(key, run, options.tags);
+  }
+
+  /**
+   * Waits, on this request's own timers, for the lookup in flight, when its value may be
+   * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller compute.
+   */
+  async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | undefined> {
+    const deadline = pending.startedAt + this.cache.settings.leaseMs;
+    for (let delay = 1; !pending.settled; delay = Math.min(delay * 2, MAX_JOIN_POLL_MS)) {
+      if (Date.now() >= deadline) {
+        if (this.cache.inFlight.get(key) === pending) this.cache.inFlight.delete(key);
+        return undefined;
+      }
+      await sleep(delay);
+    }
+    if ('error' in pending.settled) throw pending.settled.error;
+    const shared = pending.settled.result as CacheResult<T>;
     // A failure is shared (one origin call per outage, not one per waiter); a value that may not
     // be stored (private, Set-Cookie, a 404) is not: this caller computes its own.
     if (!options.storable(shared.value) && !options.failed(shared.value)) return undefined;
@@ -136,13 +150,18 @@ export class CacheSession {
   }
 
   async #lead<T>(key: string, run: () => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
-    const result = run();
-    const entry: InFlight = { tags, result };
-    this.cache.inFlight.set(key, entry);
+    // Registered before the first await, so concurrent callers join instead of leading too.
+    const slot: InFlight = { tags, startedAt: Date.now() };
+    this.cache.inFlight.set(key, slot);
     try {
-      return await result;
+      const result = await run();
+      slot.settled = { result };
+      return result;
+    } catch (error) {
+      slot.settled = { error };
+      throw error;
     } finally {
-      if (this.cache.inFlight.get(key) === entry) this.cache.inFlight.delete(key);
+      if (this.cache.inFlight.get(key) === slot) this.cache.inFlight.delete(key);
     }
   }
 
@@ -174,7 +193,7 @@ export class CacheSession {
   ): Promise<CacheResult<T>> {
     const epoch = this.cache.invalidationEpoch;
     const read = await this.#read(key, options, now);
-    if (!read) return this.#computedResult(await this.#compute(compute), 'BYPASS', 'cache-unavailable', false, elapsedSince(started));
+    if (!read) return this.#answerWithoutShared(key, compute, options, epoch, started);
 
     const entry = this.#usableEntry(read, options);
     const freshness = entry && freshnessOf(entry, now);
@@ -218,6 +237,41 @@ export class CacheSession {
     }
     const stored = this.#store(key, computed.value, read.tagStamp, options, epoch, read.leaseToken);
     return this.#computedResult(computed, 'MISS', detail, stored, cacheMs);
+  }
+
+  /**
+   * Upstash cannot be asked (failing, or skipped by the open circuit): what this isolate remembers
+   * answers while it is fresh, so an outage never sends every request to the database; otherwise
+   * one computation per key (the caller's slot), kept in memory, with the old entry as fallback.
+   */
+  async #answerWithoutShared<T>(
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, epoch: number, started: number,
+  ): Promise<CacheResult<T>> {
+    const now = Date.now();
+    const kept = this.cache.memory.retained(key, now);
+    const entry = kept && options.validate(kept.value) ? (kept as DecodedEntry<T>) : undefined;
+    if (entry && freshnessOf(entry, now) === 'fresh') return { ...this.#fromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+    return this.#computeWithoutShared(key, compute, options, entry, epoch, elapsedSince(started));
+  }
+
+  async #computeWithoutShared<T>(
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, fallback: DecodedEntry<T> | undefined, epoch: number, cacheMs: number,
+  ): Promise<CacheResult<T>> {
+    let computed: { value: T; originMs: number };
+    try {
+      computed = await this.#compute(compute);
+    } catch (error) {
+      if (fallback) return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs };
+      throw error;
+    }
+    if (options.failed(computed.value) && fallback) {
+      return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
+    }
+    if (options.storable(computed.value) && !options.failed(computed.value) && epoch === this.cache.invalidationEpoch) {
+      // Memory only, and with no tag stamp: it is never written to Upstash.
+      this.cache.memory.set(key, this.#entryFor(computed.value, '', options, Date.now()), options.tags, Date.now());
+    }
+    return this.#computedResult(computed, 'BYPASS', 'cache-unavailable', false, cacheMs);
   }
 
   /** Polls for another isolate's fill while its lease lives; stops early when the lease is gone. */
@@ -264,7 +318,15 @@ export class CacheSession {
       return false;
     }
     const now = Date.now();
-    const entry: DecodedEntry<T> = {
+    const entry = this.#entryFor(value, tagStamp, options, now);
+    if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
+    this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken)
+      .catch((error: unknown) => this.#report(error, 'write')));
+    return true;
+  }
+
+  #entryFor<T>(value: T, tagStamp: string, options: ResolvedOptions<T>, now: number): DecodedEntry<T> {
+    return {
       storedAt: now,
       freshUntil: now + options.ttlMs,
       staleUntil: now + options.ttlMs + options.swrMs,
@@ -273,10 +335,6 @@ export class CacheSession {
       payload: encodeValue(value),
       value,
     };
-    if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
-    this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken)
-      .catch((error: unknown) => this.#report(error, 'write')));
-    return true;
   }
 
   /** Lets waiters in other isolates stop waiting at once. */
@@ -304,6 +362,8 @@ export class CacheSession {
   }
 
   #report(error: unknown, operation: string): void {
+    // Calls skipped by the open circuit are not news: the failures that opened it were reported.
+    if (error instanceof CacheUnavailableError && error.skipped) return;
     this.cache.onEvent({ type: 'cache-unavailable', operation, error, requestId: this.requestId });
   }
 }

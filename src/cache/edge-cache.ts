@@ -5,15 +5,24 @@ import { CircuitBreaker } from './circuit-breaker';
 import { MemoryTier } from './memory-tier';
 import { SharedTier } from './shared-tier';
 
+/**
+ * A lookup in flight in this isolate, as plain data. Requests that want the same key poll it
+ * with their own timers and never await the leader's promise: in workerd a request must not
+ * wait on another request's I/O (if the leader is canceled, a shared promise never settles).
+ */
 export interface InFlight {
   tags: readonly string[];
-  result: Promise<CacheResult<unknown>>;
+  /** When the leader started (ms since epoch): joiners give up after `leaseMs`. */
+  startedAt: number;
+  /** Set once by the leader. */
+  settled?: { result: CacheResult<unknown> } | { error: unknown };
 }
 
 /**
  * The per-isolate half of the cache: memory tier, circuit breaker, in-flight lookups and
  * invalidations not yet confirmed by Upstash. Keep one per isolate (module scope); open a
- * `CacheSession` per request with `session()`.
+ * `CacheSession` per request with `session()`. Everything here is plain data: no request's
+ * I/O objects or promises cross into another request.
  */
 export class EdgeCache {
   readonly memory: MemoryTier;
@@ -31,7 +40,12 @@ export class EdgeCache {
     readonly onEvent: (event: CacheEvent) => void = () => {},
   ) {
     this.memory = new MemoryTier(settings.memoryMaxEntries, settings.memoryMaxStalenessMs);
-    this.breaker = new CircuitBreaker(settings.breakerThreshold, settings.breakerCooldownMs);
+    this.breaker = new CircuitBreaker({
+      failureThreshold: settings.breakerThreshold,
+      failureRatio: settings.breakerFailureRatio,
+      windowMs: settings.breakerWindowMs,
+      cooldownMs: settings.breakerCooldownMs,
+    });
   }
 
   /**

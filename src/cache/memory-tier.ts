@@ -14,8 +14,11 @@ interface MemoryItem {
 
 /**
  * The isolate-local tier in front of Upstash: hot keys skip the network. It cannot see
- * invalidations made by other isolates, so an item lives at most `maxStalenessMs`; writes
- * made by this isolate drop the affected items at once (`invalidate`).
+ * invalidations made by other isolates, so an item is served as current for at most
+ * `maxStalenessMs`; writes made by this isolate drop the affected items at once (`invalidate`).
+ * Items are kept until their entry's `retainUntil` (LRU-bounded), so that while Upstash cannot
+ * be asked, this isolate still answers from what it has (`retained`) instead of sending every
+ * request to the database.
  */
 export class MemoryTier {
   readonly #items = new Map<string, MemoryItem>();
@@ -25,23 +28,20 @@ export class MemoryTier {
     readonly maxStalenessMs: number,
   ) {}
 
+  /** The entry, while it may be served without asking Upstash. */
   get(key: string, now: number): DecodedEntry | undefined {
-    const item = this.#items.get(key);
-    if (!item) return undefined;
-    if (now >= item.until) {
-      this.#items.delete(key);
-      return undefined;
-    }
-    // Map order is insertion order: re-inserting marks the key most recently used.
-    this.#items.delete(key);
-    this.#items.set(key, item);
-    return item.entry;
+    const item = this.#touch(key, now);
+    return item && now < item.until ? item.entry : undefined;
+  }
+
+  /** The entry past the staleness bound too (until its `retainUntil`): the fallback while Upstash is unavailable. */
+  retained(key: string, now: number): DecodedEntry | undefined {
+    return this.#touch(key, now)?.entry;
   }
 
   set(key: string, entry: DecodedEntry, tags: readonly string[], now: number): void {
-    if (this.maxStalenessMs <= 0 || this.maxEntries <= 0) return;
+    if (this.maxStalenessMs <= 0 || this.maxEntries <= 0 || entry.retainUntil <= now) return;
     const until = Math.min(entry.freshUntil, now + this.maxStalenessMs);
-    if (until <= now) return;
     this.#items.delete(key);
     this.#items.set(key, { entry, tags, until });
     while (this.#items.size > this.maxEntries) {
@@ -60,5 +60,16 @@ export class MemoryTier {
 
   get size(): number {
     return this.#items.size;
+  }
+
+  /** The live item, marked most recently used; expired items are dropped on the way. */
+  #touch(key: string, now: number): MemoryItem | undefined {
+    const item = this.#items.get(key);
+    if (!item) return undefined;
+    this.#items.delete(key);
+    if (now >= item.entry.retainUntil) return undefined;
+    // Map order is insertion order: re-inserting marks the key most recently used.
+    this.#items.set(key, item);
+    return item;
   }
 }

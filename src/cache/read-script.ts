@@ -37,11 +37,16 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-let sha1: Promise<string> | undefined;
+let sha1: string | undefined;
 
-/** The read script's SHA-1, computed once per isolate for EVALSHA. */
-export function readScriptSha1(): Promise<string> {
-  sha1 ??= crypto.subtle.digest('SHA-1', new TextEncoder().encode(READ_SCRIPT)).then((digest) =>
-    [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join(''));
+/**
+ * The read script's SHA-1 for EVALSHA, computed once per isolate. The digest is kept, not its
+ * promise: a promise made by one request must never be awaited by another.
+ */
+export async function readScriptSha1(): Promise<string> {
+  if (sha1 === undefined) {
+    const digest = await crypto.subtle.digest('SHA-1', new TextEncoder().encode(READ_SCRIPT));
+    sha1 = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  }
   return sha1;
 }

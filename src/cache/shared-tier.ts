@@ -5,7 +5,12 @@ import { READ_SCRIPT, readScriptSha1, RELEASE_SCRIPT } from './read-script';
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
   override readonly name = 'CacheUnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { cause?: unknown },
+    /** True when no call was made (the circuit is open): the outage was already reported. */
+    readonly skipped = false,
+  ) {
     super(message, options);
   }
 }
@@ -35,7 +40,7 @@ export class SharedTier {
   #tagKey = (tag: string) => `${this.namespace}:tag:${tag}`;
 
   async #call<T>(operation: string, run: () => Promise<T>, gated = true): Promise<T> {
-    if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`);
+    if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
     try {
       const result = await run();
       this.breaker.recordSuccess();

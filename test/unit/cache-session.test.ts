@@ -135,7 +135,7 @@ describe('edgeCacheSettingsFrom', () => {
   it('reports a bad var once and keeps the default instead of failing every request', () => {
     const reports: string[] = [];
     const settings = edgeCacheSettingsFrom({ CACHE_MEMORY_STALENESS: '2 sec', CACHE_TIMEOUT_MS: 'fast', CACHE_NAMESPACE: 'x' }, (m) => reports.push(m));
-    expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 2000, timeoutMs: 50 });
+    expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 2000, timeoutMs: 500 });
     expect(reports).toHaveLength(2);
   });
 });

@@ -37,6 +37,18 @@ describe('MemoryTier', () => {
     expect(memory.get('p2', 1)).toBeDefined();
   });
 
+  it('keeps an item past the staleness bound, until its retainUntil, as the fallback while Upstash is unavailable', () => {
+    const memory = new MemoryTier(10, 2000);
+    memory.set('k', { ...entry(60_000), retainUntil: 3_600_000 }, ['product:1'], 0);
+    expect(memory.get('k', 2000)).toBeUndefined();
+    expect(memory.retained('k', 2000)?.value).toBe('v');
+    expect(memory.retained('k', 3_599_999)).toBeDefined();
+    expect(memory.retained('k', 3_600_000)).toBeUndefined();
+    memory.set('k', { ...entry(60_000), retainUntil: 3_600_000 }, ['product:1'], 0);
+    memory.invalidate(['product:1']);
+    expect(memory.retained('k', 2000)).toBeUndefined();
+  });
+
   it('stores nothing when disabled', () => {
     const memory = new MemoryTier(10, 0);
     memory.set('a', entry(9999), [], 0);
@@ -45,9 +57,11 @@ describe('MemoryTier', () => {
 });
 
 describe('CircuitBreaker', () => {
+  const options = { failureThreshold: 3, failureRatio: 0.5, windowMs: 10_000, cooldownMs: 5000 };
+
   it('opens after the threshold, lets one trial through after the cool-down, closes on success', () => {
     let now = 0;
-    const breaker = new CircuitBreaker(3, 5000, () => now);
+    const breaker = new CircuitBreaker(options, () => now);
     for (let i = 0; i < 2; i++) breaker.recordFailure();
     expect(breaker.allows()).toBe(true);
     breaker.recordFailure();
@@ -63,7 +77,7 @@ describe('CircuitBreaker', () => {
 
   it('re-opens when the trial fails', () => {
     let now = 0;
-    const breaker = new CircuitBreaker(1, 1000, () => now);
+    const breaker = new CircuitBreaker({ ...options, failureThreshold: 1, cooldownMs: 1000 }, () => now);
     breaker.recordFailure();
     now = 1000;
     expect(breaker.allows()).toBe(true);
@@ -71,5 +85,30 @@ describe('CircuitBreaker', () => {
     expect(breaker.allows()).toBe(false);
     now = 1999;
     expect(breaker.allows()).toBe(false);
+  });
+
+  it('stays closed when failures are a minority of the calls (slow answers under load, not an outage)', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(options, () => now);
+    for (let i = 0; i < 100; i++) {
+      now += 10;
+      if (i % 4 === 0) breaker.recordFailure();
+      else breaker.recordSuccess();
+    }
+    expect(breaker.isOpen).toBe(false);
+    expect(breaker.allows()).toBe(true);
+  });
+
+  it('counts failures per window: old ones do not add up with new ones', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(options, () => now);
+    breaker.recordFailure();
+    breaker.recordFailure();
+    now = 10_000;
+    breaker.recordFailure();
+    expect(breaker.isOpen).toBe(false);
+    breaker.recordFailure();
+    breaker.recordFailure();
+    expect(breaker.isOpen).toBe(true);
   });
 });
