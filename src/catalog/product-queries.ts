@@ -70,21 +70,64 @@ function cursorKeyOf(sort: ProductSort, row: ProductWithCategory & { createdAtEx
 /** Escapes LIKE wildcards so a search for "50%" matches the text "50%". */
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
-/** One page in one statement: filters, keyset position and limit + 1 (to know whether more follow). */
-export async function listProducts(db: Database, params: ProductListParams) {
-  const ordering = ORDERINGS[params.sort];
-  const conditions: SQL[] = [];
-  if (params.category) conditions.push(eq(categories.slug, params.category));
-  if (params.q) conditions.push(ilike(products.name, `%${escapeLike(params.q)}%`));
-  if (params.cursor) conditions.push(ordering.after(decodeCursor(params.sort, params.cursor)));
+/** A list query's shape: which optional conditions it has. Each shape is prepared once per client. */
+interface ListShape {
+  sort: ProductSort;
+  category: boolean;
+  search: boolean;
+  cursor: boolean;
+}
 
-  const rows = await query(db
+const CURSOR_PLACEHOLDERS = [sql.placeholder('cursor0'), sql.placeholder('cursor1')] as unknown as CursorKey;
+
+function prepareList(db: Database, { sort, category, search, cursor }: ListShape) {
+  const ordering = ORDERINGS[sort];
+  const conditions: SQL[] = [];
+  if (category) conditions.push(eq(categories.slug, sql.placeholder('category')));
+  if (search) conditions.push(ilike(products.name, sql.placeholder('pattern')));
+  if (cursor) conditions.push(ordering.after(CURSOR_PLACEHOLDERS));
+  return db
     .select({ ...productColumns, category: categories.slug, createdAtExact })
     .from(products)
     .innerJoin(categories, eq(products.categoryId, categories.id))
     .where(and(...conditions))
     .orderBy(...ordering.orderBy)
-    .limit(params.limit + 1));
+    .limit(sql.placeholder('limit'))
+    .prepare(`list_${sort}_${Number(category)}${Number(search)}${Number(cursor)}`);
+}
+
+function prepareGetProduct(db: Database) {
+  return db
+    .select({ ...productColumns, category: categories.slug })
+    .from(products)
+    .innerJoin(categories, eq(products.categoryId, categories.id))
+    .where(eq(products.id, sql.placeholder('id')))
+    .prepare('get_product');
+}
+
+/**
+ * Reads prepared once per client: building a query with Drizzle costs more CPU than the
+ * database round trip's own work, and these run on every cache miss.
+ */
+const preparedReads = new WeakMap<Database, { getProduct: ReturnType<typeof prepareGetProduct>; lists: Map<string, ReturnType<typeof prepareList>> }>();
+
+function readsOf(db: Database) {
+  let reads = preparedReads.get(db);
+  if (!reads) preparedReads.set(db, reads = { getProduct: prepareGetProduct(db), lists: new Map() });
+  return reads;
+}
+
+/** One page in one statement: filters, keyset position and limit + 1 (to know whether more follow). */
+export async function listProducts(db: Database, params: ProductListParams) {
+  const shape: ListShape = { sort: params.sort, category: Boolean(params.category), search: Boolean(params.q), cursor: Boolean(params.cursor) };
+  const shapeKey = `${shape.sort}:${shape.category}:${shape.search}:${shape.cursor}`;
+  const { lists } = readsOf(db);
+  let prepared = lists.get(shapeKey);
+  if (!prepared) lists.set(shapeKey, prepared = prepareList(db, shape));
+  const [cursor0, cursor1] = params.cursor ? decodeCursor(params.sort, params.cursor) : [];
+  const rows = await query(prepared.execute({
+    category: params.category, pattern: params.q && `%${escapeLike(params.q)}%`, cursor0, cursor1, limit: params.limit + 1,
+  }));
 
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
@@ -93,11 +136,7 @@ export async function listProducts(db: Database, params: ProductListParams) {
 }
 
 export async function getProduct(db: Database, id: number): Promise<Product | undefined> {
-  const [row] = await query(db
-    .select({ ...productColumns, category: categories.slug })
-    .from(products)
-    .innerJoin(categories, eq(products.categoryId, categories.id))
-    .where(eq(products.id, id)));
+  const [row] = await query(readsOf(db).getProduct.execute({ id }));
   return row && toProduct(row);
 }
 
