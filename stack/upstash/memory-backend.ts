@@ -1,29 +1,49 @@
 // The backend used when no Redis is configured: ioredis-mock behind Redis's own rules.
 import { randomUUID } from 'node:crypto';
 import RedisMock from 'ioredis-mock';
+import { LuaEngine } from './lua-engine';
 import { dataCommands } from './memory-commands';
 import { scriptCommands } from './memory-scripts';
 import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
+import { createSyncMock } from './sync-mock';
 
 const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...scriptCommands]);
 
-/** The command to run, or the error Redis gives before running anything (and that aborts a MULTI). */
-function resolveCommand([name = '', ...args]: readonly string[]): MemoryCommand | ReplyError {
+/** The command to run, or why Redis would refuse it before running anything. */
+function lookUp([name = '', ...args]: readonly string[]): MemoryCommand | 'unknown' | 'wrong arity' {
   const command = commands.get(name.toUpperCase());
-  if (!command) {
-    return new ReplyError(`ERR unknown command '${name}' (the in-memory backend supports the commands listed in stack/upstash/README.md)`);
-  }
+  if (!command) return 'unknown';
   const count = args.length + 1;
   const arityOk = command.arity >= 0 ? count === command.arity : count >= -command.arity;
-  return arityOk ? command : wrongArity(name.toLowerCase());
+  return arityOk ? command : 'wrong arity';
 }
 
-async function execute(store: MemoryStore, command: readonly string[]): Promise<Reply> {
-  const resolved = resolveCommand(command);
+/** The command to run, or the error Redis gives before running anything (and that aborts a MULTI). */
+function resolveCommand(command: readonly string[]): MemoryCommand | ReplyError {
+  const name = command[0] ?? '';
+  const found = lookUp(command);
+  if (found === 'unknown') {
+    return new ReplyError(`ERR unknown command '${name}' (the in-memory backend supports the commands listed in stack/upstash/README.md)`);
+  }
+  return found === 'wrong arity' ? wrongArity(name.toLowerCase()) : found;
+}
+
+/** The same commands for a script's redis.call(), with the errors Redis gives a script. */
+function resolveScriptCommand(command: readonly string[]): MemoryCommand | ReplyError {
+  if (scriptCommands.has((command[0] ?? '').toUpperCase())) {
+    return new ReplyError('ERR This Redis command is not allowed from script');
+  }
+  const found = lookUp(command);
+  if (found === 'unknown') return new ReplyError('ERR Unknown Redis command called from script');
+  if (found === 'wrong arity') return new ReplyError('ERR Wrong number of args calling Redis command from script');
+  return found;
+}
+
+function execute(store: MemoryStore, resolved: MemoryCommand | ReplyError, command: readonly string[]): Reply {
   if (resolved instanceof ReplyError) return resolved;
   try {
-    return await resolved.run(store, command.slice(1));
+    return resolved.run(store, command.slice(1));
   } catch (error) {
     if (error instanceof ReplyError) return error;
     // The mock's own checks throw Redis-style messages ("WRONGTYPE …", "ERR syntax error").
@@ -36,34 +56,26 @@ async function execute(store: MemoryStore, command: readonly string[]): Promise<
 export function createMemoryBackend(): RedisBackend {
   // ioredis-mock shares data between instances of the same host:port/db; a unique host isolates this one.
   const redis = new RedisMock({ host: `upstash-memory-${randomUUID()}` });
-  const store: MemoryStore = { redis, scripts: new Map() };
+  const store: MemoryStore = {
+    redis: createSyncMock(redis),
+    lua: new LuaEngine((command) => execute(store, resolveScriptCommand(command), command)),
+  };
 
-  // One request at a time, like Redis's single thread: a transaction never interleaves with other
-  // commands, whether or not the mock settles each command before the next event-loop turn.
-  let queue: Promise<unknown> = Promise.resolve();
-  function serialized<T>(task: () => Promise<T>): Promise<T> {
-    const result = queue.then(task);
-    queue = result.catch(() => undefined);
-    return result;
-  }
-
-  async function runAll(batch: readonly string[][]): Promise<Reply[]> {
-    const replies: Reply[] = [];
-    for (const command of batch) replies.push(await execute(store, command));
-    return replies;
+  // Every command runs synchronously, so a batch runs whole, like a request on Redis's single
+  // thread: a transaction never interleaves with other commands.
+  function runAll(batch: readonly string[][]): Reply[] {
+    return batch.map((command) => execute(store, resolveCommand(command), command));
   }
 
   return {
-    pipeline: (batch) => serialized(() => runAll(batch)),
-    transaction: (batch) =>
-      serialized(async () => {
-        const queueError = batch.map(resolveCommand).find((resolved) => resolved instanceof ReplyError);
-        return queueError ? execAbort(queueError) : runAll(batch);
-      }),
-    close: () =>
-      serialized(async () => {
-        await redis.flushall();
-        redis.disconnect();
-      }),
+    pipeline: async (batch) => runAll(batch),
+    transaction: async (batch) => {
+      const queueError = batch.map(resolveCommand).find((resolved) => resolved instanceof ReplyError);
+      return queueError ? execAbort(queueError) : runAll(batch);
+    },
+    close: async () => {
+      await redis.flushall();
+      redis.disconnect();
+    },
   };
 }

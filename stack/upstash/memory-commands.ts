@@ -2,9 +2,11 @@
 // The mock stores data well but is loose at the edges: it matches options in upper case only
 // (the client sends lower case), skips most type and integer checks, and answers in ioredis
 // shapes. So each command validates its arguments as Redis does, calls the mock, and shapes
-// the answer as the raw RESP2 reply Redis would send.
+// the answer as the raw RESP2 reply Redis would send. Commands run synchronously (sync-mock.ts),
+// so scripts call these same commands through redis.call().
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore, type MockRedis } from './memory-store';
+import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
+import type { SyncMock } from './sync-mock';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const SYNTAX_ERROR = 'ERR syntax error';
@@ -17,8 +19,8 @@ function define(name: string, arity: number, run: MemoryCommand['run']): void {
   commands.set(name, { arity, run });
 }
 
-async function expectType(redis: MockRedis, key: string, type: 'string' | 'hash' | 'set' | 'zset'): Promise<void> {
-  const actual = await redis.type(key);
+function expectType(redis: SyncMock, key: string, type: 'string' | 'hash' | 'set' | 'zset'): void {
+  const actual = redis.type(key);
   if (actual !== 'none' && actual !== type) throw new ReplyError(WRONGTYPE);
 }
 
@@ -41,14 +43,14 @@ define('UNLINK', -2, ({ redis }, keys) => redis.unlink(...keys));
 define('EXISTS', -2, ({ redis }, keys) => redis.exists(...keys));
 define('TYPE', 2, ({ redis }, [key = '']) => redis.type(key));
 define('PTTL', 2, ({ redis }, [key = '']) => redis.pttl(key));
-define('TTL', 2, async ({ redis }, [key = '']) => {
-  const ms = await redis.pttl(key);
+define('TTL', 2, ({ redis }, [key = '']) => {
+  const ms = redis.pttl(key);
   return ms < 0 ? ms : Math.floor((ms + 500) / 1000); // Redis rounds to the nearest second, the mock up
 });
 
 /** EXPIRE / PEXPIRE key amount [NX|XX|GT|LT]: the mock knows no options. */
 function expire(unitMs: number): MemoryCommand['run'] {
-  return async ({ redis }, [key = '', amount = '', ...options]) => {
+  return ({ redis }, [key = '', amount = '', ...options]) => {
     const expireAt = Date.now() + parseInteger(amount) * unitMs;
     const flags = new Set(options.map((option) => option.toUpperCase()));
     for (const flag of flags) {
@@ -60,7 +62,7 @@ function expire(unitMs: number): MemoryCommand['run'] {
     if (flags.has('GT') && flags.has('LT')) {
       throw new ReplyError('ERR GT and LT options at the same time are not compatible');
     }
-    const current = await redis.pexpiretime(key); // -2: no key, -1: no TTL
+    const current = redis.pexpiretime(key); // -2: no key, -1: no TTL
     if (current === -2) return 0;
     const persistent = current === -1; // counts as an infinite TTL for GT and LT
     const skip =
@@ -76,26 +78,26 @@ define('PEXPIRE', -3, expire(1));
 
 // Strings
 
-define('GET', 2, async ({ redis }, [key = '']) => {
-  await expectType(redis, key, 'string');
+define('GET', 2, ({ redis }, [key = '']) => {
+  expectType(redis, key, 'string');
   return redis.getBuffer(key);
 });
 
 // A key of another type reads as nil; the mock would return the raw structure.
-define('MGET', -2, async ({ redis }, keys) =>
-  (await redis.mgetBuffer(...keys)).map((value) => (Buffer.isBuffer(value) ? value : null)),
+define('MGET', -2, ({ redis }, keys) =>
+  redis.mgetBuffer(...keys).map((value) => (Buffer.isBuffer(value) ? value : null)),
 );
 
-define('MSET', -3, async ({ redis }, args) => {
+define('MSET', -3, ({ redis }, args) => {
   if (args.length % 2 !== 0) throw wrongArity('mset');
-  await redis.mset(...args);
+  redis.mset(...args);
   return 'OK';
 });
 
 const EXPIRY_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT']);
 
 /** SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL], options in any order and case. */
-async function set({ redis }: MemoryStore, [key = '', value = '', ...options]: string[]): Promise<Reply> {
+function set({ redis }: MemoryStore, [key = '', value = '', ...options]: string[]): Reply {
   let condition: string | undefined;
   let get = false;
   let keepTtl = false;
@@ -113,14 +115,14 @@ async function set({ redis }: MemoryStore, [key = '', value = '', ...options]: s
   }
   const expireAt = expiry ? expiryTimestamp(expiry.unit, parseInteger(expiry.amount)) : undefined;
 
-  if (get) await expectType(redis, key, 'string');
-  const previous = get ? await redis.getBuffer(key) : null;
-  const exists = (await redis.exists(key)) === 1;
+  if (get) expectType(redis, key, 'string');
+  const previous = get ? redis.getBuffer(key) : null;
+  const exists = redis.exists(key) === 1;
   if ((condition === 'NX' && exists) || (condition === 'XX' && !exists)) return previous;
-  const keptExpireAt = keepTtl ? await redis.pexpiretime(key) : -1;
-  await redis.set(key, value); // with no options the mock drops any TTL, as SET does
+  const keptExpireAt = keepTtl ? redis.pexpiretime(key) : -1;
+  redis.set(key, value); // with no options the mock drops any TTL, as SET does
   const newExpireAt = expireAt ?? keptExpireAt;
-  if (newExpireAt > 0) await redis.pexpireat(key, newExpireAt);
+  if (newExpireAt > 0) redis.pexpireat(key, newExpireAt);
   return get ? previous : 'OK';
 }
 define('SET', -3, set);
@@ -134,9 +136,9 @@ function expiryTimestamp(unit: string, amount: number): number {
 }
 
 /** Checks what the mock does not: the stored value is an integer and the result stays exact. */
-async function incrementBy(redis: MockRedis, key: string, delta: number): Promise<number> {
-  await expectType(redis, key, 'string');
-  const current = await redis.get(key);
+function incrementBy(redis: SyncMock, key: string, delta: number): number {
+  expectType(redis, key, 'string');
+  const current = redis.get(key);
   const next = (current === null ? 0 : parseInteger(current)) + delta;
   if (!Number.isSafeInteger(next)) throw new ReplyError(OVERFLOW);
   return redis.incrby(key, delta); // keeps the TTL, as INCR does
@@ -147,32 +149,32 @@ define('INCRBY', 3, ({ redis }, [key = '', delta = '']) => incrementBy(redis, ke
 
 // Hashes
 
-define('HSET', -4, async ({ redis }, [key = '', ...pairs]) => {
+define('HSET', -4, ({ redis }, [key = '', ...pairs]) => {
   if (pairs.length % 2 !== 0) throw wrongArity('hset');
-  await expectType(redis, key, 'hash');
+  expectType(redis, key, 'hash');
   return redis.hset(key, ...pairs);
 });
 
-define('HGET', 3, async ({ redis }, [key = '', field = '']) => {
-  await expectType(redis, key, 'hash');
+define('HGET', 3, ({ redis }, [key = '', field = '']) => {
+  expectType(redis, key, 'hash');
   return redis.hgetBuffer(key, field);
 });
 
 // RESP2 answers a flat [field, value, …] array; the mock builds an object.
-define('HGETALL', 2, async ({ redis }, [key = '']) => {
-  await expectType(redis, key, 'hash');
-  return Object.entries(await redis.hgetallBuffer(key)).flatMap(([field, value]) => [Buffer.from(field), value]);
+define('HGETALL', 2, ({ redis }, [key = '']) => {
+  expectType(redis, key, 'hash');
+  return Object.entries(redis.hgetallBuffer(key)).flatMap(([field, value]) => [Buffer.from(field), value]);
 });
 
-define('HDEL', -3, async ({ redis }, [key = '', ...fields]) => {
-  await expectType(redis, key, 'hash');
+define('HDEL', -3, ({ redis }, [key = '', ...fields]) => {
+  expectType(redis, key, 'hash');
   return redis.hdel(key, ...fields);
 });
 
-define('HINCRBY', 4, async ({ redis }, [key = '', field = '', increment = '']) => {
+define('HINCRBY', 4, ({ redis }, [key = '', field = '', increment = '']) => {
   const delta = parseInteger(increment);
-  await expectType(redis, key, 'hash');
-  const current = await redis.hget(key, field);
+  expectType(redis, key, 'hash');
+  const current = redis.hget(key, field);
   const next = (current === null ? 0 : parseInteger(current, 'ERR hash value is not an integer')) + delta;
   if (!Number.isSafeInteger(next)) throw new ReplyError(OVERFLOW);
   return redis.hincrby(key, field, delta);
@@ -180,30 +182,30 @@ define('HINCRBY', 4, async ({ redis }, [key = '', field = '', increment = '']) =
 
 // Sets
 
-define('SADD', -3, async ({ redis }, [key = '', ...members]) => {
-  await expectType(redis, key, 'set');
+define('SADD', -3, ({ redis }, [key = '', ...members]) => {
+  expectType(redis, key, 'set');
   return redis.sadd(key, ...members);
 });
 
-define('SREM', -3, async ({ redis }, [key = '', ...members]) => {
-  await expectType(redis, key, 'set');
+define('SREM', -3, ({ redis }, [key = '', ...members]) => {
+  expectType(redis, key, 'set');
   return redis.srem(key, ...members);
 });
 
-define('SMEMBERS', 2, async ({ redis }, [key = '']) => {
-  await expectType(redis, key, 'set');
+define('SMEMBERS', 2, ({ redis }, [key = '']) => {
+  expectType(redis, key, 'set');
   return redis.smembersBuffer(key);
 });
 
-define('SISMEMBER', 3, async ({ redis }, [key = '', member = '']) => {
-  await expectType(redis, key, 'set');
+define('SISMEMBER', 3, ({ redis }, [key = '', member = '']) => {
+  expectType(redis, key, 'set');
   return redis.sismember(key, member);
 });
 
 // Sorted sets
 
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member […]: the mock knows neither GT/LT nor INCR's reply. */
-define('ZADD', -4, async ({ redis }, [key = '', ...args]) => {
+define('ZADD', -4, ({ redis }, [key = '', ...args]) => {
   const flags = new Set<string>();
   while (['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'].includes(args[0]?.toUpperCase() ?? '')) {
     flags.add(args.shift()!.toUpperCase());
@@ -219,13 +221,13 @@ define('ZADD', -4, async ({ redis }, [key = '', ...args]) => {
   if (incr && args.length > 2) throw new ReplyError('ERR INCR option supports a single increment-element pair');
   const pairs: [number, string][] = [];
   for (let i = 0; i < args.length; i += 2) pairs.push([parseScore(args[i]!), args[i + 1]!]);
-  await expectType(redis, key, 'zset');
+  expectType(redis, key, 'zset');
 
   let added = 0;
   let changed = 0;
   let incremented: number | null = null;
   for (const [score, member] of pairs) {
-    const currentText = await redis.zscore(key, member);
+    const currentText = redis.zscore(key, member);
     const current = currentText === null ? null : Number(currentText);
     const next = incr ? (current ?? 0) + score : score;
     if (Number.isNaN(next)) throw new ReplyError('ERR resulting score is not a number (NaN)');
@@ -233,7 +235,7 @@ define('ZADD', -4, async ({ redis }, [key = '', ...args]) => {
       (current === null ? flags.has('XX') : flags.has('NX')) ||
       (current !== null && ((flags.has('GT') && next <= current) || (flags.has('LT') && next >= current)));
     if (skip) continue;
-    await redis.zadd(key, String(next), member);
+    redis.zadd(key, String(next), member);
     if (current === null) added++;
     else if (next !== current) changed++;
     incremented = next;
@@ -242,39 +244,38 @@ define('ZADD', -4, async ({ redis }, [key = '', ...args]) => {
   return flags.has('CH') ? added + changed : added;
 });
 
-define('ZRANGE', -4, async ({ redis }, [key = '', min = '', max = '', ...options]) => {
-  await expectType(redis, key, 'zset');
-  // The mock's typings list each option combination; it parses them itself, in any case.
-  const items = await redis.zrangeBuffer(key, min, max, ...(options as []));
+define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => {
+  expectType(redis, key, 'zset');
+  const items = redis.zrangeBuffer(key, min, max, ...options);
   if (!options.some((option) => option.toUpperCase() === 'WITHSCORES')) return items;
   return items.map((item, i) => (i % 2 === 1 ? formatScore(Number(item.toString())) : item));
 });
 
-define('ZSCORE', 3, async ({ redis }, [key = '', member = '']) => {
-  await expectType(redis, key, 'zset');
-  const score = await redis.zscore(key, member);
+define('ZSCORE', 3, ({ redis }, [key = '', member = '']) => {
+  expectType(redis, key, 'zset');
+  const score = redis.zscore(key, member);
   return score === null ? null : formatScore(Number(score));
 });
 
-define('ZREM', -3, async ({ redis }, [key = '', ...members]) => {
-  await expectType(redis, key, 'zset');
-  const removed = await redis.zrem(key, ...members);
-  if ((await redis.zcard(key)) === 0) await redis.del(key); // Redis drops an emptied key, the mock keeps it
+define('ZREM', -3, ({ redis }, [key = '', ...members]) => {
+  expectType(redis, key, 'zset');
+  const removed = redis.zrem(key, ...members);
+  if (redis.zcard(key) === 0) redis.del(key); // Redis drops an emptied key, the mock keeps it
   return removed;
 });
 
 // Server
 
-define('PING', -1, async (_store, args) => {
+define('PING', -1, (_store, args) => {
   if (args.length > 1) throw wrongArity('ping');
   return args[0] === undefined ? 'PONG' : Buffer.from(args[0]);
 });
-define('ECHO', 2, async (_store, [message = '']) => Buffer.from(message));
+define('ECHO', 2, (_store, [message = '']) => Buffer.from(message));
 define('DBSIZE', 1, ({ redis }) => redis.dbsize());
-define('FLUSHDB', -1, async ({ redis }, args) => {
+define('FLUSHDB', -1, ({ redis }, args) => {
   if (args.length > 1 || (args[0] !== undefined && !['ASYNC', 'SYNC'].includes(args[0].toUpperCase()))) {
     throw new ReplyError(SYNTAX_ERROR);
   }
-  await redis.flushdb();
+  redis.flushdb();
   return 'OK';
 });

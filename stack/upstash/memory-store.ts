@@ -1,21 +1,23 @@
 // Shapes and argument rules shared by the in-memory backend's commands.
-import type RedisMock from 'ioredis-mock';
+import type { LuaEngine } from './lua-engine';
 import { ReplyError, type Reply } from './redis-backend';
+import type { SyncMock } from './sync-mock';
 
-export type MockRedis = InstanceType<typeof RedisMock>;
-
-/** What commands act on: the mock's data and the script cache (SCRIPT LOAD / EVALSHA). */
+/** What commands act on: the mock's data, read and written synchronously, and the scripts. */
 export interface MemoryStore {
-  redis: MockRedis;
-  /** Script bodies by lowercase SHA-1. */
-  scripts: Map<string, string>;
+  redis: SyncMock;
+  /** Compiled scripts by SHA-1 (EVAL, EVALSHA, SCRIPT). */
+  lua: LuaEngine;
 }
 
 export interface MemoryCommand {
   /** Argument count including the command name; negative means "at least", as in COMMAND INFO. */
   arity: number;
-  /** Runs with the arguments after the name; an error reply is thrown as a `ReplyError`. */
-  run(store: MemoryStore, args: string[]): Promise<Reply>;
+  /**
+   * Runs with the arguments after the name; an error reply is thrown as a `ReplyError`.
+   * Synchronous, so a script's redis.call() can run it and a batch never interleaves with another.
+   */
+  run(store: MemoryStore, args: string[]): Reply;
 }
 
 export function wrongArity(name: string): ReplyError {
