@@ -40,7 +40,7 @@ const k6 = spawn('k6', args, {
 });
 k6.once('error', (error) => {
   const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-  console.error(missing ? 'k6 is not installed: build it with ../shared/tools/build-k6.sh (see k6/README.md).' : `Could not run k6: ${error.message}`);
+  console.error(missing ? 'k6 is not installed: build it with ../shared/tools/build-k6.sh (README: "Load tests and benchmarks").' : `Could not run k6: ${error.message}`);
   process.exit(1);
 });
 k6.once('exit', (code, signal) => {
