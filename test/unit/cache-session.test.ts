@@ -120,6 +120,56 @@ describe('CacheSession', () => {
     expect(calls).toBe(3);
   });
 
+  it('gives up on a leader that never finishes (its request canceled) after the lease time, and computes', async () => {
+    const shared = new FakeSharedTier();
+    const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, leaseMs: 50 });
+    const session = () => new CacheSession(cache, () => shared as unknown as SharedTier, () => {});
+    void session().lookup('k', () => new Promise<string>(() => {}), options);
+    const started = Date.now();
+    const joined = await session().lookup('k', async () => 'mine', options);
+    expect(joined).toMatchObject({ value: 'mine', outcome: 'MISS' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    expect(Date.now() - started).toBeLessThan(500);
+    // The stuck slot is gone: the next caller does not wait for it again.
+    expect(cache.inFlight.has('k')).toBe(false);
+  });
+
+  it('hands joined callers the value as data, marked collapsed', async () => {
+    const { session } = setup();
+    let calls = 0;
+    const compute = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return { n: 1 };
+    };
+    const [leader, ...joined] = await Promise.all([1, 2, 3].map(() => session().lookup('d', compute, { ttl: '60s' })));
+    expect(calls).toBe(1);
+    expect(leader).toMatchObject({ outcome: 'MISS', detail: 'miss' });
+    for (const result of joined) expect(result).toMatchObject({ value: { n: 1 }, outcome: 'HIT', detail: 'collapsed' });
+  });
+
+  it('keeps answering from memory, then computes once per key, while Upstash is unavailable', async () => {
+    const { shared, cache, session, settle } = setup();
+    await session().cached('k', async () => 'cached', options);
+    await settle();
+    shared.read = async () => {
+      throw new Error('Upstash down');
+    };
+    const fromMemory = await session().lookup('k', async () => 'computed', options);
+    expect(fromMemory).toMatchObject({ value: 'cached', outcome: 'HIT', detail: 'memory' });
+
+    let calls = 0;
+    const compute = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return 'computed';
+    };
+    const cold = await Promise.all([1, 2, 3, 4].map(() => session().lookup('cold', compute, options)));
+    expect(calls).toBe(1);
+    expect(cold.map((r) => r.outcome)).toEqual(['BYPASS', 'BYPASS', 'BYPASS', 'BYPASS']);
+    expect(cache.memory.get('cold', Date.now())?.value).toBe('computed');
+  });
+
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
