@@ -57,8 +57,9 @@ runCli(async (onFailure) => {
     isolates: isolateCount,
     compatibilityDate: settings.compatibilityDate,
     compatibilityFlags: settings.compatibilityFlags,
-    // .dev.vars overrides wrangler.toml, as in wrangler dev; request logs off for clean measurements.
-    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off' },
+    // .dev.vars overrides wrangler.toml, as in wrangler dev; request logs off for clean measurements,
+    // and compression off as in production, where the edge compresses (it would cost the isolate's CPU here).
+    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off' },
     host: HOST,
     port: PORT,
     inspector,
