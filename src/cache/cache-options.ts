@@ -58,6 +58,12 @@ export interface EdgeCacheSettings {
    * taken for an outage. @default 500
    */
   timeoutMs: number;
+  /**
+   * Budget of the Upstash calls no response waits for (fills, lease releases) and of
+   * invalidations: a missed invalidation costs more than a slow write, and an isolate busy
+   * with a burst must not mistake its own queueing for an outage. @default 2000
+   */
+  patientTimeoutMs: number;
   /** Longest an isolate serves a value from memory without asking Upstash (bounds cross-isolate staleness). @default 2000 */
   memoryMaxStalenessMs: number;
   /** Entries the memory tier holds per isolate. @default 1000 */
@@ -82,6 +88,7 @@ export interface EdgeCacheSettings {
 export const DEFAULT_CACHE_SETTINGS: EdgeCacheSettings = {
   namespace: 'edge-api',
   timeoutMs: 500,
+  patientTimeoutMs: 2000,
   memoryMaxStalenessMs: 2000,
   memoryMaxEntries: 1000,
   leaseMs: 2000,

@@ -49,11 +49,13 @@ export class EdgeCache {
   }
 
   /**
-   * A session for one request. `redis` may be a factory, so memory hits never build a client;
-   * `waitUntil` keeps background work (writes, revalidation) alive after the response.
+   * A session for one request. `redis` makes a client whose calls time out after the given ms;
+   * clients are made on first use, so memory hits never build one. `waitUntil` keeps background
+   * work (writes, revalidation) alive after the response.
    */
-  session(redis: Redis | (() => Redis), waitUntil: (promise: Promise<unknown>) => void, requestId?: string): CacheSession {
-    const sharedTier = () => new SharedTier(typeof redis === 'function' ? redis() : redis, this.settings.namespace, this.breaker, this.settings.tagTtlMs);
+  session(redis: (timeoutMs: number) => Redis, waitUntil: (promise: Promise<unknown>) => void, requestId?: string): CacheSession {
+    const { namespace, timeoutMs, patientTimeoutMs, tagTtlMs } = this.settings;
+    const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs);
     return new CacheSession(this, sharedTier, waitUntil, requestId);
   }
 

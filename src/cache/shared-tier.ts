@@ -28,8 +28,13 @@ const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
 
 /** The Upstash tier: entries, tag versions and fill leases under one key namespace. */
 export class SharedTier {
+  /**
+   * `redis` answers the reads a response waits for (a tight budget); `patient` makes the calls
+   * that must land even when Upstash (or this isolate) is slow: fills, releases, invalidations.
+   */
   constructor(
     private readonly redis: Redis,
+    private readonly patient: Redis,
     private readonly namespace: string,
     private readonly breaker: CircuitBreaker,
     private readonly tagTtlMs: number,
@@ -82,7 +87,7 @@ export class SharedTier {
   /** Stores an entry and releases this caller's fill lease, in one pipelined round trip. */
   write(key: string, stored: string, retainMs: number, leaseToken: string | undefined): Promise<void> {
     return this.#call('write', async () => {
-      const pipeline = this.redis.pipeline();
+      const pipeline = this.patient.pipeline();
       pipeline.set(this.#entryKey(key), stored, { px: Math.max(1, retainMs) });
       if (leaseToken) pipeline.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
       await pipeline.exec();
@@ -92,7 +97,7 @@ export class SharedTier {
   /** Releases this caller's fill lease without storing (nothing storable was computed). */
   releaseLease(key: string, leaseToken: string): Promise<void> {
     return this.#call('release', async () => {
-      await this.redis.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
+      await this.patient.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
     });
   }
 
@@ -105,7 +110,7 @@ export class SharedTier {
     if (tags.length === 0) return Promise.resolve();
     const version = uniqueToken();
     return this.#call('invalidate', async () => {
-      const pipeline = this.redis.pipeline();
+      const pipeline = this.patient.pipeline();
       for (const tag of tags) pipeline.set(this.#tagKey(tag), version, { px: this.tagTtlMs });
       await pipeline.exec();
     }, false);

@@ -51,7 +51,7 @@ export function withCacheSession(
 ): MiddlewareHandler<AppEnv> {
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
-    const redis = () => createRedis(c.env, edgeCache.settings.timeoutMs);
+    const redis = (timeoutMs: number) => createRedis(c.env, timeoutMs);
     c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
     c.set('dispatch', (request) => dispatch(request, c));
     await next();
