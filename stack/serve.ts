@@ -8,6 +8,7 @@ import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
 import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
 import { assertPortFree } from './ports';
+import { startPlainWorkerd } from './plain-workerd';
 import { buildBundle, readBundleSettings } from './production-bundle';
 
 const HOST = '127.0.0.1';
@@ -52,7 +53,9 @@ runCli(async (onFailure) => {
   console.log('[serve] Building the bundle (wrangler deploy --dry-run --outdir dist)');
   const bundlePath = await buildBundle(path.join(PROJECT_ROOT, 'dist'));
   const settings = readBundleSettings();
-  isolates = await startIsolates({
+  // One isolate: workerd as production runs it; several: Miniflare (its outbound interceptor costs CPU per fetch).
+  const start = isolateCount === 1 ? startPlainWorkerd : startIsolates;
+  isolates = await start({
     bundlePath,
     isolates: isolateCount,
     compatibilityDate: settings.compatibilityDate,
@@ -65,7 +68,7 @@ runCli(async (onFailure) => {
     inspector,
     onCrash: () => {
       if (stopping) return;
-      console.error('[serve] workerd crashed (restarted, but every isolate lost its state); stopping the stack.');
+      console.error('[serve] workerd crashed or exited; every isolate lost its state. Stopping the stack.');
       exit(1);
     },
   });
