@@ -1,6 +1,7 @@
 // handleSummary: the whole summary as JSON in the results folder, and a compact table on stdout.
 
 import { RESULTS_DIR, RUN_STAMP } from './config.ts';
+import { CACHE_OUTCOMES, ROUTES } from './traffic.ts';
 
 interface MetricSummary {
   type: string;
@@ -28,6 +29,11 @@ function table(script: string, data: SummaryData): string {
     if (values) rows.push([name, `p50 ${fixed(values.med)} ms · p95 ${fixed(values['p(95)'])} ms · max ${fixed(values.max)} ms`]);
   }
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(20)} ${value}`);
+  const mix = (route: string) => CACHE_OUTCOMES
+    .map((cache) => `${cache} ${metric(`cache_outcomes{route:${route},cache:${cache}}`)?.count ?? 0}`).join(' · ');
+  for (const route of ROUTES) {
+    if (data.metrics[`cache_outcomes{route:${route},cache:HIT}`]) lines.push(`  ${`X-Cache ${route}`.padEnd(20)} ${mix(route)}`);
+  }
   const failed = Object.entries(data.metrics).flatMap(([name, m]) =>
     Object.entries(m.thresholds ?? {}).filter(([, t]) => !t.ok).map(([expression]) => `${name}: ${expression}`));
   lines.push(failed.length ? `  thresholds FAILED: ${failed.join('; ')}` : '  thresholds: all passed');

@@ -3,7 +3,7 @@
 // of `Cache-Control: no-cache` reads. Each response is parsed at most once; nothing is logged.
 import { check, sleep } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
-import { Rate, Trend } from 'k6/metrics';
+import { Counter, Rate, Trend } from 'k6/metrics';
 import { API_TOKEN, BASE_URL, PRODUCT_COUNT } from './config.ts';
 import { zipfSampler } from './zipf.ts';
 
@@ -11,6 +11,10 @@ import { zipfSampler } from './zipf.ts';
 export const cacheHit = new Rate('cache_hit');
 /** Response time tagged with the X-Cache outcome, so thresholds can scope hits and misses apart. */
 const cacheLatency = new Trend('cache_latency', true);
+/** Responses per route and X-Cache outcome (the summary's per-route cache mix). */
+export const cacheOutcomes = new Counter('cache_outcomes');
+export const ROUTES = ['product', 'list', 'search', 'categories', 'stats'] as const;
+export const CACHE_OUTCOMES = ['HIT', 'STALE', 'MISS', 'BYPASS'] as const;
 
 const pickProductId = zipfSampler(PRODUCT_COUNT);
 const CATEGORIES = ['audio', 'books', 'cameras', 'camping', 'coffee', 'cycling', 'desk', 'fitness', 'footwear', 'garden',
@@ -33,6 +37,7 @@ function get(path: string, route: string): RefinedResponse<ResponseType | undefi
   if (cache) {
     cacheHit.add(cache === 'HIT' || cache === 'STALE');
     cacheLatency.add(response.timings.duration, { cache });
+    cacheOutcomes.add(1, { cache, route });
   }
   check(response, {
     [`${route}: 200`]: (r) => r.status === 200,
