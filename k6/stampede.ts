@@ -8,7 +8,7 @@ import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { API_TOKEN, BASE_URL } from './lib/config.ts';
-import { thresholds } from './lib/shapes.ts';
+import { SUMMARY_TREND_STATS, thresholds } from './lib/shapes.ts';
 import { summaryFor } from './lib/summary.ts';
 import { requireHealthyApi } from './lib/traffic.ts';
 
@@ -22,6 +22,7 @@ export const options: Options = {
     // Every VU starts each iteration together: per-vu-iterations with no think time, synchronized by the round's write.
     stampede: { executor: 'per-vu-iterations', vus: VUS, iterations: ROUNDS, maxDuration: '5m' },
   },
+  summaryTrendStats: SUMMARY_TREND_STATS,
   thresholds: {
     ...thresholds({ minCacheHitRate: 0 }),
     stampede_miss: ['rate<0.05'],

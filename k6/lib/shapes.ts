@@ -51,6 +51,9 @@ export const breakpoint: Scenario = {
   stages: [{ target: Number(__ENV.BREAKPOINT_MAX_RATE || 20000), duration: __ENV.BREAKPOINT_DURATION || '10m' }],
 };
 
+/** p99 too: the summary JSON (and BENCHMARKS.md) reports it. */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'];
+
 const isLocal = /^https?:\/\/(127\.|localhost|\[::1\])/.test(BASE_URL);
 
 /**

@@ -26,7 +26,7 @@ function table(script: string, data: SummaryData): string {
   rows.push(['cache hit', `${fixed((metric('cache_hit')?.rate ?? 0) * 100, 1)} %`]);
   for (const name of ['http_req_duration', 'cache_latency{cache:HIT}', 'cache_latency{cache:MISS}']) {
     const values = metric(name);
-    if (values) rows.push([name, `p50 ${fixed(values.med)} ms · p95 ${fixed(values['p(95)'])} ms · max ${fixed(values.max)} ms`]);
+    if (values) rows.push([name, `p50 ${fixed(values.med)} ms · p95 ${fixed(values['p(95)'])} ms · p99 ${fixed(values['p(99)'])} ms · max ${fixed(values.max)} ms`]);
   }
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(20)} ${value}`);
   const mix = (route: string) => CACHE_OUTCOMES
