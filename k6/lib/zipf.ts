@@ -1,7 +1,7 @@
 // Zipf-distributed picks: a few hot keys take most requests, a long tail stays cold, as on a
 // real catalog. Sampling is a binary search over a precomputed CDF.
 
-export function zipfSampler(count: number, exponent = 1.07): () => number {
+export function zipfSampler(count: number, exponent = 1.07, random: () => number = Math.random): () => number {
   const cdf = new Float64Array(count);
   let total = 0;
   for (let rank = 1; rank <= count; rank++) {
@@ -9,7 +9,7 @@ export function zipfSampler(count: number, exponent = 1.07): () => number {
     cdf[rank - 1] = total;
   }
   return () => {
-    const target = Math.random() * total;
+    const target = random() * total;
     let low = 0;
     let high = count - 1;
     while (low < high) {

@@ -1,4 +1,4 @@
-// The k6 traffic model (k6/lib/traffic.ts), for driving the Worker from inside a test: Zipf
+// The k6 traffic model's mix (k6/lib/traffic.ts), for driving the Worker from inside a test: Zipf
 // product pages, list pages that follow cursors, searches, categories, stats, ~2 % writes and
 // ~3 % `Cache-Control: no-cache` reads. Seeded, so a failing run can be replayed.
 import { CATEGORIES, productListTags, productTag, STATS } from '../../src/catalog/cache-tags';
@@ -6,36 +6,6 @@ import { CATEGORIES, productListTags, productTag, STATS } from '../../src/catalo
 export const SORTS = ['id', 'price', '-price', 'newest'] as const;
 export const CATEGORY_SLUGS = ['audio', 'books', 'cameras', 'coffee', 'desk', 'kitchen', 'lighting', 'office', 'tea', 'tools'];
 export const SEARCH_TERMS = ['lamp', 'walnut', 'oak', 'steel', 'wireless', 'mug', 'chair', 'kettle'];
-
-/** mulberry32: a small, fast, seedable PRNG. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Ranks 1..count with Zipf popularity (exponent 1.07, as in k6/lib/zipf.ts). */
-export function zipf(count: number, random: () => number): () => number {
-  const cdf = new Float64Array(count);
-  let total = 0;
-  for (let rank = 1; rank <= count; rank++) cdf[rank - 1] = total += 1 / rank ** 1.07;
-  return () => {
-    const target = random() * total;
-    let low = 0;
-    let high = count - 1;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (cdf[middle]! < target) low = middle + 1;
-      else high = middle;
-    }
-    return low + 1;
-  };
-}
 
 export type Action =
   | { kind: 'product'; id: number }

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tagsForProductWrite } from '../../src/catalog/cache-tags';
 import { api, authorized, type ProductBody } from './api-client';
-import { drawAction, seededRandom, tagsOfPath, zipf, type Action } from './traffic-mix';
+import { zipfSampler } from '../../k6/lib/zipf';
+import { createRandom } from '../../stack/db/catalog-data';
+import { drawAction, tagsOfPath, type Action } from './traffic-mix';
 
 const REQUESTS = 3000;
 const CONCURRENCY = 100;
@@ -102,8 +104,8 @@ async function act(run: Run, action: Action, visitor: number, random: () => numb
 
 async function runMix(seed: number): Promise<Run> {
   const run: Run = { outcomes: [], thrown: [], staleAfterWrite: [], writeTags: [] };
-  const random = seededRandom(seed);
-  const productRank = zipf(PRODUCT_RANKS, random);
+  const random = createRandom(seed);
+  const productRank = zipfSampler(PRODUCT_RANKS, 1.07, random);
   let started = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async (_, visitor) => {
     while (started < REQUESTS) {
