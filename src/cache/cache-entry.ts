@@ -1,7 +1,7 @@
 // What a cache entry is and how it is stored in Redis: one string, a header line the read
 // script can parse without JSON (freshness and tag stamp), then the payload.
 //
-//   ec1 <freshUntil> <staleUntil> <retainUntil> <storedAt> <tagStamp>\n<payload>
+//   ec2 <freshUntil> <staleUntil> <retainUntil> <storedAt> <seq> <tagStamp> <contentTag>…\n<payload>
 
 export interface CacheEntry {
   /** Serves as fresh (HIT) until this time (ms since epoch). */
@@ -13,15 +13,20 @@ export interface CacheEntry {
   storedAt: number;
   /** Versions of the entry's tags when its value was computed; a different stamp means invalidated. */
   tagStamp: string;
+  /** The invalidation log's sequence number when the value was read: current as of then. */
+  seq: number;
+  /** Tags known only from the value (the products on a list page), checked against the log. */
+  contentTags: readonly string[];
   /** The encoded value (value-codec for `cached()`, a response snapshot for `cacheLayer`). */
   payload: string;
 }
 
-const VERSION = 'ec1';
-const HEADER = /^ec1 (\d+) (\d+) (\d+) (\d+) ([^\n]*)\n/;
+const VERSION = 'ec2';
+const HEADER = /^ec2 (\d+) (\d+) (\d+) (\d+) (-?\d+) ([^ \n]*)((?: [^ \n]+)*)\n/;
 
 export function encodeEntry(entry: CacheEntry): string {
-  return `${VERSION} ${entry.freshUntil} ${entry.staleUntil} ${entry.retainUntil} ${entry.storedAt} ${entry.tagStamp}\n${entry.payload}`;
+  const contentTags = entry.contentTags.map((tag) => ` ${tag}`).join('');
+  return `${VERSION} ${entry.freshUntil} ${entry.staleUntil} ${entry.retainUntil} ${entry.storedAt} ${entry.seq} ${entry.tagStamp}${contentTags}\n${entry.payload}`;
 }
 
 /** undefined for anything this layer did not write (foreign, corrupt or older-format values). */
@@ -29,10 +34,11 @@ export function decodeEntry(stored: unknown): CacheEntry | undefined {
   if (typeof stored !== 'string') return undefined;
   const match = HEADER.exec(stored);
   if (!match) return undefined;
-  const [header, freshUntil, staleUntil, retainUntil, storedAt, tagStamp] = match;
+  const [header, freshUntil, staleUntil, retainUntil, storedAt, seq, tagStamp, contentTags] = match;
   return {
     freshUntil: Number(freshUntil), staleUntil: Number(staleUntil), retainUntil: Number(retainUntil),
-    storedAt: Number(storedAt), tagStamp: tagStamp!, payload: stored.slice(header.length),
+    storedAt: Number(storedAt), seq: Number(seq), tagStamp: tagStamp!,
+    contentTags: contentTags ? contentTags.slice(1).split(' ') : [], payload: stored.slice(header.length),
   };
 }
 

@@ -21,6 +21,11 @@ export interface CacheLayerOptions {
   browserTtl?: Duration;
   /** Invalidation tags for this request's response. @default [] */
   tags?: (c: Context<AppEnv>) => readonly string[];
+  /**
+   * Tags read off a response that will be cached (e.g. the product ids on a list page), so a
+   * write to one of them drops the page without dropping every page. @default none
+   */
+  contentTags?: (response: ResponseSnapshot) => readonly string[];
   /** The cache key. @default path and query string, parameters sorted */
   key?: (c: Context<AppEnv>) => string;
   /** Caches only requests this accepts (e.g. valid parameters), so junk cannot fill the cache. @default every request */
@@ -89,7 +94,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       return ownSnapshot;
     };
     const cacheOptions: CacheOptions<ResponseSnapshot> = {
-      ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, tags: tagsOf(c),
+      ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, tags: tagsOf(c), contentTags: options.contentTags,
       storable: (snapshot) => snapshot.storable,
       failed: (snapshot) => snapshot.status >= 500,
       validate: isResponseSnapshot,

@@ -9,8 +9,13 @@ export interface CacheOptions<T = unknown> {
   swr?: Duration;
   /** After `ttl + swr`, how long the old value is kept to answer when the origin fails. @default '1h' */
   staleIfError?: Duration;
-  /** Tags for invalidation: `invalidate(['product:42'])` drops every entry tagged so. @default [] */
+  /** Tags for invalidation: `invalidate(['product:42'])` drops every entry tagged so. No whitespace. @default [] */
   tags?: readonly string[];
+  /**
+   * Tags read off a computed value, for what only the value knows (the products on a list
+   * page): invalidating one drops the entry too, race-free. No whitespace. @default none
+   */
+  contentTags?: (value: T) => readonly string[];
   /** Whether a computed value may be stored (e.g. not an error response). @default every value */
   storable?: (value: T) => boolean;
   /** Whether a computed value means the origin failed (a stale entry then answers instead). @default none */
@@ -26,6 +31,7 @@ export interface CacheOptions<T = unknown> {
 
 export interface ResolvedOptions<T> {
   tags: readonly string[];
+  contentTags: (value: T) => readonly string[];
   ttlMs: number;
   swrMs: number;
   staleIfErrorMs: number;
@@ -35,9 +41,15 @@ export interface ResolvedOptions<T> {
   revalidate?: () => Promise<void>;
 }
 
+const noContentTags = () => [];
+
 export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> {
+  const tags = [...new Set(options.tags ?? [])].sort();
+  // Tags travel space-separated in entry headers and log records.
+  if (tags.some((tag) => /\s/.test(tag) || tag === '')) throw new TypeError(`Cache tags must be non-empty and without whitespace: ${JSON.stringify(tags)}`);
   return {
-    tags: [...new Set(options.tags ?? [])].sort(),
+    tags,
+    contentTags: options.contentTags ?? noContentTags,
     ttlMs: toMilliseconds(options.ttl),
     swrMs: toMilliseconds(options.swr ?? '0s'),
     staleIfErrorMs: toMilliseconds(options.staleIfError ?? '1h'),
@@ -64,9 +76,13 @@ export interface EdgeCacheSettings {
    * with a burst must not mistake its own queueing for an outage. @default 2000
    */
   patientTimeoutMs: number;
-  /** Longest an isolate serves a value from memory without asking Upstash (bounds cross-isolate staleness). @default 2000 */
+  /**
+   * Longest an isolate serves values from memory without having heard from Upstash's
+   * invalidation log: bounds how long another isolate's write can go unseen here (one small
+   * call per isolate per period when nothing else reads Upstash). 0 turns the memory tier off. @default 1000
+   */
   memoryMaxStalenessMs: number;
-  /** Entries the memory tier holds per isolate. @default 1000 */
+  /** Entries the memory tier holds per isolate. @default 5000 */
   memoryMaxEntries: number;
   /**
    * How long a fill lease lasts; callers that lost it (in another isolate, or to a lookup in
@@ -89,8 +105,8 @@ export const DEFAULT_CACHE_SETTINGS: EdgeCacheSettings = {
   namespace: 'edge-api',
   timeoutMs: 500,
   patientTimeoutMs: 2000,
-  memoryMaxStalenessMs: 2000,
-  memoryMaxEntries: 1000,
+  memoryMaxStalenessMs: 1000,
+  memoryMaxEntries: 5000,
   leaseMs: 2000,
   tagTtlMs: 86_400_000,
   breakerThreshold: 5,

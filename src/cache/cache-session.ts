@@ -1,7 +1,7 @@
 import { decodeEntry, encodeEntry, freshnessOf } from './cache-entry';
 import { resolveOptions, type CacheDetail, type CacheOptions, type CacheOutcome, type CacheResult, type ResolvedOptions } from './cache-options';
 import type { EdgeCache, InFlight } from './edge-cache';
-import type { DecodedEntry } from './memory-tier';
+import type { DecodedEntry, MemoryItem } from './memory-tier';
 import { CacheUnavailableError, type SharedRead, type SharedTier } from './shared-tier';
 import { decodeValue, encodeValue } from './value-codec';
 
@@ -47,8 +47,8 @@ export class CacheSession {
     }
 
     const remembered = this.cache.memory.get(key, now);
-    if (remembered && resolved.validate(remembered.value)) {
-      return { ...this.#fromEntry<T>(remembered, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+    if (remembered && resolved.validate(remembered.entry.value) && await this.#stillCurrent(remembered, now)) {
+      return { ...this.#fromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
     }
 
     return this.#coalesced(key, resolved, started, () => this.#lookupShared(key, compute, resolved, now, started));
@@ -63,8 +63,8 @@ export class CacheSession {
       const read = await this.#read(key, resolved, Date.now());
       const cacheMs = elapsedSince(started);
       if (!read) return this.#computeWithoutShared(key, compute, resolved, undefined, epoch, cacheMs);
-      const entry = this.#usableEntry(read, resolved);
-      return this.#computeAndStore(key, compute, resolved, read, entry, epoch, 'refresh', cacheMs);
+      const entry = this.#usableEntry(read.stored, read.tagStamp, resolved);
+      return this.#computeAndStore(key, compute, resolved, read, read.leaseToken, entry, epoch, 'refresh', cacheMs);
     });
   }
 
@@ -120,6 +120,26 @@ export class CacheSession {
     }
   }
 
+  /**
+   * Whether a memory item may be served: nothing in the invalidation log touches its tags, and
+   * the log was heard from within `memoryMaxStalenessMs` (this request asks for it otherwise,
+   * unless another request already is).
+   */
+  async #stillCurrent(item: MemoryItem, now: number): Promise<boolean> {
+    const { log } = this.cache;
+    const { memoryMaxStalenessMs, timeoutMs } = this.cache.settings;
+    if (!log.isRecent(now, memoryMaxStalenessMs) && now - log.syncStartedAt >= timeoutMs) {
+      log.syncStartedAt = now;
+      try {
+        log.apply(await this.shared.logTail(log.since(now)), Date.now());
+      } catch (error) {
+        this.#report(error, 'log');
+      }
+    }
+    // While another request's look at the log is in flight, its slack (one timeout) is allowed.
+    return log.isRecent(Date.now(), memoryMaxStalenessMs + timeoutMs) && log.isCurrent(item.tags, item.validAsOf);
+  }
+
   /** Runs `run` as the key's only computation in this isolate, or joins the one in flight. */
   async #coalesced<T>(key: string, options: ResolvedOptions<T>, started: number, run: () => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
     const pending = this.cache.inFlight.get(key);
@@ -132,6 +152,8 @@ export class CacheSession {
    * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller compute.
    */
   async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | undefined> {
+    // This isolate wrote since the leader started: its value may predate the write (content tags are not known in flight).
+    if (pending.epoch !== this.cache.invalidationEpoch) return undefined;
     const deadline = pending.startedAt + this.cache.settings.leaseMs;
     for (let delay = 1; !pending.settled; delay = Math.min(delay * 2, MAX_JOIN_POLL_MS)) {
       if (Date.now() >= deadline) {
@@ -140,6 +162,7 @@ export class CacheSession {
       }
       await sleep(delay);
     }
+    if (pending.epoch !== this.cache.invalidationEpoch) return undefined;
     if ('error' in pending.settled) throw pending.settled.error;
     const shared = pending.settled.result as CacheResult<T>;
     // A failure is shared (one origin call per outage, not one per waiter); a value that may not
@@ -151,7 +174,7 @@ export class CacheSession {
 
   async #lead<T>(key: string, run: () => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
     // Registered before the first await, so concurrent callers join instead of leading too.
-    const slot: InFlight = { tags, startedAt: Date.now() };
+    const slot: InFlight = { tags, startedAt: Date.now(), epoch: this.cache.invalidationEpoch };
     this.cache.inFlight.set(key, slot);
     try {
       const result = await run();
@@ -165,25 +188,50 @@ export class CacheSession {
     }
   }
 
-  /** The shared read, or undefined when Upstash is unavailable (reported, never thrown). */
+  /**
+   * The shared read, or undefined when Upstash is unavailable (reported, never thrown). The log
+   * tail it brings is applied first, so the entry is checked against every invalidation up to it.
+   */
   async #read<T>(key: string, options: ResolvedOptions<T>, now: number): Promise<SharedRead | undefined> {
+    const { log } = this.cache;
     try {
-      return await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs);
+      const read = await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs, log.since(now));
+      log.apply(read.tail, Date.now());
+      return read;
     } catch (error) {
       this.#report(error, 'read');
       return undefined;
     }
   }
 
-  /** The stored entry if it is one of ours, still valid for its tags, with a value of the expected shape. */
-  #usableEntry<T>(read: SharedRead, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
-    const entry = decodeEntry(read.stored);
+  /**
+   * The stored entry if it is one of ours, still valid for its tags (the stamp for its options'
+   * tags, the log for its content tags), with a value of the expected shape.
+   */
+  #usableEntry<T>(stored: string, tagStamp: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
+    const entry = this.#stampedEntry(stored, tagStamp, options);
+    return entry && this.cache.log.isCurrent(entry.contentTags, entry.seq) ? entry : undefined;
+  }
+
+  /** The stored entry if it is one of ours, stamped with its tags' current versions, with a value of the expected shape. */
+  #stampedEntry<T>(stored: string, tagStamp: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
+    const entry = decodeEntry(stored);
     // An entry stamped with other tag versions was invalidated: it is never served.
-    if (!entry || entry.tagStamp !== read.tagStamp) return undefined;
+    if (!entry || entry.tagStamp !== tagStamp) return undefined;
     try {
       const value = decodeValue<unknown>(entry.payload);
       return options.validate(value) ? { ...entry, value } : undefined;
     } catch {
+      return undefined;
+    }
+  }
+
+  /** The fill lease, taken after the read when the log (not the script) showed the entry out of date. */
+  async #acquireLease(key: string): Promise<string | undefined> {
+    try {
+      return await this.shared.acquireLease(key, this.cache.settings.leaseMs);
+    } catch (error) {
+      this.#report(error, 'lease');
       return undefined;
     }
   }
@@ -195,10 +243,11 @@ export class CacheSession {
     const read = await this.#read(key, options, now);
     if (!read) return this.#answerWithoutShared(key, compute, options, epoch, started);
 
-    const entry = this.#usableEntry(read, options);
+    const stamped = this.#stampedEntry(read.stored, read.tagStamp, options);
+    const entry = stamped && this.cache.log.isCurrent(stamped.contentTags, stamped.seq) ? stamped : undefined;
     const freshness = entry && freshnessOf(entry, now);
     if (entry && freshness === 'fresh') {
-      if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
+      if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, read.tail.seq, now);
       return { ...this.#fromEntry<T>(entry, now, 'HIT', 'redis'), cacheMs: elapsedSince(started) };
     }
     if (entry && freshness === 'stale') {
@@ -207,18 +256,21 @@ export class CacheSession {
     }
 
     let detail: CacheDetail = 'miss';
-    if (!read.leaseToken) {
+    let leaseToken = read.leaseToken;
+    // The script saw a fresh entry, but a product on it changed since (the log says so): lease it now.
+    if (!leaseToken && stamped && !entry && freshnessOf(stamped, now) === 'fresh') leaseToken = await this.#acquireLease(key);
+    if (!leaseToken) {
       // Another isolate is filling this key: wait for its value instead of querying too.
       const filled = await this.#waitForFill(key, read.tagStamp, options);
       if (filled) return { ...this.#fromEntry<T>(filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
       detail = 'no-fill';
     }
-    return this.#computeAndStore(key, compute, options, read, entry, epoch, detail, elapsedSince(started));
+    return this.#computeAndStore(key, compute, options, read, leaseToken, entry, epoch, detail, elapsedSince(started));
   }
 
   /** Computes; stores a good value; answers a failure with the stale entry when there is one (stale-if-error). */
   async #computeAndStore<T>(
-    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, read: SharedRead,
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, read: SharedRead, leaseToken: string | undefined,
     entry: DecodedEntry<T> | undefined, epoch: number, detail: CacheDetail, cacheMs: number,
   ): Promise<CacheResult<T>> {
     const now = Date.now();
@@ -227,15 +279,15 @@ export class CacheSession {
     try {
       computed = await this.#compute(compute);
     } catch (error) {
-      this.#release(key, read.leaseToken);
+      this.#release(key, leaseToken);
       if (staleFallback) return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs };
       throw error;
     }
     if (options.failed(computed.value) && staleFallback) {
-      this.#release(key, read.leaseToken);
+      this.#release(key, leaseToken);
       return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
     }
-    const stored = this.#store(key, computed.value, read.tagStamp, options, epoch, read.leaseToken);
+    const stored = this.#store(key, computed.value, read, options, epoch, leaseToken);
     return this.#computedResult(computed, 'MISS', detail, stored, cacheMs);
   }
 
@@ -267,9 +319,11 @@ export class CacheSession {
     if (options.failed(computed.value) && fallback) {
       return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
     }
-    if (options.storable(computed.value) && !options.failed(computed.value) && epoch === this.cache.invalidationEpoch) {
-      // Memory only, and with no tag stamp: it is never written to Upstash.
-      this.cache.memory.set(key, this.#entryFor(computed.value, '', options, Date.now()), options.tags, Date.now());
+    const contentTags = options.storable(computed.value) && !options.failed(computed.value) ? this.#contentTagsOf(computed.value, options) : undefined;
+    if (contentTags && epoch === this.cache.invalidationEpoch) {
+      // Memory only, and with no tag stamp: it is never written to Upstash. Current as of the last log heard.
+      const { seq } = this.cache.log;
+      this.cache.memory.set(key, this.#entryFor(computed.value, '', -1, contentTags, options, Date.now()), options.tags, seq, Date.now());
     }
     return this.#computedResult(computed, 'BYPASS', 'cache-unavailable', false, cacheMs);
   }
@@ -286,7 +340,7 @@ export class CacheSession {
         this.#report(error, 'peek');
         return undefined;
       }
-      const entry = this.#usableEntry({ stored: peeked.stored ?? '', tagStamp, leaseToken: undefined }, options);
+      const entry = this.#usableEntry(peeked.stored ?? '', tagStamp, options);
       if (entry && freshnessOf(entry, Date.now()) === 'fresh') return entry;
       // The holder finished without storing (a failure, or nothing storable): no fill is coming.
       if (!peeked.leased) return undefined;
@@ -299,7 +353,7 @@ export class CacheSession {
       if (options.revalidate) return await options.revalidate();
       const { value } = await this.#compute(compute);
       if (options.failed(value)) return this.#release(key, read.leaseToken);
-      this.#store(key, value, read.tagStamp, options, epoch, read.leaseToken);
+      this.#store(key, value, read, options, epoch, read.leaseToken);
     } catch {
       // The stale value keeps being served; the lease expires and a later request retries.
     }
@@ -311,27 +365,46 @@ export class CacheSession {
     return { value, originMs: elapsedSince(started) };
   }
 
-  /** Writes in the background (the caller already has the value) and fills the memory tier. */
-  #store<T>(key: string, value: T, tagStamp: string, options: ResolvedOptions<T>, epoch: number, leaseToken: string | undefined): boolean {
-    if (!options.storable(value) || options.failed(value)) {
+  /**
+   * Writes in the background (the caller already has the value) and fills the memory tier. The
+   * value is current as of the read's log position; Upstash refuses it if a content tag was
+   * invalidated since, and memory then forgets it too.
+   */
+  #store<T>(key: string, value: T, read: SharedRead, options: ResolvedOptions<T>, epoch: number, leaseToken: string | undefined): boolean {
+    const contentTags = options.storable(value) && !options.failed(value) ? this.#contentTagsOf(value, options) : undefined;
+    if (!contentTags) {
       this.#release(key, leaseToken);
       return false;
     }
     const now = Date.now();
-    const entry = this.#entryFor(value, tagStamp, options, now);
-    if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, now);
-    this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken)
+    const seq = read.tail.seq;
+    const entry = this.#entryFor(value, read.tagStamp, seq, contentTags, options, now);
+    if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, seq, now);
+    this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken, seq, contentTags)
+      .then((stored) => { if (!stored) this.cache.memory.forget(key, entry); })
       .catch((error: unknown) => this.#report(error, 'write')));
     return true;
   }
 
-  #entryFor<T>(value: T, tagStamp: string, options: ResolvedOptions<T>, now: number): DecodedEntry<T> {
+  /** The value's content tags; undefined (not storable) if they cannot be read: an entry without them could go stale unseen. */
+  #contentTagsOf<T>(value: T, options: ResolvedOptions<T>): readonly string[] | undefined {
+    try {
+      const tags = options.contentTags(value);
+      return tags.every((tag) => tag !== '' && !/\s/.test(tag)) ? tags : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #entryFor<T>(value: T, tagStamp: string, seq: number, contentTags: readonly string[], options: ResolvedOptions<T>, now: number): DecodedEntry<T> {
     return {
       storedAt: now,
       freshUntil: now + options.ttlMs,
       staleUntil: now + options.ttlMs + options.swrMs,
       retainUntil: now + options.ttlMs + Math.max(options.swrMs, options.staleIfErrorMs),
       tagStamp,
+      seq,
+      contentTags,
       payload: encodeValue(value),
       value,
     };

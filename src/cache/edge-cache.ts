@@ -2,6 +2,7 @@ import type { Redis } from '@upstash/redis/cloudflare';
 import { DEFAULT_CACHE_SETTINGS, type CacheEvent, type CacheResult, type EdgeCacheSettings } from './cache-options';
 import { CacheSession } from './cache-session';
 import { CircuitBreaker } from './circuit-breaker';
+import { InvalidationLog } from './invalidation-log';
 import { MemoryTier } from './memory-tier';
 import { SharedTier } from './shared-tier';
 
@@ -14,6 +15,8 @@ export interface InFlight {
   tags: readonly string[];
   /** When the leader started (ms since epoch): joiners give up after `leaseMs`. */
   startedAt: number;
+  /** The isolate's invalidation epoch then: after a local invalidation, nobody joins (the value may predate the write). */
+  epoch: number;
   /** Set once by the leader. */
   settled?: { result: CacheResult<unknown> } | { error: unknown };
 }
@@ -26,6 +29,8 @@ export interface InFlight {
  */
 export class EdgeCache {
   readonly memory: MemoryTier;
+  /** Invalidations made anywhere, as far as this isolate has heard. */
+  readonly log = new InvalidationLog();
   readonly breaker: CircuitBreaker;
   readonly inFlight = new Map<string, InFlight>();
   /** Tags this isolate invalidated that Upstash has not acknowledged yet; retried, and bypassed meanwhile. */
@@ -39,7 +44,7 @@ export class EdgeCache {
     readonly settings: EdgeCacheSettings = DEFAULT_CACHE_SETTINGS,
     readonly onEvent: (event: CacheEvent) => void = () => {},
   ) {
-    this.memory = new MemoryTier(settings.memoryMaxEntries, settings.memoryMaxStalenessMs);
+    this.memory = new MemoryTier(settings.memoryMaxStalenessMs > 0 ? settings.memoryMaxEntries : 0);
     this.breaker = new CircuitBreaker({
       failureThreshold: settings.breakerThreshold,
       failureRatio: settings.breakerFailureRatio,

@@ -5,17 +5,18 @@ export interface DecodedEntry<T = unknown> extends CacheEntry {
   value: T;
 }
 
-interface MemoryItem {
+export interface MemoryItem {
   entry: DecodedEntry;
+  /** Every tag of the entry: its options' and its content tags. */
   tags: readonly string[];
-  /** Served from memory until then: the entry's freshness, capped by the staleness bound. */
-  until: number;
+  /** The invalidation log's sequence number the entry is known to be current at. */
+  validAsOf: number;
 }
 
 /**
- * The isolate-local tier in front of Upstash: hot keys skip the network. It cannot see
- * invalidations made by other isolates, so an item is served as current for at most
- * `maxStalenessMs`; writes made by this isolate drop the affected items at once (`invalidate`).
+ * The isolate-local tier in front of Upstash: hot keys skip the network. Items are served while
+ * fresh and while the invalidation log (kept by the caller) shows none of their tags changed
+ * since `validAsOf`; writes made by this isolate drop the affected items at once (`invalidate`).
  * Items are kept until their entry's `retainUntil` (LRU-bounded), so that while Upstash cannot
  * be asked, this isolate still answers from what it has (`retained`) instead of sending every
  * request to the database.
@@ -23,15 +24,12 @@ interface MemoryItem {
 export class MemoryTier {
   readonly #items = new Map<string, MemoryItem>();
 
-  constructor(
-    readonly maxEntries: number,
-    readonly maxStalenessMs: number,
-  ) {}
+  constructor(readonly maxEntries: number) {}
 
-  /** The entry, while it may be served without asking Upstash. */
-  get(key: string, now: number): DecodedEntry | undefined {
+  /** The item while its entry is fresh; whether it is still current is the caller's check. */
+  get(key: string, now: number): MemoryItem | undefined {
     const item = this.#touch(key, now);
-    return item && now < item.until ? item.entry : undefined;
+    return item && now < item.entry.freshUntil ? item : undefined;
   }
 
   /** The entry past the staleness bound too (until its `retainUntil`): the fallback while Upstash is unavailable. */
@@ -39,15 +37,20 @@ export class MemoryTier {
     return this.#touch(key, now)?.entry;
   }
 
-  set(key: string, entry: DecodedEntry, tags: readonly string[], now: number): void {
-    if (this.maxStalenessMs <= 0 || this.maxEntries <= 0 || entry.retainUntil <= now) return;
-    const until = Math.min(entry.freshUntil, now + this.maxStalenessMs);
+  set(key: string, entry: DecodedEntry, tags: readonly string[], validAsOf: number, now: number): void {
+    if (this.maxEntries <= 0 || entry.retainUntil <= now) return;
+    const allTags = entry.contentTags.length ? [...tags, ...entry.contentTags] : tags;
     this.#items.delete(key);
-    this.#items.set(key, { entry, tags, until });
+    this.#items.set(key, { entry, tags: allTags, validAsOf });
     while (this.#items.size > this.maxEntries) {
       const oldest = this.#items.keys().next().value as string;
       this.#items.delete(oldest);
     }
+  }
+
+  /** Drops `key` if it still holds `entry` (and not a newer one). */
+  forget(key: string, entry: DecodedEntry): void {
+    if (this.#items.get(key)?.entry === entry) this.#items.delete(key);
   }
 
   /** Drops every item carrying one of `tags`. Linear, but bounded by `maxEntries` and only on writes. */

@@ -1,6 +1,7 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CircuitBreaker } from './circuit-breaker';
-import { READ_SCRIPT, readScriptSha1, RELEASE_SCRIPT } from './read-script';
+import type { LogTail } from './invalidation-log';
+import { FILL_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
@@ -22,11 +23,19 @@ export interface SharedRead {
   tagStamp: string;
   /** Set when this caller now holds the fill lease for the key. */
   leaseToken: string | undefined;
+  /** The invalidation log since the caller's last look; `tail.seq` is what a value computed now is current as of. */
+  tail: LogTail;
 }
 
 const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
 
-/** The Upstash tier: entries, tag versions and fill leases under one key namespace. */
+/** A script's reply `[seq, gap, [records]]`, with what was asked. */
+function logTailOf(reply: unknown, since: number): LogTail {
+  const [seq, gap, records] = reply as [string | number, number, unknown[]];
+  return { seq: Number(seq), since, gap: Number(gap) === 1, records: (records ?? []).map(String) };
+}
+
+/** The Upstash tier: entries, tag versions, fill leases and the invalidation log under one key namespace. */
 export class SharedTier {
   /**
    * `redis` answers the reads a response waits for (a tight budget); `patient` makes the calls
@@ -43,6 +52,7 @@ export class SharedTier {
   #entryKey = (key: string) => `${this.namespace}:entry:${key}`;
   #leaseKey = (key: string) => `${this.namespace}:lease:${key}`;
   #tagKey = (tag: string) => `${this.namespace}:tag:${tag}`;
+  #logKeys = () => [`${this.namespace}:seq`, `${this.namespace}:log`, `${this.namespace}:floor`];
 
   async #call<T>(operation: string, run: () => Promise<T>, gated = true): Promise<T> {
     if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
@@ -56,24 +66,45 @@ export class SharedTier {
     }
   }
 
+  /** EVALSHA, falling back to EVAL the first time a Redis sees the script. */
+  async #script(client: Redis, script: string, keys: string[], args: string[]): Promise<unknown> {
+    const sha1 = await scriptSha1(script);
+    return client.evalsha(sha1, keys, args).catch((error: unknown) => {
+      if (error instanceof Error && /^NOSCRIPT\b/.test(error.message)) return client.eval(script, keys, args);
+      throw error;
+    });
+  }
+
   /**
-   * Entry + tag versions + (when not fresh) a fill lease, in one round trip. If the call times
-   * out after Redis ran it, the lease stays until it expires (leaseMs): waiters then fall back.
+   * Entry + tag versions + (when not fresh) a fill lease + the log's tail after `since`, in one
+   * round trip. If the call times out after Redis ran it, the lease stays until it expires
+   * (leaseMs): waiters then fall back.
    */
-  read(key: string, tags: readonly string[], now: number, leaseMs: number): Promise<SharedRead> {
+  read(key: string, tags: readonly string[], now: number, leaseMs: number, since: number): Promise<SharedRead> {
     return this.#call('read', async () => {
       const leaseToken = uniqueToken();
-      const keys = [this.#entryKey(key), this.#leaseKey(key), ...tags.map(this.#tagKey)];
-      const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs)];
-      const sha1 = await readScriptSha1();
-      const reply = await this.redis.evalsha(sha1, keys, args).catch((error: unknown) => {
-        // First use on this Redis: EVAL loads the script, later calls hit EVALSHA.
-        if (error instanceof Error && /^NOSCRIPT\b/.test(error.message)) return this.redis.eval(READ_SCRIPT, keys, args);
-        throw error;
-      });
-      const [stored, tagStamp, leased] = reply as [string, string, number];
-      return { stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined };
+      const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys(), ...tags.map(this.#tagKey)];
+      const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs), String(since)];
+      const [stored, tagStamp, leased, tail] = await this.#script(this.redis, READ_SCRIPT, keys, args) as [string, string, number, unknown];
+      return {
+        stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined,
+        tail: logTailOf(tail, since),
+      };
     });
+  }
+
+  /** The fill lease for `key`, when the read found an entry it then judged out of date (a content tag was invalidated). */
+  acquireLease(key: string, leaseMs: number): Promise<string | undefined> {
+    return this.#call('lease', async () => {
+      const token = uniqueToken();
+      const taken = await this.redis.set(this.#leaseKey(key), token, { nx: true, px: leaseMs });
+      return taken === 'OK' ? token : undefined;
+    });
+  }
+
+  /** The log's tail after `since`, for an isolate that has served from memory for a while. */
+  logTail(since: number): Promise<LogTail> {
+    return this.#call('log', async () => logTailOf(await this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]), since));
   }
 
   /** The stored string and whether anyone holds the fill lease (while waiting for another isolate's fill). */
@@ -84,35 +115,35 @@ export class SharedTier {
     });
   }
 
-  /** Stores an entry and releases this caller's fill lease, in one pipelined round trip. */
-  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined): Promise<void> {
+  /**
+   * Stores an entry unless one of its content tags was invalidated after `seq`, and releases
+   * this caller's fill lease, in one round trip. Resolves to whether it was stored.
+   */
+  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
     return this.#call('write', async () => {
-      const pipeline = this.patient.pipeline();
-      pipeline.set(this.#entryKey(key), stored, { px: Math.max(1, retainMs) });
-      if (leaseToken) pipeline.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
-      await pipeline.exec();
+      const [, log, floor] = this.#logKeys();
+      const keys = [this.#entryKey(key), this.#leaseKey(key), log!, floor!];
+      const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
+      return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
     });
   }
 
   /** Releases this caller's fill lease without storing (nothing storable was computed). */
   releaseLease(key: string, leaseToken: string): Promise<void> {
     return this.#call('release', async () => {
-      await this.patient.eval(RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
+      await this.#script(this.patient, RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
     });
   }
 
   /**
-   * Gives each tag a new version in one round trip: every entry stamped with an older one stops
-   * matching. Always attempted, even while the circuit is open: skipping it would leave
-   * pre-write data valid.
+   * Gives each tag a new version and logs the invalidation, in one round trip: every entry
+   * stamped with an older version, or holding a content tag invalidated after its value was
+   * read, stops matching. Always attempted, even while the circuit is open: skipping it would
+   * leave pre-write data valid. Resolves to the log record's sequence number.
    */
-  invalidate(tags: readonly string[]): Promise<void> {
-    if (tags.length === 0) return Promise.resolve();
-    const version = uniqueToken();
-    return this.#call('invalidate', async () => {
-      const pipeline = this.patient.pipeline();
-      for (const tag of tags) pipeline.set(this.#tagKey(tag), version, { px: this.tagTtlMs });
-      await pipeline.exec();
-    }, false);
+  invalidate(tags: readonly string[]): Promise<number> {
+    const keys = [...this.#logKeys(), ...tags.map(this.#tagKey)];
+    const args = [uniqueToken(), String(this.tagTtlMs), String(Date.now()), String(LOG_CAP), ...tags];
+    return this.#call('invalidate', async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)), false);
   }
 }

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cacheLayer } from '../cache/cache-layer';
-import { productListTags, productTag, tagsForProductWrite } from '../catalog/cache-tags';
+import { productListTags, productTag, productTagsOfPage, tagsForProductWrite } from '../catalog/cache-tags';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
@@ -38,9 +38,10 @@ const listQueryOf = (c: Context<AppEnv>): ProductListParams | undefined => {
 };
 
 /**
- * List pages change with every write in their scope: short ttl, long swr. Keyed by the parsed
- * query (defaults filled in, unknown parameters dropped), so equivalent URLs share an entry and
- * junk parameters cannot multiply entries.
+ * List pages change with every write that can move products in their scope, and with writes to
+ * the products they show (content tags): short ttl, long swr. Keyed by the parsed query
+ * (defaults filled in, unknown parameters dropped), so equivalent URLs share an entry and junk
+ * parameters cannot multiply entries.
  */
 const listCache = cacheLayer({
   ttl: '30s', swr: '5m',
@@ -50,6 +51,7 @@ const listCache = cacheLayer({
     return `/api/products?${new URLSearchParams({ category, cursor, limit: String(limit), q, sort })}`;
   },
   tags: (c) => productListTags(listQueryOf(c)?.category),
+  contentTags: (response) => productTagsOfPage(response.body),
 });
 
 /** A product changes only through its own writes, which invalidate it. Malformed ids are not cached. */

@@ -251,6 +251,11 @@ define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => 
   return items.map((item, i) => (i % 2 === 1 ? formatScore(Number(item.toString())) : item));
 });
 
+define('ZCARD', 2, ({ redis }, [key = '']) => {
+  expectType(redis, key, 'zset');
+  return redis.zcard(key);
+});
+
 define('ZSCORE', 3, ({ redis }, [key = '', member = '']) => {
   expectType(redis, key, 'zset');
   const score = redis.zscore(key, member);

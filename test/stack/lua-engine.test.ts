@@ -2,7 +2,7 @@
 // in-memory backend and, when REDIS_URL is set, against that Redis with the same expectations.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache/read-script';
+import { FILL_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache/redis-scripts';
 import { createMemoryBackend } from '../../stack/upstash/memory-backend';
 import { ReplyError, type RedisBackend, type Reply } from '../../stack/upstash/redis-backend';
 import { connectRespBackend, redactRedisUrl } from '../../stack/upstash/resp-client';
@@ -44,21 +44,23 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
 
   describe("the cache's read script", () => {
     const now = Date.now();
-    /** ARGV: [now ms, lease token, lease ttl ms, version for new tags, tag ttl ms] */
-    const args = (token: string) => [String(now), token, '5000', 'v1', '60000'];
-    const entry = (freshUntil: number, stamp: string) => `ec1 ${freshUntil} 0 0 0 ${stamp}\n{"id":1}`;
+    /** ARGV: [now ms, lease token, lease ttl ms, version for new tags, tag ttl ms, log seen up to] */
+    const args = (token: string, since = '0') => [String(now), token, '5000', 'v1', '60000', since];
+    const entry = (freshUntil: number, stamp: string) => `ec2 ${freshUntil} 0 0 0 5 ${stamp} product:1\n{"id":1}`;
+    /** No invalidation logged yet: seq 0, no gap, no records. */
+    const emptyTail = [bytes('0'), 0, []];
 
     function keys(name: string) {
-      const [entry, lease, tagA, tagB] = ['entry', 'lease', 'tag:a', 'tag:b'].map((part) => t.key(`${name}:${part}`));
-      return { entry: entry!, lease: lease!, tagA: tagA!, tagB: tagB! };
+      const [entry, lease, seq, log, floor, tagA, tagB] = ['entry', 'lease', 'seq', 'log', 'floor', 'tag:a', 'tag:b'].map((part) => t.key(`${name}:${part}`));
+      return { entry: entry!, lease: lease!, seq: seq!, log: log!, floor: floor!, tagA: tagA!, tagB: tagB! };
     }
-    const read = (k: ReturnType<typeof keys>, token: string) =>
-      t.evalScript(READ_SCRIPT, [k.entry, k.lease, k.tagA, k.tagB], args(token));
+    const read = (k: ReturnType<typeof keys>, token: string, since?: string) =>
+      t.evalScript(READ_SCRIPT, [k.entry, k.lease, k.seq, k.log, k.floor, k.tagA, k.tagB], args(token, since));
 
     it('gives the first reader of a missing entry the lease, and creates the missing tag versions', async () => {
       const k = keys('missing');
       await t.command('SET', k.tagA, 'v7');
-      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v7,v1'), 1]);
+      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v7,v1'), 1, emptyTail]);
       expect(await t.command('GET', k.tagB)).toEqual(bytes('v1'));
       expect(await t.command('PTTL', k.tagB)).toBeGreaterThan(50_000);
       expect(await t.command('PTTL', k.tagA)).toBe(-1); // an existing version is left alone
@@ -68,8 +70,8 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
 
     it('gives a second reader no lease while the first holds it', async () => {
       const k = keys('second');
-      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v1,v1'), 1]);
-      expect(await read(k, 'second')).toEqual([bytes(''), bytes('v1,v1'), 0]);
+      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v1,v1'), 1, emptyTail]);
+      expect(await read(k, 'second')).toEqual([bytes(''), bytes('v1,v1'), 0, emptyTail]);
       expect(await t.command('GET', k.lease)).toEqual(bytes('first'));
     });
 
@@ -79,18 +81,67 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       await t.command('SET', k.tagB, 'v2');
       const stored = entry(now + 60_000, 'v1,v2');
       await t.command('SET', k.entry, stored);
-      expect(await read(k, 'token')).toEqual([bytes(stored), bytes('v1,v2'), 0]);
+      expect(await read(k, 'token')).toEqual([bytes(stored), bytes('v1,v2'), 0, emptyTail]);
       expect(await t.command('EXISTS', k.lease)).toBe(0);
     });
 
     it('leases a stale entry and one stamped with an old tag version', async () => {
       const stale = keys('stale');
       await t.command('SET', stale.entry, entry(now - 1, 'v1,v1'));
-      expect(await read(stale, 'token')).toEqual([bytes(entry(now - 1, 'v1,v1')), bytes('v1,v1'), 1]);
+      expect(await read(stale, 'token')).toEqual([bytes(entry(now - 1, 'v1,v1')), bytes('v1,v1'), 1, emptyTail]);
       const invalidated = keys('invalidated');
       await t.command('SET', invalidated.tagA, 'v2');
       await t.command('SET', invalidated.entry, entry(now + 60_000, 'v1,v1'));
-      expect(await read(invalidated, 'token')).toEqual([bytes(entry(now + 60_000, 'v1,v1')), bytes('v2,v1'), 1]);
+      expect(await read(invalidated, 'token')).toEqual([bytes(entry(now + 60_000, 'v1,v1')), bytes('v2,v1'), 1, emptyTail]);
+    });
+
+    it("returns the log's records after the caller's last look, or a gap once they were trimmed", async () => {
+      const k = keys('tail');
+      await t.command('SET', k.seq, '30');
+      await t.command('ZADD', k.log, '10', '10 a', '20', '20 b c', '30', '30 d');
+      await t.command('SET', k.floor, '5');
+      const [, , , tail] = await read(k, 'token', '10') as Reply[];
+      expect(tail).toEqual([bytes('30'), 0, [bytes('20 b c'), bytes('30 d')]]);
+      const [, , , gap] = await read(k, 'token', '4') as Reply[];
+      expect(gap).toEqual([bytes('30'), 1, []]);
+    });
+  });
+
+  describe("the cache's invalidate and fill scripts", () => {
+    function keys(name: string) {
+      const [entry, lease, seq, log, floor, tagA] = ['entry', 'lease', 'seq', 'log', 'floor', 'tag:a'].map((part) => t.key(`${name}:${part}`));
+      return { entry: entry!, lease: lease!, seq: seq!, log: log!, floor: floor!, tagA: tagA! };
+    }
+    const invalidate = (k: ReturnType<typeof keys>, now: number, cap: number, ...tags: string[]) =>
+      t.evalScript(INVALIDATE_SCRIPT, [k.seq, k.log, k.floor, k.tagA], ['v9', '60000', String(now), String(cap), ...tags]);
+    const fill = (k: ReturnType<typeof keys>, seq: number, ...contentTags: string[]) =>
+      t.evalScript(FILL_SCRIPT, [k.entry, k.lease, k.log, k.floor], ['stored', '60000', 'holder', String(seq), ...contentTags]);
+
+    it('numbers invalidations by time, never backwards, logs them and trims the log to its cap', async () => {
+      const k = keys('invalidate');
+      expect(await invalidate(k, 1_000, 2, 'a', 'product:1')).toEqual(bytes('1000'));
+      expect(await invalidate(k, 900, 2, 'b')).toEqual(bytes('1001')); // a slow clock cannot go back
+      expect(await t.command('GET', k.tagA)).toEqual(bytes('v9'));
+      expect(await invalidate(k, 1_764_777_600_000, 2, 'c')).toEqual(bytes('1764777600000'));
+      expect(await t.command('ZRANGE', k.log, '0', '-1')).toEqual([bytes('1001 b'), bytes('1764777600000 c')]);
+      expect(await t.command('GET', k.floor)).toEqual(bytes('1000'));
+    });
+
+    it('stores a value unless one of its content tags was invalidated after it was read, and releases the lease either way', async () => {
+      const k = keys('fill');
+      await invalidate(k, 100, 10, 'product:1', 'stats');
+      await t.command('SET', k.lease, 'holder');
+      expect(await fill(k, 100, 'product:1', 'product:2')).toBe(1); // read after the invalidation
+      expect(await t.command('GET', k.entry)).toEqual(bytes('stored'));
+      expect(await t.command('EXISTS', k.lease)).toBe(0);
+      await t.command('DEL', k.entry);
+      await t.command('SET', k.lease, 'holder');
+      expect(await fill(k, 99, 'product:2', 'product:1')).toBe(0); // read before it
+      expect(await t.command('EXISTS', k.entry)).toBe(0);
+      expect(await t.command('EXISTS', k.lease)).toBe(0);
+      expect(await fill(k, 99, 'product:3')).toBe(1); // another product
+      await t.command('SET', k.floor, '150');
+      expect(await fill(k, 120, 'product:3')).toBe(0); // records trimmed: cannot tell
     });
   });
 

@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, encodeEntry } from '../../src/cache/cache-entry';
-import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
+import { DEFAULT_CACHE_SETTINGS, type CacheOptions } from '../../src/cache/cache-options';
 import { CacheSession } from '../../src/cache/cache-session';
 import { EdgeCache } from '../../src/cache/edge-cache';
+import type { LogTail } from '../../src/cache/invalidation-log';
 import type { SharedRead, SharedTier } from '../../src/cache/shared-tier';
 import { edgeCacheSettingsFrom } from '../../src/cache/with-cache-session';
 import { encodeValue } from '../../src/cache/value-codec';
 
-/** An in-memory stand-in for the Upstash tier whose invalidations can be held open, to order races exactly. */
+/**
+ * An in-memory stand-in for the Upstash tier (entries, tag versions, the invalidation log) whose
+ * invalidations can be held open, to order races exactly.
+ */
 class FakeSharedTier {
   entries = new Map<string, string>();
   versions = new Map<string, string>();
+  log: Array<{ seq: number; tags: readonly string[] }> = [];
+  seq = 0;
   heldInvalidation: (() => void) | undefined;
   failInvalidations = false;
   invalidations = 0;
@@ -19,21 +25,32 @@ class FakeSharedTier {
     return tags.map((tag) => this.versions.get(tag) ?? '0').join(',');
   }
 
-  async read(key: string, tags: readonly string[]): Promise<SharedRead> {
-    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: 'token' };
+  async logTail(since: number): Promise<LogTail> {
+    const records = this.log.filter((record) => record.seq > since).map((record) => [record.seq, ...record.tags].join(' '));
+    return { seq: this.seq, since, gap: false, records };
+  }
+
+  async read(key: string, tags: readonly string[], _now: number, _leaseMs: number, since: number): Promise<SharedRead> {
+    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: 'token', tail: await this.logTail(since) };
+  }
+
+  async acquireLease(): Promise<string> {
+    return 'token';
   }
 
   async peek(key: string) {
     return { stored: this.entries.get(key) ?? null, leased: false };
   }
 
-  async write(key: string, stored: string): Promise<void> {
+  async write(key: string, stored: string, _retainMs: number, _leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
+    if (this.log.some((record) => record.seq > seq && record.tags.some((tag) => contentTags.includes(tag)))) return false;
     this.entries.set(key, stored);
+    return true;
   }
 
   async releaseLease(): Promise<void> {}
 
-  async invalidate(tags: readonly string[]): Promise<void> {
+  async invalidate(tags: readonly string[]): Promise<number> {
     this.invalidations++;
     if (this.failInvalidations) throw new Error('Upstash down');
     await new Promise<void>((resolve) => {
@@ -41,6 +58,8 @@ class FakeSharedTier {
       if (!this.holdNext) resolve();
     });
     for (const tag of tags) this.versions.set(tag, `v${this.invalidations}`);
+    this.log.push({ seq: ++this.seq, tags });
+    return this.seq;
   }
 
   holdNext = false;
@@ -167,13 +186,47 @@ describe('CacheSession', () => {
     const cold = await Promise.all([1, 2, 3, 4].map(() => session().lookup('cold', compute, options)));
     expect(calls).toBe(1);
     expect(cold.map((r) => r.outcome)).toEqual(['BYPASS', 'BYPASS', 'BYPASS', 'BYPASS']);
-    expect(cache.memory.get('cold', Date.now())?.value).toBe('computed');
+    expect(cache.memory.get('cold', Date.now())?.entry.value).toBe('computed');
+  });
+
+  it("drops a cached value when another isolate invalidates one of its content tags, and only that value", async () => {
+    const shared = new FakeSharedTier();
+    const reader = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, memoryMaxStalenessMs: 1 });
+    const writer = new EdgeCache(DEFAULT_CACHE_SETTINGS);
+    const session = (cache: EdgeCache) => new CacheSession(cache, () => shared as unknown as SharedTier, () => {});
+    const page: CacheOptions<number[]> = { ttl: '60s', tags: ['list'], contentTags: (value) => value.map((id) => `product:${id}`) };
+    await session(reader).lookup('page1', async () => [1, 2], page);
+    await session(reader).lookup('page2', async () => [3, 4], page);
+    expect(await session(reader).lookup('page1', async () => [9], page)).toMatchObject({ outcome: 'HIT', detail: 'memory' });
+
+    await session(writer).invalidate(['product:2']);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // past the reader's 1 ms bound: it asks for the log
+    expect(await session(reader).lookup('page1', async () => [1, 2, 5], page)).toMatchObject({ value: [1, 2, 5], outcome: 'MISS' });
+    expect(await session(reader).lookup('page2', async () => [0], page)).toMatchObject({ value: [3, 4], outcome: 'HIT' });
+  });
+
+  it('never stores a value whose content tag was invalidated while it was being computed', async () => {
+    const shared = new FakeSharedTier();
+    const [reader, writer, later] = [1, 2, 3].map(() => new EdgeCache(DEFAULT_CACHE_SETTINGS));
+    const background: Promise<unknown>[] = [];
+    const session = (cache: EdgeCache) => new CacheSession(cache, () => shared as unknown as SharedTier, (p) => background.push(p));
+    const contentTags = (value: number[]) => value.map((id) => `product:${id}`);
+    const computed = await session(reader).lookup('page', async () => {
+      // The write lands after this page was read from the database, before it is stored.
+      await session(writer).invalidate(['product:1']);
+      return [1, 2];
+    }, { ttl: '60s', contentTags });
+    await Promise.all(background);
+    expect(computed).toMatchObject({ value: [1, 2], outcome: 'MISS' });
+    expect(shared.entries.has('page')).toBe(false);
+    expect(reader.memory.get('page', Date.now())).toBeUndefined();
+    expect(await session(later).lookup('page', async () => [1, 3], { ttl: '60s', contentTags })).toMatchObject({ value: [1, 3], outcome: 'MISS' });
   });
 
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
-    shared.entries.set('k', encodeEntry({ freshUntil: Date.now() + 60_000, staleUntil: Date.now() + 60_000, retainUntil: Date.now() + 60_000, storedAt: Date.now(), tagStamp: stamp, payload: encodeValue({ v: 2 }) }));
+    shared.entries.set('k', encodeEntry({ freshUntil: Date.now() + 60_000, staleUntil: Date.now() + 60_000, retainUntil: Date.now() + 60_000, storedAt: Date.now(), seq: 0, tagStamp: stamp, contentTags: [], payload: encodeValue({ v: 2 }) }));
     const isString = (value: unknown): value is string => typeof value === 'string';
     const result = await session().lookup('k', async () => 'fresh', { ...options, validate: isString });
     expect(result).toMatchObject({ value: 'fresh', outcome: 'MISS' });
@@ -185,7 +238,7 @@ describe('edgeCacheSettingsFrom', () => {
   it('reports a bad var once and keeps the default instead of failing every request', () => {
     const reports: string[] = [];
     const settings = edgeCacheSettingsFrom({ CACHE_MEMORY_STALENESS: '2 sec', CACHE_TIMEOUT_MS: 'fast', CACHE_NAMESPACE: 'x' }, (m) => reports.push(m));
-    expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 2000, timeoutMs: 500 });
+    expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 1000, timeoutMs: 500 });
     expect(reports).toHaveLength(2);
   });
 });

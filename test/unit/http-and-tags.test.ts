@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, strongEtag } from '../../src/cache/http-cache-headers';
-import { ALL_PRODUCTS_LIST, CATEGORIES, CATEGORY_LISTS, productListTags, STATS, tagsForProductWrite } from '../../src/catalog/cache-tags';
+import { ALL_PRODUCTS_LIST, CATEGORIES, CATEGORY_LISTS, productListTags, productTagsOfPage, STATS, tagsForProductWrite } from '../../src/catalog/cache-tags';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../src/catalog/page-cursor';
 import { negotiateEncoding } from '../../src/middleware/compression';
 
@@ -57,8 +57,21 @@ describe('tags a product write invalidates', () => {
       .toEqual(['product:7', ALL_PRODUCTS_LIST, 'products:list:category:tea']);
   });
 
-  it('a price or stock change also touches stats', () => {
-    expect(tagsForProductWrite({ kind: 'update', id: 7, category: 'tea', changed: ['stock'] })).toContain(STATS);
+  it('a price change touches the lists it sorts and stats', () => {
+    expect(tagsForProductWrite({ kind: 'update', id: 7, category: 'tea', changed: ['priceCents'] }))
+      .toEqual(['product:7', ALL_PRODUCTS_LIST, 'products:list:category:tea', STATS]);
+  });
+
+  it('a stock change touches the product (and so the pages that show it) and stats, no whole list scope', () => {
+    expect(tagsForProductWrite({ kind: 'update', id: 7, category: 'tea', changed: ['stock'] })).toEqual(['product:7', STATS]);
+    expect(tagsForProductWrite({ kind: 'update', id: 7, category: 'tea', changed: ['description', 'sku'] })).toEqual(['product:7']);
+  });
+
+  it("reads a list page's product tags off its body, and refuses a body it cannot read", () => {
+    expect(productTagsOfPage('{"items":[{"id":3},{"id":11}],"nextCursor":null}')).toEqual(['product:3', 'product:11']);
+    expect(productTagsOfPage('{"items":[],"nextCursor":null}')).toEqual([]);
+    expect(() => productTagsOfPage('{"items":[{"id":"3"}]}')).toThrow();
+    expect(() => productTagsOfPage('not json')).toThrow();
   });
 
   it('a category move touches every category list, categories and stats', () => {

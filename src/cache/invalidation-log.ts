@@ -1,0 +1,90 @@
+/** The tail of the invalidation log as a script returns it (redis-scripts.ts). */
+export interface LogTail {
+  /** The log's last sequence number when the script ran. */
+  seq: number;
+  /** The sequence number the caller asked from. */
+  since: number;
+  /** Records after `since` were trimmed away: the caller has to start over. */
+  gap: boolean;
+  /** "<seq> <tag> <tag>…", oldest first. */
+  records: readonly string[];
+}
+
+/** How far back an isolate that has never synced asks for records: longer than any list entry stays servable. */
+const FIRST_LOOK_BACK_MS = 15 * 60_000;
+/** Tags remembered before starting over (each costs a map entry; starting over costs re-reads). */
+const MAX_REMEMBERED_TAGS = 50_000;
+
+/**
+ * What this isolate knows of the invalidations made anywhere: for each tag, the last
+ * invalidation's sequence number, complete for every record after `floor`. Every read from
+ * Upstash brings the records that are new since the last one, so checking a value that was
+ * current at sequence number N costs a map lookup per tag, and no request.
+ */
+export class InvalidationLog {
+  readonly #lastInvalidated = new Map<string, number>();
+  /** Every invalidation after this sequence number is known here. */
+  #floor = Number.POSITIVE_INFINITY;
+  #syncedSeq: number | undefined;
+  /** When the log was last brought up to date (ms since epoch); 0: never. */
+  syncedAt = 0;
+  /** When a request last started a sync of its own, so concurrent requests do not all start one. */
+  syncStartedAt = 0;
+
+  /** What to ask Upstash for: records after the last one seen (a first look reaches back a while). */
+  since(now: number): number {
+    return this.#syncedSeq ?? now - FIRST_LOOK_BACK_MS;
+  }
+
+  /** The newest sequence number known here: values computed now are current as of it. */
+  get seq(): number {
+    return this.#syncedSeq ?? Number.NEGATIVE_INFINITY;
+  }
+
+  apply(tail: LogTail, now: number): void {
+    // A gap, or a log that went backwards (its keys were lost): nothing older can be vouched for.
+    if (tail.gap || tail.seq < tail.since) {
+      this.#startOver(tail.seq);
+    } else {
+      if (this.#syncedSeq === undefined) this.#floor = tail.since;
+      for (const record of tail.records) this.#remember(record);
+      if (this.#lastInvalidated.size > MAX_REMEMBERED_TAGS) this.#startOver(Math.max(tail.seq, this.#syncedSeq ?? tail.seq));
+    }
+    // Replies can arrive out of order: the newest wins.
+    if (this.#syncedSeq === undefined || tail.seq >= this.#syncedSeq) {
+      this.#syncedSeq = tail.seq;
+      this.syncedAt = now;
+    }
+  }
+
+  /** Whether a value current at `seq` still is, as far as the records known here go, for every tag. */
+  isCurrent(tags: readonly string[], seq: number): boolean {
+    if (seq < this.#floor) return false;
+    for (const tag of tags) {
+      const last = this.#lastInvalidated.get(tag);
+      if (last !== undefined && last > seq) return false;
+    }
+    return true;
+  }
+
+  /** Synced within `maxAgeMs`: what memory holds may be served as current. */
+  isRecent(now: number, maxAgeMs: number): boolean {
+    return now - this.syncedAt <= maxAgeMs;
+  }
+
+  #remember(record: string): void {
+    const parts = record.split(' ');
+    const seq = Number(parts[0]);
+    if (!Number.isFinite(seq)) return;
+    for (let i = 1; i < parts.length; i++) {
+      const tag = parts[i]!;
+      if ((this.#lastInvalidated.get(tag) ?? Number.NEGATIVE_INFINITY) < seq) this.#lastInvalidated.set(tag, seq);
+    }
+  }
+
+  #startOver(seq: number): void {
+    this.#lastInvalidated.clear();
+    this.#floor = seq;
+    this.#syncedSeq = seq;
+  }
+}
