@@ -207,7 +207,7 @@ describe('CacheSession', () => {
 
   it('never stores a value whose content tag was invalidated while it was being computed', async () => {
     const shared = new FakeSharedTier();
-    const [reader, writer, later] = [1, 2, 3].map(() => new EdgeCache(DEFAULT_CACHE_SETTINGS));
+    const [reader, writer, later] = [new EdgeCache(DEFAULT_CACHE_SETTINGS), new EdgeCache(DEFAULT_CACHE_SETTINGS), new EdgeCache(DEFAULT_CACHE_SETTINGS)];
     const background: Promise<unknown>[] = [];
     const session = (cache: EdgeCache) => new CacheSession(cache, () => shared as unknown as SharedTier, (p) => background.push(p));
     const contentTags = (value: number[]) => value.map((id) => `product:${id}`);
