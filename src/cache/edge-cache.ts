@@ -15,8 +15,11 @@ export interface InFlight {
   tags: readonly string[];
   /** When the leader started (ms since epoch): joiners give up after `leaseMs`. */
   startedAt: number;
-  /** The isolate's invalidation epoch then: after a local invalidation, nobody joins (the value may predate the write). */
-  epoch: number;
+  /**
+   * The invalidation log's position when the leader started: its value reflects every
+   * invalidation up to it, so a joiner checks the value's tags against what came after.
+   */
+  seq: number;
   /** Set once by the leader. */
   settled?: { result: CacheResult<unknown> } | { error: unknown };
 }

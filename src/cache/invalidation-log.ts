@@ -26,6 +26,8 @@ export class InvalidationLog {
   /** Every invalidation after this sequence number is known here. */
   #floor = Number.POSITIVE_INFINITY;
   #syncedSeq: number | undefined;
+  /** The highest sequence number of any record known here. */
+  #newest = Number.NEGATIVE_INFINITY;
   /** When the log was last brought up to date (ms since epoch); 0: never. */
   syncedAt = 0;
   /** When a request last started a sync of its own, so concurrent requests do not all start one. */
@@ -67,6 +69,25 @@ export class InvalidationLog {
     return true;
   }
 
+  /**
+   * Whether a record known here invalidated one of `tags` after `seq` (records before the
+   * floor are not vouched for: this answers "did something change since", not "is it current").
+   */
+  changedSince(tags: readonly string[], seq: number): boolean {
+    if (this.#newest <= seq) return false;
+    return tags.some((tag) => (this.#lastInvalidated.get(tag) ?? Number.NEGATIVE_INFINITY) > seq);
+  }
+
+  /** Whether any record known here is newer than `seq`. */
+  anyChangeSince(seq: number): boolean {
+    return this.#newest > seq;
+  }
+
+  /** This isolate's own invalidation, known before the next sync brings it. */
+  note(seq: number, tags: readonly string[]): void {
+    this.#remember([seq, ...tags].join(' '));
+  }
+
   /** Synced within `maxAgeMs`: what memory holds may be served as current. */
   isRecent(now: number, maxAgeMs: number): boolean {
     return now - this.syncedAt <= maxAgeMs;
@@ -76,6 +97,7 @@ export class InvalidationLog {
     const parts = record.split(' ');
     const seq = Number(parts[0]);
     if (!Number.isFinite(seq)) return;
+    if (seq > this.#newest) this.#newest = seq;
     for (let i = 1; i < parts.length; i++) {
       const tag = parts[i]!;
       if ((this.#lastInvalidated.get(tag) ?? Number.NEGATIVE_INFINITY) < seq) this.#lastInvalidated.set(tag, seq);

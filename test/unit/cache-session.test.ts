@@ -223,6 +223,28 @@ describe('CacheSession', () => {
     expect(await session(later).lookup('page', async () => [1, 3], { ttl: '60s', contentTags })).toMatchObject({ value: [1, 3], outcome: 'MISS' });
   });
 
+  it('does not hand joiners a value that a write in this isolate made outdated while it was computed', async () => {
+    const { session } = setup();
+    const contentTags = (value: number[]) => value.map((id) => `product:${id}`);
+    let calls = 0;
+    let release = () => {};
+    const leader = session().lookup('page', async () => {
+      calls++;
+      await new Promise<void>((resolve) => { release = resolve; });
+      return [1, 2];
+    }, { ttl: '60s', contentTags });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the leader has read and is computing
+    const joiner = session().lookup('page', async () => {
+      calls++;
+      return [1, 2, 3];
+    }, { ttl: '60s', contentTags });
+    await session().invalidate(['product:2']);
+    release();
+    expect((await leader).value).toEqual([1, 2]);
+    expect(await joiner).toMatchObject({ value: [1, 2, 3], outcome: 'MISS' });
+    expect(calls).toBe(2);
+  });
+
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
