@@ -71,8 +71,9 @@ export class EdgeCache {
   dropLocally(tags: readonly string[]): void {
     this.invalidationEpoch++;
     this.memory.invalidate(tags);
+    const dropped = new Set(tags);
     for (const [key, pending] of this.inFlight) {
-      if (pending.tags.some((tag) => tags.includes(tag))) this.inFlight.delete(key);
+      if (pending.tags.some((tag) => dropped.has(tag))) this.inFlight.delete(key);
     }
   }
 }

@@ -23,6 +23,8 @@ export interface MemoryItem {
  */
 export class MemoryTier {
   readonly #items = new Map<string, MemoryItem>();
+  /** Keys by tag, so a write drops its items without scanning the whole tier. */
+  readonly #keysByTag = new Map<string, Set<string>>();
 
   constructor(readonly maxEntries: number) {}
 
@@ -32,7 +34,7 @@ export class MemoryTier {
     return item && now < item.entry.freshUntil ? item : undefined;
   }
 
-  /** The entry past the staleness bound too (until its `retainUntil`): the fallback while Upstash is unavailable. */
+  /** The entry past its freshness too (until its `retainUntil`): the fallback while Upstash is unavailable. */
   retained(key: string, now: number): DecodedEntry | undefined {
     return this.#touch(key, now)?.entry;
   }
@@ -40,24 +42,26 @@ export class MemoryTier {
   set(key: string, entry: DecodedEntry, tags: readonly string[], validAsOf: number, now: number): void {
     if (this.maxEntries <= 0 || entry.retainUntil <= now) return;
     const allTags = entry.contentTags.length ? [...tags, ...entry.contentTags] : tags;
-    this.#items.delete(key);
+    this.#delete(key);
     this.#items.set(key, { entry, tags: allTags, validAsOf });
-    while (this.#items.size > this.maxEntries) {
-      const oldest = this.#items.keys().next().value as string;
-      this.#items.delete(oldest);
+    for (const tag of allTags) {
+      let keys = this.#keysByTag.get(tag);
+      if (!keys) this.#keysByTag.set(tag, (keys = new Set()));
+      keys.add(key);
     }
+    while (this.#items.size > this.maxEntries) this.#delete(this.#items.keys().next().value as string);
   }
 
   /** Drops `key` if it still holds `entry` (and not a newer one). */
   forget(key: string, entry: DecodedEntry): void {
-    if (this.#items.get(key)?.entry === entry) this.#items.delete(key);
+    if (this.#items.get(key)?.entry === entry) this.#delete(key);
   }
 
-  /** Drops every item carrying one of `tags`. Linear, but bounded by `maxEntries` and only on writes. */
+  /** Drops every item carrying one of `tags`. */
   invalidate(tags: readonly string[]): void {
-    const dropped = new Set(tags);
-    for (const [key, item] of this.#items) {
-      if (item.tags.some((tag) => dropped.has(tag))) this.#items.delete(key);
+    for (const tag of tags) {
+      const keys = this.#keysByTag.get(tag);
+      if (keys) for (const key of [...keys]) this.#delete(key);
     }
   }
 
@@ -65,13 +69,27 @@ export class MemoryTier {
     return this.#items.size;
   }
 
+  #delete(key: string): void {
+    const item = this.#items.get(key);
+    if (!item) return;
+    this.#items.delete(key);
+    for (const tag of item.tags) {
+      const keys = this.#keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#keysByTag.delete(tag);
+    }
+  }
+
   /** The live item, marked most recently used; expired items are dropped on the way. */
   #touch(key: string, now: number): MemoryItem | undefined {
     const item = this.#items.get(key);
     if (!item) return undefined;
+    if (now >= item.entry.retainUntil) {
+      this.#delete(key);
+      return undefined;
+    }
+    // Map order is insertion order: re-inserting marks the key most recently used (the tag index is unchanged).
     this.#items.delete(key);
-    if (now >= item.entry.retainUntil) return undefined;
-    // Map order is insertion order: re-inserting marks the key most recently used.
     this.#items.set(key, item);
     return item;
   }

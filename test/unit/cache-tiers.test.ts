@@ -61,6 +61,21 @@ describe('MemoryTier', () => {
     expect(memory.get('k', 1)?.entry.value).toBe('second');
   });
 
+  it('keeps its tag index in step with replaced, evicted and expired items', () => {
+    const memory = new MemoryTier(2);
+    memory.set('a', entry(9999), ['t1'], 0, 0);
+    memory.set('a', entry(9999), ['t2'], 0, 0); // replaced: no longer tagged t1
+    memory.invalidate(['t1']);
+    expect(memory.get('a', 1)).toBeDefined();
+    memory.set('b', entry(9999), ['t2'], 0, 0);
+    memory.set('c', entry(9999), ['t3'], 0, 0); // evicts a
+    memory.set('a', entry(9999), ['t4'], 0, 0); // evicts b
+    memory.invalidate(['t2']);
+    expect([memory.get('a', 1), memory.get('c', 1)].every(Boolean)).toBe(true);
+    memory.invalidate(['t3', 't4']);
+    expect(memory.size).toBe(0);
+  });
+
   it('stores nothing when disabled', () => {
     const memory = new MemoryTier(0);
     memory.set('a', entry(9999), [], 0, 0);
