@@ -7,8 +7,14 @@ import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming }
 import { isResponseSnapshot, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
 
 export interface CacheLayerOptions {
-  /** How long a response is fresh in the edge cache (and in CDNs: `s-maxage`). Required. */
+  /** How long a response is fresh in the edge cache. Required. */
   ttl: Duration;
+  /**
+   * How long caches this app cannot invalidate (CDNs, proxies) may serve a response without
+   * asking: `s-maxage`. The edge cache is invalidated by every write, so its `ttl` can be long;
+   * a downstream cache only expires. @default ttl
+   */
+  cdnTtl?: Duration;
   /** How long a stale response is served while it is refreshed in the background. @default '0s' */
   swr?: Duration;
   /** How long a stale response is kept to answer when the origin fails. @default '1h' */
@@ -69,7 +75,8 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   const keyOf = options.key ?? defaultCacheKey;
   const tagsOf = options.tags ?? (() => []);
   const cacheable = options.when ?? (() => true);
-  const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${ttlSeconds}`
+  const cdnSeconds = options.cdnTtl === undefined ? ttlSeconds : seconds(options.cdnTtl);
+  const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
 
   return async function cacheLayer(c, next) {
