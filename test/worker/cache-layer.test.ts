@@ -158,7 +158,7 @@ describe('stale-while-revalidate', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const app = isolate(namespace, noMemory);
     await app.fetch('/api/products/41');
-    vi.setSystemTime(Date.now() + 61_000);
+    vi.setSystemTime(Date.now() + 10 * 60_000 + 1000); // past the product ttl (10 min)
     await resetCounters();
     const stale = await app.fetch('/api/products/41');
     expect(stale.headers.get('X-Cache')).toBe('STALE');
@@ -271,7 +271,7 @@ describe('stale-if-error', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const app = isolate(namespace, noMemory);
     await app.fetch('/api/products/71');
-    vi.setSystemTime(Date.now() + 15 * 60_000);
+    vi.setSystemTime(Date.now() + 25 * 60_000); // past ttl + swr (20 min), within stale-if-error
     await setFault(stack.neonEndpoint, 'error');
     const stale = await app.fetch('/api/products/71');
     expect(stale.status).toBe(200);
