@@ -1,7 +1,7 @@
 // Raises the arrival rate until p95 or the error rate breaks its threshold, then stops
 // (abortOnFail): the last rate reached is the ceiling. Run it against npm run serve or a
 // preview, never production.
-//   k6 run -e BREAKPOINT_MAX_RATE=20000 k6/breakpoint.ts
+//   k6 run -e BREAKPOINT_MAX_RATE=5000 k6/breakpoint.ts
 import { loadTest } from './lib/load-test.ts';
 import { breakpoint } from './lib/shapes.ts';
 
