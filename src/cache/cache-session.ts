@@ -8,6 +8,8 @@ import { decodeValue, encodeValue } from './value-codec';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Longest pause between two looks at a lookup in flight: bounds what joining adds to a waiter's latency. */
 const MAX_JOIN_POLL_MS = 16;
+/** Longest pause between two looks (Upstash round trips) at another isolate's fill. */
+const MAX_FILL_POLL_MS = 25;
 const elapsedSince = (started: number) => performance.now() - started;
 
 /** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
@@ -342,10 +344,14 @@ export class CacheSession {
     return this.#computedResult(computed, 'BYPASS', 'cache-unavailable', false, cacheMs);
   }
 
-  /** Polls for another isolate's fill while its lease lives; stops early when the lease is gone. */
+  /**
+   * Polls for another isolate's fill while its lease lives; stops early when the lease is gone.
+   * Polls stay close together (at most MAX_FILL_POLL_MS apart): a fill takes one query, and a
+   * waiter whose holder read before a write only learns it must compute when the lease goes.
+   */
   async #waitForFill<T>(key: string, tagStamp: string, options: ResolvedOptions<T>): Promise<DecodedEntry<T> | undefined> {
     const deadline = Date.now() + this.cache.settings.leaseMs;
-    for (let delay = 10; Date.now() < deadline; delay = Math.min(delay * 2, 100)) {
+    for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, MAX_FILL_POLL_MS)) {
       await sleep(delay);
       let peeked: { stored: string | null; leased: boolean };
       try {
