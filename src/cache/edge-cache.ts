@@ -63,7 +63,8 @@ export class EdgeCache {
    */
   session(redis: (timeoutMs: number) => Redis, waitUntil: (promise: Promise<unknown>) => void, requestId?: string): CacheSession {
     const { namespace, timeoutMs, patientTimeoutMs, tagTtlMs } = this.settings;
-    const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs);
+    const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
+    const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs, budgets);
     return new CacheSession(this, sharedTier, waitUntil, requestId);
   }
 

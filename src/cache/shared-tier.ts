@@ -11,6 +11,8 @@ export class CacheUnavailableError extends Error {
     options?: { cause?: unknown },
     /** True when no call was made (the circuit is open): the outage was already reported. */
     readonly skipped = false,
+    /** True when the call timed out late: this isolate was too busy to hear the answer in time. */
+    readonly overloaded = false,
   ) {
     super(message, options);
   }
@@ -26,6 +28,19 @@ export interface SharedRead {
   /** The invalidation log since the caller's last look; `tail.seq` is what a value computed now is current as of. */
   tail: LogTail;
 }
+
+/** Budgets of the two clients, to tell Upstash's slowness from this isolate's. */
+export interface CallBudgets {
+  fastMs: number;
+  patientMs: number;
+}
+
+/**
+ * A timeout that fired this much past its budget was held up in this isolate's own queue (a
+ * busy event loop delivers timers late): the isolate is overloaded, Upstash may be fine.
+ */
+const lateBy = (budgetMs: number) => Math.max(50, budgetMs / 4);
+const isTimeout = (error: unknown) => error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
 
@@ -47,6 +62,7 @@ export class SharedTier {
     private readonly namespace: string,
     private readonly breaker: CircuitBreaker,
     private readonly tagTtlMs: number,
+    private readonly budgets: CallBudgets,
   ) {}
 
   #entryKey = (key: string) => `${this.namespace}:entry:${key}`;
@@ -54,15 +70,23 @@ export class SharedTier {
   #tagKey = (tag: string) => `${this.namespace}:tag:${tag}`;
   #logKeys = () => [`${this.namespace}:seq`, `${this.namespace}:log`, `${this.namespace}:floor`];
 
-  async #call<T>(operation: string, run: () => Promise<T>, gated = true): Promise<T> {
+  /**
+   * Runs one Upstash call through the breaker. A timeout that fired late is this isolate's
+   * queueing, not an Upstash failure: it does not count toward opening the circuit, which
+   * would send every request to the database exactly when the isolate is busiest.
+   */
+  async #call<T>(operation: string, run: () => Promise<T>, { gated = true, patient = false } = {}): Promise<T> {
     if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
+    const started = Date.now();
     try {
       const result = await run();
       this.breaker.recordSuccess();
       return result;
     } catch (error) {
-      this.breaker.recordFailure();
-      throw new CacheUnavailableError(`Cache ${operation} failed`, { cause: error });
+      const budgetMs = patient ? this.budgets.patientMs : this.budgets.fastMs;
+      const overloaded = isTimeout(error) && Date.now() - started > budgetMs + lateBy(budgetMs);
+      if (!overloaded) this.breaker.recordFailure();
+      throw new CacheUnavailableError(`Cache ${operation} failed${overloaded ? ' (this isolate was overloaded)' : ''}`, { cause: error }, false, overloaded);
     }
   }
 
@@ -125,14 +149,14 @@ export class SharedTier {
       const keys = [this.#entryKey(key), this.#leaseKey(key), log!, floor!];
       const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
       return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
-    });
+    }, { patient: true });
   }
 
   /** Releases this caller's fill lease without storing (nothing storable was computed). */
   releaseLease(key: string, leaseToken: string): Promise<void> {
     return this.#call('release', async () => {
       await this.#script(this.patient, RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
-    });
+    }, { patient: true });
   }
 
   /**
@@ -144,6 +168,6 @@ export class SharedTier {
   invalidate(tags: readonly string[]): Promise<number> {
     const keys = [...this.#logKeys(), ...tags.map(this.#tagKey)];
     const args = [uniqueToken(), String(this.tagTtlMs), String(Date.now()), String(LOG_CAP), ...tags];
-    return this.#call('invalidate', async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)), false);
+    return this.#call('invalidate', async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)), { gated: false, patient: true });
   }
 }

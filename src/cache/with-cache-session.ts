@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
-import { DEFAULT_CACHE_SETTINGS, type CacheEvent, type EdgeCacheSettings } from './cache-options';
+import { createCacheEventLog } from './cache-event-log';
+import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from './cache-options';
 import { toMilliseconds } from './duration';
 import { EdgeCache } from './edge-cache';
 import { createRedis } from './redis';
@@ -29,14 +30,6 @@ export function edgeCacheSettingsFrom(env: CacheVars, report: (message: string) 
   return settings;
 }
 
-/** One log line per cache event, with the request id; error text is cut short (Upstash errors echo whole commands). */
-function logCacheEvent(event: CacheEvent): void {
-  const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
-  const cause = event.error instanceof Error && event.error.cause !== undefined ? describe(event.error.cause) : undefined;
-  const { error, type, ...fields } = event;
-  console.warn(JSON.stringify({ level: 'warn', event: type, ...fields, error: describe(error), cause }));
-}
-
 /** The isolate's cache, made on the first request (its settings come from env, fixed per isolate). */
 let isolateCache: EdgeCache | undefined;
 
@@ -50,7 +43,7 @@ export function withCacheSession(
   dispatch: (request: Request, c: Context<AppEnv>) => Promise<Response>,
 ): MiddlewareHandler<AppEnv> {
   return async function withCacheSession(c, next) {
-    const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), logCacheEvent));
+    const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), createCacheEventLog()));
     const redis = (timeoutMs: number) => createRedis(c.env, timeoutMs);
     c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
     c.set('dispatch', (request) => dispatch(request, c));
