@@ -15,9 +15,11 @@
 export const LOG_CAP = 1000;
 
 // Shared by the scripts that return the log's tail: records after ARGV[since], or a gap flag.
+// A caller that is up to date (the common case) costs one GET, no range query.
 const LOG_TAIL = `
 local function logTail(seqKey, logKey, floorKey, since)
   local seq = redis.call('GET', seqKey) or '0'
+  if tonumber(since) >= tonumber(seq) then return {seq, 0, {}} end
   if tonumber(since) < tonumber(redis.call('GET', floorKey) or '0') then return {seq, 1, {}} end
   return {seq, 0, redis.call('ZRANGE', logKey, '(' .. since, '+inf', 'BYSCORE')}
 end
@@ -68,19 +70,19 @@ return logTail(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
  * read (its seq), then releases the caller's lease. Tags known before computing need no check:
  * their versions are in the entry's stamp.
  *
- * KEYS: [entry, lease, log, floor]
+ * KEYS: [entry, lease, seq, log, floor]
  * ARGV: [stored entry, ttl ms, lease token or '', seq the value was read at, ...content tags]
  * Returns: 1 if stored, 0 if the value was already out of date
  */
 export const FILL_SCRIPT = `
 local current = true
-if #ARGV > 4 then
-  if tonumber(ARGV[4]) < tonumber(redis.call('GET', KEYS[4]) or '0') then
+if #ARGV > 4 and tonumber(redis.call('GET', KEYS[3]) or '0') > tonumber(ARGV[4]) then
+  if tonumber(ARGV[4]) < tonumber(redis.call('GET', KEYS[5]) or '0') then
     current = false
   else
     local tags = {}
     for i = 5, #ARGV do tags[ARGV[i]] = true end
-    for _, record in ipairs(redis.call('ZRANGE', KEYS[3], '(' .. ARGV[4], '+inf', 'BYSCORE')) do
+    for _, record in ipairs(redis.call('ZRANGE', KEYS[4], '(' .. ARGV[4], '+inf', 'BYSCORE')) do
       for tag in string.gmatch(record, '%S+') do
         if tags[tag] then current = false end
       end

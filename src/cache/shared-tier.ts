@@ -145,8 +145,7 @@ export class SharedTier {
    */
   write(key: string, stored: string, retainMs: number, leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
     return this.#call('write', async () => {
-      const [, log, floor] = this.#logKeys();
-      const keys = [this.#entryKey(key), this.#leaseKey(key), log!, floor!];
+      const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys()];
       const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
       return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
     }, { patient: true });

@@ -104,6 +104,8 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect(tail).toEqual([bytes('30'), 0, [bytes('20 b c'), bytes('30 d')]]);
       const [, , , gap] = await read(k, 'token', '4') as Reply[];
       expect(gap).toEqual([bytes('30'), 1, []]);
+      const [, , , upToDate] = await read(k, 'token', '30') as Reply[];
+      expect(upToDate).toEqual([bytes('30'), 0, []]);
     });
   });
 
@@ -115,7 +117,7 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
     const invalidate = (k: ReturnType<typeof keys>, now: number, cap: number, ...tags: string[]) =>
       t.evalScript(INVALIDATE_SCRIPT, [k.seq, k.log, k.floor, k.tagA], ['v9', '60000', String(now), String(cap), ...tags]);
     const fill = (k: ReturnType<typeof keys>, seq: number, ...contentTags: string[]) =>
-      t.evalScript(FILL_SCRIPT, [k.entry, k.lease, k.log, k.floor], ['stored', '60000', 'holder', String(seq), ...contentTags]);
+      t.evalScript(FILL_SCRIPT, [k.entry, k.lease, k.seq, k.log, k.floor], ['stored', '60000', 'holder', String(seq), ...contentTags]);
 
     it('numbers invalidations by time, never backwards, logs them and trims the log to its cap', async () => {
       const k = keys('invalidate');
@@ -141,7 +143,9 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect(await t.command('EXISTS', k.lease)).toBe(0);
       expect(await fill(k, 99, 'product:3')).toBe(1); // another product
       await t.command('SET', k.floor, '150');
+      await t.command('SET', k.seq, '200');
       expect(await fill(k, 120, 'product:3')).toBe(0); // records trimmed: cannot tell
+      expect(await fill(k, 200, 'product:3')).toBe(1); // read at the last record: nothing to check
     });
   });
 
