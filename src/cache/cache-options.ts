@@ -91,12 +91,6 @@ export interface EdgeCacheSettings {
   leaseMs: number;
   /** Lifetime of a tag's version in Redis; must exceed every entry's ttl + max(swr, staleIfError). @default 86400000 */
   tagTtlMs: number;
-  /**
-   * Origin computations an isolate runs at once while Upstash cannot be asked. Beyond it a
-   * request gets what memory still holds (STALE) or a 503: while the cache is out, the
-   * database must not take every request. @default 32
-   */
-  maxBypassComputations: number;
   /** Upstash failures within `breakerWindowMs` that open the circuit (if they are also `breakerFailureRatio` of the calls). @default 5 */
   breakerThreshold: number;
   /** Share of the window's Upstash calls that must have failed to open the circuit. @default 0.5 */
@@ -115,7 +109,6 @@ export const DEFAULT_CACHE_SETTINGS: EdgeCacheSettings = {
   memoryMaxEntries: 5000,
   leaseMs: 2000,
   tagTtlMs: 86_400_000,
-  maxBypassComputations: 32,
   breakerThreshold: 5,
   breakerFailureRatio: 0.5,
   breakerWindowMs: 10_000,

@@ -2,7 +2,7 @@ import { decodeEntry, encodeEntry, freshnessOf } from './cache-entry';
 import { resolveOptions, type CacheDetail, type CacheOptions, type CacheOutcome, type CacheResult, type ResolvedOptions } from './cache-options';
 import type { EdgeCache, InFlight } from './edge-cache';
 import type { DecodedEntry, MemoryItem } from './memory-tier';
-import { CacheOverloadedError, CacheUnavailableError, type SharedRead, type SharedTier } from './shared-tier';
+import { CacheUnavailableError, type SharedRead, type SharedTier } from './shared-tier';
 import { decodeValue, encodeValue } from './value-codec';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -325,20 +325,12 @@ export class CacheSession {
   async #computeWithoutShared<T>(
     key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, fallback: DecodedEntry<T> | undefined, epoch: number, cacheMs: number,
   ): Promise<CacheResult<T>> {
-    const slot = this.#takeBypassSlot();
-    if (!slot) {
-      // At the cap: what memory still holds, else shed the request.
-      if (fallback) return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs };
-      throw new CacheOverloadedError('The cache is unavailable and this isolate runs as many database queries as it may');
-    }
     let computed: { value: T; originMs: number };
     try {
       computed = await this.#compute(compute);
     } catch (error) {
       if (fallback) return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs };
       throw error;
-    } finally {
-      this.cache.bypassComputations.delete(slot);
     }
     if (options.failed(computed.value) && fallback) {
       return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
@@ -350,19 +342,6 @@ export class CacheSession {
       this.cache.memory.set(key, this.#entryFor(computed.value, '', -1, contentTags, options, Date.now()), options.tags, seq, Date.now());
     }
     return this.#computedResult(computed, 'BYPASS', 'cache-unavailable', false, cacheMs);
-  }
-
-  /** A place among the origin computations allowed while Upstash is out, or undefined at the cap. */
-  #takeBypassSlot(): symbol | undefined {
-    const { bypassComputations, settings } = this.cache;
-    const now = Date.now();
-    for (const [slot, startedAt] of bypassComputations) {
-      if (now - startedAt >= settings.leaseMs) bypassComputations.delete(slot);
-    }
-    if (bypassComputations.size >= settings.maxBypassComputations) return undefined;
-    const slot = Symbol('bypass');
-    bypassComputations.set(slot, now);
-    return slot;
   }
 
   /**

@@ -36,11 +36,6 @@ export class EdgeCache {
   readonly log = new InvalidationLog();
   readonly breaker: CircuitBreaker;
   readonly inFlight = new Map<string, InFlight>();
-  /**
-   * Origin computations running while Upstash cannot be asked, by start time (ms). Counted only
-   * for `leaseMs`: a canceled request's computation must not hold its place for ever.
-   */
-  readonly bypassComputations = new Map<symbol, number>();
   /** Tags this isolate invalidated that Upstash has not acknowledged yet; retried, and bypassed meanwhile. */
   readonly pendingTags = new Set<string>();
   /** Bumped by every local invalidation; a lookup that began before one may not fill the memory tier. */

@@ -3,15 +3,6 @@ import type { CircuitBreaker } from './circuit-breaker';
 import type { LogTail } from './invalidation-log';
 import { FILL_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
 
-/**
- * Upstash cannot be asked and this isolate already runs as many origin computations as it may
- * (`maxBypassComputations`), with nothing in memory to answer: a 503 sheds the request instead
- * of letting a cache outage become a database overload.
- */
-export class CacheOverloadedError extends Error {
-  override readonly name = 'CacheOverloadedError';
-}
-
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
   override readonly name = 'CacheUnavailableError';

@@ -2,7 +2,6 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import { InvalidCursorError } from '../catalog/page-cursor';
-import { CacheOverloadedError } from '../cache/shared-tier';
 import { DatabaseQueryError, DatabaseUnavailableError } from '../db/errors';
 import type { AppEnv } from '../env';
 import { NotFoundError } from './not-found-error';
@@ -63,11 +62,6 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof DatabaseQueryError) {
     const problem = databaseProblem(c, error);
     if (problem) return problem;
-  }
-  if (error instanceof CacheOverloadedError) {
-    // Shed on purpose: one log line per shed request would add to the overload.
-    return problemResponse(c, 503, 'Service Unavailable', { detail: 'The cache is unavailable and this server is at its limit of database queries. Try again shortly.' },
-      { 'Retry-After': DATABASE_RETRY_AFTER_SECONDS });
   }
   logFailure(c, error);
   if (error instanceof DatabaseUnavailableError) {
