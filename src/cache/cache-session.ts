@@ -43,14 +43,16 @@ export class CacheSession {
     const started = performance.now();
     const now = Date.now();
     if (this.cache.pendingTags.size > 0) this.#flushPendingSoon();
-    if (resolved.tags.some((tag) => this.cache.pendingTags.has(tag))) {
-      // Upstash may still hold pre-write data for these tags: this isolate wrote, so it must not serve it.
-      return this.#computedResult(await this.#compute(compute), 'BYPASS', 'invalidation-pending', false, 0);
-    }
 
     const remembered = this.cache.memory.get(key, now);
     if (remembered && resolved.validate(remembered.entry.value) && await this.#stillCurrent(remembered, now)) {
       return { ...this.#fromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+    }
+    if (this.cache.hasPending(resolved.tags)) {
+      // Upstash may still hold pre-write data for these tags: this isolate wrote, so it must not
+      // serve it. One computation per key, remembered here (memory lost those tags' old items).
+      const epoch = this.cache.invalidationEpoch;
+      return this.#coalesced(key, resolved, started, () => this.#computeWithoutShared(key, compute, resolved, undefined, epoch, elapsedSince(started), 'invalidation-pending'));
     }
 
     return this.#coalesced(key, resolved, started, (slot) => this.#lookupShared(key, compute, resolved, now, started, slot));
@@ -84,7 +86,7 @@ export class CacheSession {
     try {
       this.cache.log.note(await this.shared.invalidate(unique), unique);
     } catch (error) {
-      for (const tag of unique) this.cache.pendingTags.add(tag);
+      this.cache.markPending(unique);
       this.cache.onEvent({ type: 'invalidation-failed', tags: unique, attempt: 1, error, requestId: this.requestId });
       this.waitUntil(this.#retryPendingInvalidations());
     } finally {
@@ -95,11 +97,13 @@ export class CacheSession {
 
   /** Confirms invalidations Upstash missed; called in the background after a failure and before shared reads. */
   async #flushPendingInvalidations(): Promise<boolean> {
-    const tags = [...this.cache.pendingTags];
+    const tags = [...this.cache.pendingTags.keys()];
     if (tags.length === 0) return true;
+    // Covers every attempt up to the latest one now pending; tags left pending after this call began stay.
+    const upTo = Math.max(...this.cache.pendingTags.values());
     try {
-      await this.shared.invalidate(tags);
-      for (const tag of tags) this.cache.pendingTags.delete(tag);
+      this.cache.log.note(await this.shared.invalidate(tags), tags);
+      this.cache.confirmPending(tags, upTo);
       return true;
     } catch (error) {
       this.cache.onEvent({ type: 'invalidation-failed', tags, attempt: 0, error, requestId: this.requestId });
@@ -226,7 +230,12 @@ export class CacheSession {
    */
   #usableEntry<T>(stored: string, tagStamp: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
     const entry = this.#stampedEntry(stored, tagStamp, options);
-    return entry && this.cache.log.isCurrent(entry.contentTags, entry.seq) ? entry : undefined;
+    return entry && this.#currentContent(entry) ? entry : undefined;
+  }
+
+  /** No invalidation of the entry's content tags since it was read, known from the log or still pending here. */
+  #currentContent(entry: DecodedEntry): boolean {
+    return this.cache.log.isCurrent(entry.contentTags, entry.seq) && !this.cache.hasPending(entry.contentTags);
   }
 
   /** The stored entry if it is one of ours, stamped with its tags' current versions, with a value of the expected shape. */
@@ -260,7 +269,7 @@ export class CacheSession {
     if (!read) return this.#answerWithoutShared(key, compute, options, epoch, started);
 
     const stamped = this.#stampedEntry(read.stored, read.tagStamp, options);
-    const entry = stamped && this.cache.log.isCurrent(stamped.contentTags, stamped.seq) ? stamped : undefined;
+    const entry = stamped && this.#currentContent(stamped) ? stamped : undefined;
     const freshness = entry && freshnessOf(entry, now);
     if (entry && freshness === 'fresh') {
       if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, read.tail.seq, now);
@@ -322,8 +331,14 @@ export class CacheSession {
     return this.#computeWithoutShared(key, compute, options, entry, epoch, elapsedSince(started));
   }
 
+  /**
+   * Computes with Upstash left out: it failed ('cache-unavailable', a BYPASS), or this isolate
+   * does not trust its entries for tags whose invalidation it has not confirmed
+   * ('invalidation-pending', a MISS remembered in memory like any other).
+   */
   async #computeWithoutShared<T>(
     key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, fallback: DecodedEntry<T> | undefined, epoch: number, cacheMs: number,
+    detail: 'cache-unavailable' | 'invalidation-pending' = 'cache-unavailable',
   ): Promise<CacheResult<T>> {
     let computed: { value: T; originMs: number };
     try {
@@ -341,7 +356,7 @@ export class CacheSession {
       const { seq } = this.cache.log;
       this.cache.memory.set(key, this.#entryFor(computed.value, '', -1, contentTags, options, Date.now()), options.tags, seq, Date.now());
     }
-    return this.#computedResult(computed, 'BYPASS', 'cache-unavailable', false, cacheMs);
+    return this.#computedResult(computed, detail === 'cache-unavailable' ? 'BYPASS' : 'MISS', detail, false, cacheMs);
   }
 
   /**

@@ -36,8 +36,12 @@ export class EdgeCache {
   readonly log = new InvalidationLog();
   readonly breaker: CircuitBreaker;
   readonly inFlight = new Map<string, InFlight>();
-  /** Tags this isolate invalidated that Upstash has not acknowledged yet; retried, and bypassed meanwhile. */
-  readonly pendingTags = new Set<string>();
+  /**
+   * Tags this isolate invalidated that Upstash has not acknowledged yet, each with the attempt
+   * that left it pending. Retried; meanwhile their entries in Upstash are not trusted here.
+   */
+  readonly pendingTags = new Map<string, number>();
+  #pendingAttempts = 0;
   /** Bumped by every local invalidation; a lookup that began before one may not fill the memory tier. */
   invalidationEpoch = 0;
   /** When pending invalidations were last retried (ms since epoch). */
@@ -66,6 +70,25 @@ export class EdgeCache {
     const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
     const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs, budgets);
     return new CacheSession(this, sharedTier, waitUntil, requestId);
+  }
+
+  /** Marks `tags` pending; returns the attempt, for `confirmPending`. */
+  markPending(tags: readonly string[]): number {
+    const attempt = ++this.#pendingAttempts;
+    for (const tag of tags) this.pendingTags.set(tag, attempt);
+    return attempt;
+  }
+
+  /** Upstash took an invalidation of `tags` that began after `attempt` left them pending: clears them, unless a later one did. */
+  confirmPending(tags: readonly string[], attempt: number): void {
+    for (const tag of tags) {
+      if ((this.pendingTags.get(tag) ?? Infinity) <= attempt) this.pendingTags.delete(tag);
+    }
+  }
+
+  /** Whether any of `tags` awaits Upstash's acknowledgement. */
+  hasPending(tags: readonly string[]): boolean {
+    return this.pendingTags.size > 0 && tags.some((tag) => this.pendingTags.has(tag));
   }
 
   /** Forgets everything this isolate holds for `tags`: memory entries and in-flight lookups. */

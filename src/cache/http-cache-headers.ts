@@ -49,7 +49,8 @@ export function cacheStatus(facts: CacheStatusFacts): string {
         : `edge-api; hit; ttl=${facts.ttlSeconds}; detail=stale-while-revalidate`;
     case 'MISS':
       return `edge-api; fwd=${facts.detail === 'refresh' ? 'request' : 'uri-miss'}${failedWith}`
-        + `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}`;
+        + `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}`
+        + `${facts.detail === 'invalidation-pending' ? '; detail=invalidation-pending' : ''}`;
     case 'BYPASS':
       return `edge-api; fwd=bypass; detail=${facts.detail}`;
   }

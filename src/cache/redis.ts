@@ -1,4 +1,5 @@
 import { Redis } from '@upstash/redis/cloudflare';
+import { congestionAwareTimeout } from './congestion-aware-timeout';
 
 /**
  * An Upstash client for one request. Retries are off and every call carries its own
@@ -6,7 +7,8 @@ import { Redis } from '@upstash/redis/cloudflare';
  * and a cache must fail fast so the request can fall back to the database. Values come back
  * as stored (no automatic JSON parsing); round trips are explicit (no auto-pipelining).
  * Replies come as plain JSON strings, not base64: everything the cache stores is UTF-8 text,
- * and decoding base64 byte by byte cost more CPU than the rest of a hit.
+ * and decoding base64 byte by byte cost more CPU than the rest of a hit. The timeout does not
+ * fire while this isolate is too busy to have read the answer (congestion-aware-timeout.ts).
  */
 export function createRedis(
   env: Pick<Env, 'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST_TOKEN'>,
@@ -20,6 +22,6 @@ export function createRedis(
     enableAutoPipelining: false,
     automaticDeserialization: false,
     responseEncoding: false,
-    signal: () => AbortSignal.timeout(timeoutMs),
+    signal: () => congestionAwareTimeout(timeoutMs),
   });
 }

@@ -1,5 +1,6 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CircuitBreaker } from './circuit-breaker';
+import { lateBy } from './congestion-aware-timeout';
 import type { LogTail } from './invalidation-log';
 import { FILL_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
 
@@ -35,11 +36,6 @@ export interface CallBudgets {
   patientMs: number;
 }
 
-/**
- * A timeout that fired this much past its budget was held up in this isolate's own queue (a
- * busy event loop delivers timers late): the isolate is overloaded, Upstash may be fine.
- */
-const lateBy = (budgetMs: number) => Math.max(50, budgetMs / 4);
 const isTimeout = (error: unknown) => error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;

@@ -97,7 +97,7 @@ describe('CacheSession', () => {
     expect(after.value).toBe('new');
   });
 
-  it('bypasses tags whose invalidation Upstash did not take, until it does', async () => {
+  it('distrusts Upstash for tags whose invalidation it did not take, computing each key once meanwhile', async () => {
     const { shared, cache, session, settle } = setup();
     await session().cached('k', async () => 'old', options);
     await settle();
@@ -105,8 +105,20 @@ describe('CacheSession', () => {
     await session().invalidate(['product:1']);
     expect(cache.pendingTags.has('product:1')).toBe(true);
 
-    const bypassed = await session().lookup('k', async () => 'new', options);
-    expect(bypassed).toMatchObject({ value: 'new', outcome: 'BYPASS', detail: 'invalidation-pending' });
+    // Upstash still holds 'old' as valid; concurrent readers share one computation of 'new'.
+    let computations = 0;
+    const compute = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'new';
+    };
+    const first = await Promise.all([1, 2, 3].map(() => session().lookup('k', compute, options)));
+    expect(first.map((r) => r.value)).toEqual(['new', 'new', 'new']);
+    expect(first[0]).toMatchObject({ outcome: 'MISS', detail: 'invalidation-pending' });
+    expect(computations).toBe(1);
+    // Then memory answers: a pending invalidation does not send every request to the database.
+    expect(await session().lookup('k', compute, options)).toMatchObject({ value: 'new', outcome: 'HIT', detail: 'memory' });
+    expect(computations).toBe(1);
 
     shared.failInvalidations = false;
     cache.lastFlushAttempt = 0;
@@ -114,6 +126,30 @@ describe('CacheSession', () => {
     await settle();
     expect(cache.pendingTags.size).toBe(0);
     expect((await session().lookup('k', async () => 'new', options)).value).toBe('new');
+  });
+
+  it('does not serve an Upstash entry whose content tag has a pending invalidation here', async () => {
+    const { shared, cache, session, settle } = setup();
+    // A page of products 1 and 2, showing product 2's stock.
+    const page: CacheOptions<number[]> = { ttl: '60s', tags: ['list'], contentTags: () => ['product:1', 'product:2'] };
+    let stock = 10;
+    await session().cached('page', async () => [1, 2, stock], page);
+    await settle();
+    cache.memory.invalidate(['list']); // as if another isolate: only Upstash has the page
+    shared.failInvalidations = true;
+    stock = 11;
+    await session().invalidate(['product:2']);
+    expect(await session().lookup('page', async () => [1, 2, stock], page)).toMatchObject({ value: [1, 2, 11], outcome: 'MISS' });
+  });
+
+  it('keeps a tag pending when a later write failed too, even after an earlier attempt is confirmed', () => {
+    const cache = new EdgeCache();
+    const first = cache.markPending(['a', 'b']);
+    const second = cache.markPending(['b']);
+    cache.confirmPending(['a', 'b'], first);
+    expect([...cache.pendingTags.keys()]).toEqual(['b']);
+    cache.confirmPending(['b'], second);
+    expect(cache.pendingTags.size).toBe(0);
   });
 
   it('shares a failure with joined callers, but not a value that may not be stored', async () => {
