@@ -151,7 +151,8 @@ export class CacheSession {
     // A value outdated by an invalidation while it was computed: look again, once (a newer lookup may be in flight).
     for (let attempt = 0; attempt < 2; attempt++) {
       const pending = this.cache.inFlight.get(key);
-      if (!pending) break;
+      // A lookup that began before an invalidation of its tags known here cannot answer a request that began after it.
+      if (!pending || this.cache.log.changedSince(options.tags, pending.seq)) break;
       const joined = await this.#join<T>(key, pending, options, started);
       if (joined !== 'outdated') return joined ?? this.#lead(key, run, options.tags);
     }
@@ -176,7 +177,7 @@ export class CacheSession {
     // A failure is shared (one origin call per outage, not one per waiter); a value that may not
     // be stored (private, Set-Cookie, a 404) is not: this caller computes its own.
     if (!options.storable(shared.value) && !options.failed(shared.value)) return undefined;
-    if (this.#changedSince(shared.value, options, pending.seq)) return 'outdated';
+    if (this.#contentChangedSince(shared.value, options, pending.seq)) return 'outdated';
     const outcome: CacheOutcome = shared.outcome === 'MISS' && !options.failed(shared.value) ? 'HIT' : shared.outcome;
     return { ...shared, outcome, detail: 'collapsed', stored: false, originMs: 0, cacheMs: elapsedSince(started) };
   }
@@ -197,11 +198,15 @@ export class CacheSession {
     }
   }
 
-  /** Whether an invalidation this isolate knows of, after `seq`, touched the value's tags (its content tags included). */
-  #changedSince<T>(value: T, options: ResolvedOptions<T>, seq: number): boolean {
+  /**
+   * Whether an invalidation this isolate knows of, after `seq`, touched the value's content tags.
+   * Its other tags were checked when the caller joined: one invalidated since then was written
+   * while the caller's request was under way, and a read concurrent with a write may answer
+   * either side of it. Recomputing for every such write would chase a hot key's writes forever.
+   */
+  #contentChangedSince<T>(value: T, options: ResolvedOptions<T>, seq: number): boolean {
     const { log } = this.cache;
     if (!log.anyChangeSince(seq)) return false;
-    if (log.changedSince(options.tags, seq)) return true;
     const contentTags = this.#contentTagsOf(value, options);
     return !contentTags || log.changedSince(contentTags, seq);
   }

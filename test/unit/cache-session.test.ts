@@ -281,6 +281,31 @@ describe('CacheSession', () => {
     expect(calls).toBe(2);
   });
 
+  it('answers callers that joined before a write with the value under way, and callers after it with a new one', async () => {
+    const { session } = setup();
+    let calls = 0;
+    let release = () => {};
+    const slow = async () => {
+      const call = ++calls;
+      await new Promise<void>((resolve) => { release = resolve; });
+      return `v${call}`;
+    };
+    const leader = session().lookup('stats', slow, options);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const concurrent = session().lookup('stats', slow, options);
+    await session().invalidate(['product:1']);
+    const firstRelease = release;
+    // Began after the write: it must not see the computation that began before it.
+    const after = session().lookup('stats', slow, options);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    firstRelease();
+    release();
+    expect((await leader).value).toBe('v1');
+    expect(await concurrent).toMatchObject({ value: 'v1', detail: 'collapsed' });
+    expect((await after).value).toBe('v2');
+    expect(calls).toBe(2);
+  });
+
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
