@@ -220,6 +220,7 @@ export class CacheSession {
     try {
       const read = await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs, log.since(now));
       log.apply(read.tail, Date.now());
+      if (read.leaseToken) this.cache.noteLease(key, read.leaseToken, now + this.cache.settings.leaseMs);
       // What the slot's value will reflect: every invalidation up to this read.
       slot.seq = read.tail.seq;
       return read;
@@ -259,7 +260,9 @@ export class CacheSession {
   /** The fill lease, taken after the read when the log (not the script) showed the entry out of date. */
   async #acquireLease(key: string): Promise<string | undefined> {
     try {
-      return await this.shared.acquireLease(key, this.cache.settings.leaseMs);
+      const token = await this.shared.acquireLease(key, this.cache.settings.leaseMs);
+      if (token) this.cache.noteLease(key, token, Date.now() + this.cache.settings.leaseMs);
+      return token;
     } catch (error) {
       this.#report(error, 'lease');
       return undefined;
@@ -287,13 +290,16 @@ export class CacheSession {
 
     let detail: CacheDetail = 'miss';
     let leaseToken = read.leaseToken;
-    // The script saw a fresh entry, but a product on it changed since (the log says so): lease it now.
-    if (!leaseToken && stamped && !entry && freshnessOf(stamped, now) === 'fresh') leaseToken = await this.#acquireLease(key);
-    if (!leaseToken) {
-      // Another isolate is filling this key: wait for its value instead of querying too.
-      const filled = await this.#waitForFill(key, read.tagStamp, options);
-      if (filled) return { ...this.#fromEntry<T>(filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+    if (!leaseToken && this.cache.holdsLease(key, Date.now())) {
+      // An earlier lookup here holds the lease, and its value is outdated for this caller: no fill worth waiting for.
       detail = 'no-fill';
+    } else if (!leaseToken) {
+      // The script saw a fresh entry, but a product on it changed since (the log says so): lease it now.
+      if (stamped && !entry && freshnessOf(stamped, now) === 'fresh') leaseToken = await this.#acquireLease(key);
+      // Otherwise another isolate is filling this key: wait for its value instead of querying too.
+      const filled = leaseToken ? undefined : await this.#waitForFill(key, read.tagStamp, options);
+      if (filled) return { ...this.#fromEntry<T>(filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+      if (!leaseToken) detail = 'no-fill';
     }
     return this.#computeAndStore(key, compute, options, read, leaseToken, entry, epoch, detail, elapsedSince(started));
   }
@@ -420,6 +426,7 @@ export class CacheSession {
     const seq = read.tail.seq;
     const entry = this.#entryFor(value, read.tagStamp, seq, contentTags, options, now);
     if (epoch === this.cache.invalidationEpoch) this.cache.memory.set(key, entry, options.tags, seq, now);
+    if (leaseToken) this.cache.dropLease(key, leaseToken);
     this.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken, seq, contentTags)
       .then((stored) => { if (!stored) this.cache.memory.forget(key, entry); })
       .catch((error: unknown) => this.#report(error, 'write')));
@@ -453,6 +460,7 @@ export class CacheSession {
   /** Lets waiters in other isolates stop waiting at once. */
   #release(key: string, leaseToken: string | undefined): void {
     if (!leaseToken) return;
+    this.cache.dropLease(key, leaseToken);
     this.waitUntil(this.shared.releaseLease(key, leaseToken).catch((error: unknown) => this.#report(error, 'release')));
   }
 

@@ -42,6 +42,12 @@ export class EdgeCache {
    */
   readonly pendingTags = new Map<string, number>();
   #pendingAttempts = 0;
+  /**
+   * Fill leases held by lookups in this isolate: key → token and expiry. A later lookup of the
+   * key here (one the first became outdated for) must not wait for that fill: it would only
+   * poll Upstash until the lease goes, then compute anyway.
+   */
+  readonly #leases = new Map<string, { token: string; until: number }>();
   /** Bumped by every local invalidation; a lookup that began before one may not fill the memory tier. */
   invalidationEpoch = 0;
   /** When pending invalidations were last retried (ms since epoch). */
@@ -70,6 +76,21 @@ export class EdgeCache {
     const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
     const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs, budgets);
     return new CacheSession(this, sharedTier, waitUntil, requestId);
+  }
+
+  noteLease(key: string, token: string, until: number): void {
+    this.#leases.set(key, { token, until });
+  }
+
+  dropLease(key: string, token: string): void {
+    if (this.#leases.get(key)?.token === token) this.#leases.delete(key);
+  }
+
+  /** Whether a lookup in this isolate holds the key's fill lease. */
+  holdsLease(key: string, now: number): boolean {
+    const lease = this.#leases.get(key);
+    if (lease && lease.until <= now) this.#leases.delete(key);
+    return lease !== undefined && lease.until > now;
   }
 
   /** Marks `tags` pending; returns the attempt, for `confirmPending`. */

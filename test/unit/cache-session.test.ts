@@ -30,8 +30,15 @@ class FakeSharedTier {
     return { seq: this.seq, since, gap: false, records };
   }
 
+  /** When set, one lease per key at a time, as the read script grants them. */
+  exclusiveLeases = false;
+  leased = new Set<string>();
+  peeks = 0;
+
   async read(key: string, tags: readonly string[], _now: number, _leaseMs: number, since: number): Promise<SharedRead> {
-    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: 'token', tail: await this.logTail(since) };
+    const granted = !this.exclusiveLeases || !this.leased.has(key);
+    if (granted) this.leased.add(key);
+    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: granted ? 'token' : undefined, tail: await this.logTail(since) };
   }
 
   async acquireLease(): Promise<string> {
@@ -39,10 +46,12 @@ class FakeSharedTier {
   }
 
   async peek(key: string) {
-    return { stored: this.entries.get(key) ?? null, leased: false };
+    this.peeks++;
+    return { stored: this.entries.get(key) ?? null, leased: this.leased.has(key) };
   }
 
   async write(key: string, stored: string, _retainMs: number, _leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
+    this.leased.delete(key);
     if (this.log.some((record) => record.seq > seq && record.tags.some((tag) => contentTags.includes(tag)))) return false;
     this.entries.set(key, stored);
     return true;
@@ -304,6 +313,24 @@ describe('CacheSession', () => {
     expect(await concurrent).toMatchObject({ value: 'v1', detail: 'collapsed' });
     expect((await after).value).toBe('v2');
     expect(calls).toBe(2);
+  });
+
+  it('does not wait for a fill its own isolate leased for a lookup that a write made outdated', async () => {
+    const { shared, session } = setup();
+    shared.exclusiveLeases = true;
+    let release = () => {};
+    const leader = session().lookup('stats', async () => {
+      await new Promise<void>((resolve) => { release = resolve; });
+      return 'before';
+    }, options);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await session().invalidate(['product:1']);
+    // The write's response is out; a new request finds the lease held here, by a lookup it cannot use.
+    const after = await session().lookup('stats', async () => 'after', options);
+    expect(after).toMatchObject({ value: 'after', outcome: 'MISS', detail: 'no-fill' });
+    expect(shared.peeks).toBe(0);
+    release();
+    await leader;
   });
 
   it('treats a stored value of the wrong shape as a miss', async () => {
