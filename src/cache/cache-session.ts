@@ -6,8 +6,13 @@ import { CacheUnavailableError, type SharedRead, type SharedTier } from './share
 import { decodeValue, encodeValue } from './value-codec';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Longest pause between two looks at a lookup in flight: bounds what joining adds to a waiter's latency. */
-const MAX_JOIN_POLL_MS = 16;
+/**
+ * Pause before the next look at a lookup in flight: doubling from 1 ms to 16 ms, then a quarter
+ * of the time waited so far (at most 100 ms). What joining adds to a waiter's latency stays small
+ * next to the wait, and when the origin is slow under load, hundreds of waiters do not wake up
+ * every few ms each, taking the CPU the leader needs to finish.
+ */
+const nextJoinPollMs = (delay: number, waitedMs: number) => Math.min(100, Math.max(Math.min(delay * 2, 16), waitedMs / 4));
 /** Longest pause between two looks (Upstash round trips) at another isolate's fill. */
 const MAX_FILL_POLL_MS = 25;
 const elapsedSince = (started: number) => performance.now() - started;
@@ -165,7 +170,8 @@ export class CacheSession {
    */
   async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | 'outdated' | undefined> {
     const deadline = pending.startedAt + this.cache.settings.leaseMs;
-    for (let delay = 1; !pending.settled; delay = Math.min(delay * 2, MAX_JOIN_POLL_MS)) {
+    const joinedAt = Date.now();
+    for (let delay = 1; !pending.settled; delay = nextJoinPollMs(delay, Date.now() - joinedAt)) {
       if (Date.now() >= deadline) {
         if (this.cache.inFlight.get(key) === pending) this.cache.inFlight.delete(key);
         return undefined;
