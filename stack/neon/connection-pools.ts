@@ -8,6 +8,12 @@ import { HttpError } from './http-json';
 
 // Bounds the wait for an unreachable Postgres, so the client gets an answer instead of a hang.
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Connections per pool. Neon's HTTP proxy pools server-side with a pool sized to the compute
+ * (tens to hundreds); pg's default of 10 queued quick lookups behind slow aggregates under load,
+ * which the service would not. Half of Postgres' default max_connections (100).
+ */
+const MAX_CONNECTIONS = 50;
 
 interface Credentials {
   user: string;
@@ -36,6 +42,7 @@ export class ConnectionPools {
         host: this.#database.host,
         port: this.#database.port,
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        max: MAX_CONNECTIONS,
       });
       // The pool already discards an idle connection Postgres drops; an unheard 'error' would crash the stack.
       pool.on('error', () => {});

@@ -1,4 +1,7 @@
+import { env } from 'cloudflare:workers';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../../src/db/client';
 import { api, problemOf, type ProblemBody, type ProductBody } from './api-client';
 
 interface Page {
@@ -131,5 +134,20 @@ describe('GET /api/stats', () => {
       expect(category.minPriceCents).toBeLessThanOrEqual(category.avgPriceCents);
       expect(category.avgPriceCents).toBeLessThanOrEqual(category.maxPriceCents);
     }
+  });
+
+  it('agrees with Postgres aggregating the whole catalog itself (totals and rounded averages)', async () => {
+    const body = await (await api('/api/stats', { headers: { 'Cache-Control': 'no-cache' } })).json<{
+      categories: Array<{ slug: string; avgPriceCents: number }>;
+      totals: { productCount: number; minPriceCents: number; avgPriceCents: number; maxPriceCents: number; totalStock: number };
+    }>();
+    const truth = await createDb(env).execute<Record<string, string | number>>(sql`
+      select count(*)::int as "productCount", min(price_cents) as "minPriceCents", round(avg(price_cents))::int as "avgPriceCents",
+             max(price_cents) as "maxPriceCents", sum(stock)::int as "totalStock" from products`);
+    expect(body.totals).toEqual(truth.rows[0]);
+    const perCategory = await createDb(env).execute<{ slug: string; avg: number }>(sql`
+      select c.slug, round(avg(p.price_cents))::int as avg from categories c join products p on p.category_id = c.id group by c.slug`);
+    const averages = Object.fromEntries(perCategory.rows.map((row) => [row.slug, row.avg]));
+    for (const category of body.categories) expect(category.avgPriceCents).toBe(averages[category.slug]);
   });
 });
