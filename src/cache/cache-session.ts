@@ -190,7 +190,7 @@ export class CacheSession {
 
   async #lead<T>(key: string, run: (slot: InFlight) => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
     // Registered before the first await, so concurrent callers join instead of leading too.
-    const slot: InFlight = { tags, startedAt: Date.now(), seq: this.cache.log.seq };
+    const slot: InFlight = { tags, startedAt: Date.now(), seq: this.cache.log.newest };
     this.cache.inFlight.set(key, slot);
     try {
       const result = await run(slot);

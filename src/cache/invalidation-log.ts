@@ -43,6 +43,14 @@ export class InvalidationLog {
     return this.#syncedSeq ?? Number.NEGATIVE_INFINITY;
   }
 
+  /**
+   * The newest sequence number of any invalidation known here, this isolate's own included
+   * (`seq` lags them until the next sync): a lookup starting now reflects all of them.
+   */
+  get newest(): number {
+    return Math.max(this.#newest, this.seq);
+  }
+
   apply(tail: LogTail, now: number): void {
     // A gap, or a log that went backwards (its keys were lost): nothing older can be vouched for.
     if (tail.gap || tail.seq < tail.since) {

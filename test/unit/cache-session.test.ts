@@ -333,6 +333,22 @@ describe('CacheSession', () => {
     await leader;
   });
 
+  it('has concurrent readers share one computation right after this isolate wrote (its own invalidation not yet synced)', async () => {
+    const { session, settle } = setup();
+    await session().cached('stats', async () => 'before', options);
+    await settle();
+    await session().invalidate(['product:1']);
+    let computations = 0;
+    const compute = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'after';
+    };
+    const results = await Promise.all(Array.from({ length: 5 }, () => session().lookup('stats', compute, options)));
+    expect(results.map((result) => result.value)).toEqual(Array(5).fill('after'));
+    expect(computations).toBe(1);
+  });
+
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
