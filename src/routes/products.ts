@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { cacheLayer } from '../cache/cache-layer';
 import { productListTags, productTag, productTagsOfPage, tagsForProductWrite } from '../catalog/cache-tags';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
+import { refreshAfterWrite } from '../catalog/refresh-after-write';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { NotFoundError } from '../http/not-found-error';
@@ -109,7 +110,9 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   })
   .openapi(create, async (c) => {
     const product = await createProduct(createDb(c.env), c.req.valid('json'));
-    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'create', id: product.id, category: product.category }));
+    const tags = tagsForProductWrite({ kind: 'create', id: product.id, category: product.category });
+    await c.var.cache.invalidate(tags);
+    refreshAfterWrite(c, product.id, tags);
     c.header('Location', `/api/products/${product.id}`);
     return c.json(product, 201);
   })
@@ -118,13 +121,17 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const changes = c.req.valid('json');
     const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
-    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
+    const tags = tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) });
+    await c.var.cache.invalidate(tags);
+    refreshAfterWrite(c, product.id, tags);
     return c.json(product, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const deleted = Number(id) <= MAX_ID ? await deleteProduct(createDb(c.env), Number(id)) : undefined;
     if (!deleted) throw notFound(id);
-    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category }));
+    const tags = tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category });
+    await c.var.cache.invalidate(tags);
+    refreshAfterWrite(c, undefined, tags);
     return c.body(null, 204);
   });
