@@ -18,7 +18,8 @@ const MAX_FILL_POLL_MS = 25;
 const elapsedSince = (started: number) => performance.now() - started;
 
 /** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
-const refreshKey = (key: string) => `\u0000refresh:${key}`;
+const REFRESH_PREFIX = '\u0000refresh:';
+const refreshKey = (key: string) => `${REFRESH_PREFIX}${key}`;
 
 /** The cache for one request: lookups, `cached()`, `refresh()` and `invalidate()`. */
 export class CacheSession {
@@ -151,14 +152,18 @@ export class CacheSession {
     return log.isRecent(Date.now(), memoryMaxStalenessMs + timeoutMs) && log.isCurrent(item.tags, item.validAsOf);
   }
 
-  /** Runs `run` as the key's only computation in this isolate, or joins the one in flight. */
+  /**
+   * Runs `run` as the key's only computation in this isolate, or joins the one in flight (for a
+   * plain lookup, a forced refresh of the key too: its value is the newest there is).
+   */
   async #coalesced<T>(key: string, options: ResolvedOptions<T>, started: number, run: (slot: InFlight) => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
     // A value outdated by an invalidation while it was computed: look again, once (a newer lookup may be in flight).
     for (let attempt = 0; attempt < 2; attempt++) {
-      const pending = this.cache.inFlight.get(key);
+      const slotKey = this.cache.inFlight.has(key) || key.startsWith(REFRESH_PREFIX) ? key : refreshKey(key);
+      const pending = this.cache.inFlight.get(slotKey);
       // A lookup that began before an invalidation of its tags known here cannot answer a request that began after it.
       if (!pending || this.cache.log.changedSince(options.tags, pending.seq)) break;
-      const joined = await this.#join<T>(key, pending, options, started);
+      const joined = await this.#join<T>(slotKey, pending, options, started);
       if (joined !== 'outdated') return joined ?? this.#lead(key, run, options.tags);
     }
     return this.#lead(key, run, options.tags);

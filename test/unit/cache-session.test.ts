@@ -349,6 +349,21 @@ describe('CacheSession', () => {
     expect(computations).toBe(1);
   });
 
+  it('lets a lookup join a forced refresh of the same key in flight (a write refreshing what it invalidated)', async () => {
+    const { session } = setup();
+    let computations = 0;
+    const compute = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 'fresh';
+    };
+    const refreshing = session().refresh('stats', compute, options);
+    const looked = await session().lookup('stats', compute, options);
+    expect(looked).toMatchObject({ value: 'fresh', outcome: 'HIT', detail: 'collapsed' });
+    expect((await refreshing).value).toBe('fresh');
+    expect(computations).toBe(1);
+  });
+
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
