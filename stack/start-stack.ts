@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { StackInfo } from './contracts';
 import { migrateDatabase } from './db/migrate';
 import { DEFAULT_PRODUCT_COUNT, isCatalogEmpty, seedDatabase } from './db/seed';
-import { startEndpointThread } from './endpoint-thread';
+import { startNeonEndpoint } from './neon/server';
 import { startPostgres } from './postgres';
+import { startUpstashEndpoint } from './upstash/server';
 
 export interface StackOptions {
   /** Your own Postgres (`DATABASE_URL`); otherwise an embedded one in `dataDir`. */
@@ -54,11 +55,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       await seedDatabase(postgres.url, count);
     }
 
-    // Each endpoint on its own thread, as the real services are separate: a busy one never delays the other.
-    const neon = await startEndpointThread({ kind: 'neon', options: { port: options.neonPort, databaseUrl: postgres.url } });
+    const neon = await startNeonEndpoint({ port: options.neonPort, databaseUrl: postgres.url });
     stops.push(neon.close);
     const upstashToken = options.upstashToken ?? randomToken();
-    const upstash = await startEndpointThread({ kind: 'upstash', options: { port: options.upstashPort, token: upstashToken, redisUrl: options.redisUrl ?? null } });
+    const upstash = await startUpstashEndpoint({ port: options.upstashPort, token: upstashToken, redisUrl: options.redisUrl ?? null });
     stops.push(upstash.close);
 
     return {
