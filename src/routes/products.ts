@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import { cacheLayer } from '../cache/cache-layer';
 import { productListTags, productTag, productTagsOfPage, tagsForProductWrite } from '../catalog/cache-tags';
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
-import { refreshAfterWrite } from '../catalog/refresh-after-write';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { NotFoundError } from '../http/not-found-error';
@@ -110,9 +109,7 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   })
   .openapi(create, async (c) => {
     const product = await createProduct(createDb(c.env), c.req.valid('json'));
-    const tags = tagsForProductWrite({ kind: 'create', id: product.id, category: product.category });
-    await c.var.cache.invalidate(tags);
-    refreshAfterWrite(c, product.id, tags);
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'create', id: product.id, category: product.category }));
     c.header('Location', `/api/products/${product.id}`);
     return c.json(product, 201);
   })
@@ -121,17 +118,13 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const changes = c.req.valid('json');
     const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
-    const tags = tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) });
-    await c.var.cache.invalidate(tags);
-    refreshAfterWrite(c, product.id, tags);
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
     return c.json(product, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const deleted = Number(id) <= MAX_ID ? await deleteProduct(createDb(c.env), Number(id)) : undefined;
     if (!deleted) throw notFound(id);
-    const tags = tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category });
-    await c.var.cache.invalidate(tags);
-    refreshAfterWrite(c, undefined, tags);
+    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category }));
     return c.body(null, 204);
   });
