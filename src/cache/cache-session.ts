@@ -231,7 +231,6 @@ export class CacheSession {
     try {
       const read = await this.shared.read(key, options.tags, now, this.cache.settings.leaseMs, log.since(now));
       log.apply(read.tail, Date.now());
-      if (read.leaseToken) this.cache.noteLease(key, read.leaseToken, now + this.cache.settings.leaseMs);
       // What the slot's value will reflect: every invalidation up to this read.
       slot.seq = read.tail.seq;
       return read;
@@ -271,9 +270,7 @@ export class CacheSession {
   /** The fill lease, taken after the read when the log (not the script) showed the entry out of date. */
   async #acquireLease(key: string): Promise<string | undefined> {
     try {
-      const token = await this.shared.acquireLease(key, this.cache.settings.leaseMs);
-      if (token) this.cache.noteLease(key, token, Date.now() + this.cache.settings.leaseMs);
-      return token;
+      return await this.shared.acquireLease(key, this.cache.settings.leaseMs);
     } catch (error) {
       this.#report(error, 'lease');
       return undefined;
@@ -321,6 +318,8 @@ export class CacheSession {
     entry: DecodedEntry<T> | undefined, epoch: number, detail: CacheDetail, cacheMs: number,
   ): Promise<CacheResult<T>> {
     const now = Date.now();
+    // Only a lease whose holder computes and fills counts as this isolate's (a revalidation through the app leaves its read's lease unused).
+    if (leaseToken) this.cache.noteLease(key, leaseToken, now + this.cache.settings.leaseMs);
     const staleFallback = entry && now < entry.retainUntil ? entry : undefined;
     let computed: { value: T; originMs: number };
     try {
