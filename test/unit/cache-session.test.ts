@@ -82,6 +82,19 @@ function setup() {
   return { shared, cache, session, settle: () => Promise.all(background) };
 }
 
+/** A slow computation of `value` that counts its calls, for checking that callers share one. */
+function countedCompute<T>(value: T, delayMs = 5) {
+  const counted = {
+    calls: 0,
+    compute: async (): Promise<T> => {
+      counted.calls++;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return value;
+    },
+  };
+  return counted;
+}
+
 const options = { ttl: '60s', tags: ['product:1'] } as const;
 
 describe('CacheSession', () => {
@@ -115,19 +128,15 @@ describe('CacheSession', () => {
     expect(cache.pendingTags.has('product:1')).toBe(true);
 
     // Upstash still holds 'old' as valid; concurrent readers share one computation of 'new'.
-    let computations = 0;
-    const compute = async () => {
-      computations++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return 'new';
-    };
+    const counted = countedCompute('new');
+    const { compute } = counted;
     const first = await Promise.all([1, 2, 3].map(() => session().lookup('k', compute, options)));
     expect(first.map((r) => r.value)).toEqual(['new', 'new', 'new']);
     expect(first[0]).toMatchObject({ outcome: 'MISS', detail: 'invalidation-pending' });
-    expect(computations).toBe(1);
+    expect(counted.calls).toBe(1);
     // Then memory answers: a pending invalidation does not send every request to the database.
     expect(await session().lookup('k', compute, options)).toMatchObject({ value: 'new', outcome: 'HIT', detail: 'memory' });
-    expect(computations).toBe(1);
+    expect(counted.calls).toBe(1);
 
     shared.failInvalidations = false;
     cache.lastFlushAttempt = 0;
@@ -200,14 +209,10 @@ describe('CacheSession', () => {
 
   it('hands joined callers the value as data, marked collapsed', async () => {
     const { session } = setup();
-    let calls = 0;
-    const compute = async () => {
-      calls++;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return { n: 1 };
-    };
+    const counted = countedCompute({ n: 1 }, 20);
+    const { compute } = counted;
     const [leader, ...joined] = await Promise.all([1, 2, 3].map(() => session().lookup('d', compute, { ttl: '60s' })));
-    expect(calls).toBe(1);
+    expect(counted.calls).toBe(1);
     expect(leader).toMatchObject({ outcome: 'MISS', detail: 'miss' });
     for (const result of joined) expect(result).toMatchObject({ value: { n: 1 }, outcome: 'HIT', detail: 'collapsed' });
   });
@@ -338,30 +343,22 @@ describe('CacheSession', () => {
     await session().cached('stats', async () => 'before', options);
     await settle();
     await session().invalidate(['product:1']);
-    let computations = 0;
-    const compute = async () => {
-      computations++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return 'after';
-    };
+    const counted = countedCompute('after');
+    const { compute } = counted;
     const results = await Promise.all(Array.from({ length: 5 }, () => session().lookup('stats', compute, options)));
     expect(results.map((result) => result.value)).toEqual(Array(5).fill('after'));
-    expect(computations).toBe(1);
+    expect(counted.calls).toBe(1);
   });
 
   it('lets a lookup join a forced refresh of the same key in flight (a write refreshing what it invalidated)', async () => {
     const { session } = setup();
-    let computations = 0;
-    const compute = async () => {
-      computations++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      return 'fresh';
-    };
+    const counted = countedCompute('fresh');
+    const { compute } = counted;
     const refreshing = session().refresh('stats', compute, options);
     const looked = await session().lookup('stats', compute, options);
     expect(looked).toMatchObject({ value: 'fresh', outcome: 'HIT', detail: 'collapsed' });
     expect((await refreshing).value).toBe('fresh');
-    expect(computations).toBe(1);
+    expect(counted.calls).toBe(1);
   });
 
   it('treats a stored value of the wrong shape as a miss', async () => {
