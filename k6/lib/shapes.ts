@@ -6,11 +6,12 @@ import { BASE_URL, TARGET_RATE } from './config.ts';
 import { CACHE_OUTCOMES, ROUTES } from './traffic.ts';
 
 /**
- * VUs made before the run for a shape peaking at `peakRate` iterations/s: enough at ~0.5 s per
- * iteration, so k6 never drops iterations while it creates VUs mid-run (that measures k6, not
- * the API). An idle VU costs memory, not CPU.
+ * VUs made before the run for a shape peaking at `peakRate` iterations/s: one per iteration a
+ * second, so a second-long slowdown of the API shows as latency, not as requests k6 never sent
+ * because it was busy creating VUs mid-run (that measures k6, not the API). An idle VU costs
+ * memory, not CPU.
  */
-const vusFor = (peakRate: number) => ({ preAllocatedVUs: Math.max(100, Math.round(peakRate / 2)), maxVUs: Math.max(1000, peakRate * 2) });
+const vusFor = (peakRate: number) => ({ preAllocatedVUs: Math.max(100, peakRate), maxVUs: Math.max(1000, peakRate * 2) });
 /** Arrival rates are whole iterations per time unit. */
 const rate = (multiple: number) => Math.max(1, Math.round(TARGET_RATE * multiple));
 

@@ -4,7 +4,7 @@ import { createCacheEventLog } from './cache-event-log';
 import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from './cache-options';
 import { toMilliseconds } from './duration';
 import { EdgeCache } from './edge-cache';
-import { createRedis } from './redis';
+import { redisClient } from './redis';
 
 type CacheVars = Partial<Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'CACHE_MEMORY_STALENESS'>>;
 
@@ -44,7 +44,7 @@ export function withCacheSession(
 ): MiddlewareHandler<AppEnv> {
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), createCacheEventLog()));
-    const redis = (timeoutMs: number) => createRedis(c.env, timeoutMs);
+    const redis = (timeoutMs: number) => redisClient(c.env, timeoutMs);
     c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
     c.set('dispatch', (request) => dispatch(request, c));
     await next();

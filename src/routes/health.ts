@@ -1,6 +1,6 @@
 import { neon } from '@neondatabase/serverless';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { createRedis } from '../cache/redis';
+import { redisClient } from '../cache/redis';
 import { useLocalNeonEndpoint } from '../db/neon-local';
 import type { AppEnv } from '../env';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem';
@@ -48,7 +48,7 @@ export const healthRoute = new OpenAPIHono<AppEnv>()
   .openapi(ready, async (c) => {
     useLocalNeonEndpoint(c.env.NEON_LOCAL_ENDPOINT);
     const sql = neon(c.env.DATABASE_URL, { fetchOptions: { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) } });
-    const redis = createRedis(c.env, PROBE_TIMEOUT_MS);
+    const redis = redisClient(c.env, PROBE_TIMEOUT_MS);
     const [postgres, upstash] = await Promise.all([timed(() => sql`select 1`), timed(() => redis.ping())]);
     const checks = { postgres, redis: upstash };
     c.header('Cache-Control', 'no-store');

@@ -364,9 +364,9 @@ describe('stored values', () => {
   it('round-trips dates, big numbers and unicode through cached()', async () => {
     const writer = isolate(namespace, noMemory).cache;
     const reader = isolate(namespace, noMemory).cache;
-    const { createRedis } = await import('../../src/cache/redis');
+    const { redisClient } = await import('../../src/cache/redis');
     const { env } = await import('cloudflare:workers');
-    const redis = (timeoutMs: number) => createRedis(env, timeoutMs);
+    const redis = (timeoutMs: number) => redisClient(env, timeoutMs);
     const pending: Promise<unknown>[] = [];
     const value = { at: new Date('2026-11-25T12:34:56.789Z'), big: 2n ** 70n, max: Number.MAX_SAFE_INTEGER, text: 'Grüße 世界 😀', none: null };
     const options = { ttl: '60s', tags: ['roundtrip'] } as const;
