@@ -135,21 +135,26 @@ export class CacheSession {
   /**
    * Whether a memory item may be served: nothing in the invalidation log touches its tags, and
    * the log was heard from within `memoryMaxStalenessMs` (this request asks for it otherwise,
-   * unless another request already is).
+   * unless another request already is). While another request's look is in flight, one timeout
+   * more is allowed. While looks fail, one breaker cooldown more (one request per timeout keeps
+   * trying): otherwise every memory hit would first wait out its own Upstash timeout, and a
+   * backlog (Upstash slow, or this isolate) would turn cheap hits into half-second requests
+   * that deepen it. Past that, memory answers only after Upstash was asked (`#answerWithoutShared`).
    */
   async #stillCurrent(item: MemoryItem, now: number): Promise<boolean> {
     const { log } = this.cache;
-    const { memoryMaxStalenessMs, timeoutMs } = this.cache.settings;
+    const { memoryMaxStalenessMs, timeoutMs, breakerCooldownMs } = this.cache.settings;
     if (!log.isRecent(now, memoryMaxStalenessMs) && now - log.syncStartedAt >= timeoutMs) {
       log.syncStartedAt = now;
       try {
         log.apply(await this.shared.logTail(log.since(now)), Date.now());
       } catch (error) {
+        log.failedAt = Date.now();
         this.#report(error, 'log');
       }
     }
-    // While another request's look at the log is in flight, its slack (one timeout) is allowed.
-    return log.isRecent(Date.now(), memoryMaxStalenessMs + timeoutMs) && log.isCurrent(item.tags, item.validAsOf);
+    const slackMs = log.failing ? Math.max(timeoutMs, breakerCooldownMs) : timeoutMs;
+    return log.isRecent(Date.now(), memoryMaxStalenessMs + slackMs) && log.isCurrent(item.tags, item.validAsOf);
   }
 
   /**
@@ -235,6 +240,7 @@ export class CacheSession {
       slot.seq = read.tail.seq;
       return read;
     } catch (error) {
+      log.failedAt = Date.now();
       this.#report(error, 'read');
       return undefined;
     }

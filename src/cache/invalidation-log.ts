@@ -32,6 +32,13 @@ export class InvalidationLog {
   syncedAt = 0;
   /** When a request last started a sync of its own, so concurrent requests do not all start one. */
   syncStartedAt = 0;
+  /** When a look at the log (a sync, or a read that brings the tail) last failed; 0: never. */
+  failedAt = 0;
+
+  /** The last look at the log failed and none has succeeded since. */
+  get failing(): boolean {
+    return this.failedAt > this.syncedAt;
+  }
 
   /** What to ask Upstash for: records after the last one seen (a first look reaches back a while). */
   since(now: number): number {

@@ -25,7 +25,13 @@ class FakeSharedTier {
     return tags.map((tag) => this.versions.get(tag) ?? '0').join(',');
   }
 
+  /** When set, every look at the log (a sync or a read) fails, as when Upstash times out. */
+  failLooks = false;
+  looks = 0;
+
   async logTail(since: number): Promise<LogTail> {
+    this.looks++;
+    if (this.failLooks) throw new Error('Upstash timed out');
     const records = this.log.filter((record) => record.seq > since).map((record) => [record.seq, ...record.tags].join(' '));
     return { seq: this.seq, since, gap: false, records };
   }
@@ -237,6 +243,43 @@ describe('CacheSession', () => {
     expect(calls).toBe(1);
     expect(cold.map((r) => r.outcome)).toEqual(['BYPASS', 'BYPASS', 'BYPASS', 'BYPASS']);
     expect(cache.memory.get('cold', Date.now())?.entry.value).toBe('computed');
+  });
+
+  it('keeps answering from memory without waiting on Upstash while looks at the log fail, for one breaker cooldown', async () => {
+    const shared = new FakeSharedTier();
+    const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, memoryMaxStalenessMs: 1, timeoutMs: 20, breakerCooldownMs: 60 });
+    const session = () => new CacheSession(cache, () => shared as unknown as SharedTier, () => {});
+    const origin = countedCompute('kept');
+    await session().lookup('k', origin.compute, options);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // past the 1 ms bound: the next lookup asks for the log
+
+    shared.failLooks = true;
+    const looks = () => shared.looks;
+    const lookups = () => Promise.all([1, 2, 3].map(() => session().lookup('k', origin.compute, options)));
+    let before = looks();
+    const first = await lookups();
+    expect(first.map((r) => `${r.outcome} ${r.detail}`)).toEqual(['HIT memory', 'HIT memory', 'HIT memory']);
+    expect(looks() - before).toBe(1); // one request looked, and failed
+    expect(cache.log.failing).toBe(true);
+
+    // Past the usual slack (one timeout), within the cooldown: one request retries the log, and
+    // all are answered from memory at once instead of each asking Upstash and waiting it out.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    before = looks();
+    const during = await lookups();
+    expect(during.map((r) => `${r.outcome} ${r.detail}`)).toEqual(['HIT memory', 'HIT memory', 'HIT memory']);
+    expect(looks() - before).toBe(1);
+
+    // Past the cooldown: memory answers only after Upstash was asked (one more sync, then a read).
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    before = looks();
+    expect(await session().lookup('k', origin.compute, options)).toMatchObject({ value: 'kept', outcome: 'HIT', detail: 'memory' });
+    expect(looks() - before).toBe(2);
+    expect(origin.calls).toBe(1);
+
+    shared.failLooks = false; // Upstash answers again: the log is current and memory is served as before
+    await session().lookup('k', origin.compute, options);
+    expect(cache.log.failing).toBe(false);
   });
 
   it("drops a cached value when another isolate invalidates one of its content tags, and only that value", async () => {
