@@ -88,5 +88,7 @@ export function thresholds(options: { abortOnFail?: boolean; minCacheHitRate?: n
     dropped_iterations: [{ threshold: 'count<1', ...abort }],
     // Not gates: they make k6 keep each route's X-Cache mix in the summary.
     ...Object.fromEntries(ROUTES.flatMap((route) => CACHE_OUTCOMES.map((cache) => [`cache_outcomes{route:${route},cache:${cache}}`, ['count>=0']]))),
+    // And each route's miss latency, which tells which origin query sets the MISS tail.
+    ...Object.fromEntries(ROUTES.map((route) => [`cache_latency{route:${route},cache:MISS}`, ['max>=0']])),
   };
 }

@@ -41,7 +41,7 @@ function get(path: string, route: string, readBody = false): RefinedResponse<Res
   const cache = response.headers['X-Cache'];
   if (cache) {
     cacheHit.add(cache === 'HIT' || cache === 'STALE');
-    cacheLatency.add(response.timings.duration, { cache });
+    cacheLatency.add(response.timings.duration, { cache, route });
     cacheOutcomes.add(1, { cache, route });
   }
   check(response, {

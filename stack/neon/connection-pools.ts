@@ -14,6 +14,12 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * which the service would not. Half of Postgres' default max_connections (100).
  */
 const MAX_CONNECTIONS = 50;
+/**
+ * How long an idle connection stays open. Neon's proxy keeps its pooled connections warm; pg's
+ * default (10 s) closed them after every lull, and under load each new one cost a SCRAM
+ * handshake (PBKDF2 on both sides) and a Postgres backend start, queued behind the requests.
+ */
+const IDLE_TIMEOUT_MS = 5 * 60_000;
 
 interface Credentials {
   user: string;
@@ -43,6 +49,7 @@ export class ConnectionPools {
         port: this.#database.port,
         connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
         max: MAX_CONNECTIONS,
+        idleTimeoutMillis: IDLE_TIMEOUT_MS,
       });
       // The pool already discards an idle connection Postgres drops; an unheard 'error' would crash the stack.
       pool.on('error', () => {});
