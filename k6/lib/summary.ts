@@ -36,7 +36,7 @@ function table(script: string, data: SummaryData): string {
   }
   for (const route of ROUTES) {
     const miss = metric(`cache_latency{route:${route},cache:MISS}`);
-    if ((miss?.max ?? 0) > 0 && miss) lines.push(`  ${`MISS ${route}`.padEnd(20)} p50 ${fixed(miss.med)} ms · p95 ${fixed(miss['p(95)'])} ms · p99 ${fixed(miss['p(99)'])} ms`);
+    if (miss && (miss.max ?? 0) > 0) lines.push(`  ${`MISS ${route}`.padEnd(20)} p50 ${fixed(miss.med)} ms · p95 ${fixed(miss['p(95)'])} ms · p99 ${fixed(miss['p(99)'])} ms`);
   }
   const failed = Object.entries(data.metrics).flatMap(([name, m]) =>
     Object.entries(m.thresholds ?? {}).filter(([, t]) => !t.ok).map(([expression]) => `${name}: ${expression}`));
