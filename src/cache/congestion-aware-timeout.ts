@@ -7,21 +7,32 @@ export const lateBy = (budgetMs: number) => Math.max(50, budgetMs / 4);
 /** Budgets a congested isolate waits in all before giving up anyway: a hung call must still end. */
 const MAX_BUDGETS = 8;
 
+/** Abort reasons of timeouts that fired after a budget with no sign of queueing. */
+const silentTimeouts = new WeakSet<object>();
+
+/** Whether `error` is a timeout that fired on time after a budget in which Upstash answered nothing: an outage, not load. */
+export const wentSilent = (error: unknown): boolean => typeof error === 'object' && error !== null && silentTimeouts.has(error);
+
 /**
- * An AbortSignal that fires `budgetMs` after it is made, unless its timer itself fires late.
- * A late timer means the isolate was too busy to look: Upstash's answer may already be waiting
- * in its queue, and aborting would throw that round trip away and send the caller to the
- * database, adding work exactly when the isolate has none to spare. So a late timer grants
- * another budget, up to MAX_BUDGETS in all; a timer that fires on time aborts.
+ * An AbortSignal that fires `budgetMs` after it is made, unless the wait looks like queueing.
+ * A late timer means this isolate was too busy to look: Upstash's answer may already be waiting
+ * in its queue. Answers to other calls within the last budget mean the dependency is alive and
+ * this call is queued behind them (on the way, at Upstash, or here). Aborting either would throw
+ * the round trip away and send the caller to the database, adding work exactly when there is
+ * none to spare; so each grants another budget, up to MAX_BUDGETS in all. A timer that fires on
+ * time after a budget with no answer at all aborts: that is an outage, not load.
  */
-export function congestionAwareTimeout(budgetMs: number): AbortSignal {
+export function congestionAwareTimeout(budgetMs: number, answeredSince: (since: number) => boolean = () => false): AbortSignal {
   const controller = new AbortController();
   const giveUpAt = Date.now() + budgetMs * MAX_BUDGETS;
   const arm = (dueAt: number) => {
     setTimeout(() => {
       const now = Date.now();
-      if (now - dueAt > lateBy(budgetMs) && now + budgetMs <= giveUpAt) arm(now + budgetMs);
-      else controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      const queued = now - dueAt > lateBy(budgetMs) || answeredSince(dueAt - budgetMs);
+      if (queued && now + budgetMs <= giveUpAt) return arm(now + budgetMs);
+      const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      if (!queued) silentTimeouts.add(reason);
+      controller.abort(reason);
     }, Math.max(0, dueAt - Date.now()));
   };
   arm(Date.now() + budgetMs);

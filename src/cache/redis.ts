@@ -1,5 +1,6 @@
 import { Redis } from '@upstash/redis/cloudflare';
 import { congestionAwareTimeout } from './congestion-aware-timeout';
+import { upstashAnsweredSince } from './upstash-liveness';
 
 /** Clients by URL, token and timeout: one of each per isolate. */
 const clients = new Map<string, Redis>();
@@ -15,8 +16,8 @@ const clients = new Map<string, Redis>();
  * back to the database. Values come back as stored (no automatic JSON parsing); round trips are
  * explicit (no auto-pipelining). Replies come as plain JSON strings, not base64: everything the
  * cache stores is UTF-8 text, and decoding base64 byte by byte cost more CPU than the rest of a
- * hit. The timeout does not fire while this isolate is too busy to have read the answer
- * (congestion-aware-timeout.ts).
+ * hit. The timeout does not fire while this isolate is too busy to have read the answer, nor
+ * while Upstash keeps answering other calls (congestion-aware-timeout.ts).
  */
 export function redisClient(
   env: Pick<Env, 'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST_TOKEN'>,
@@ -37,6 +38,6 @@ function newClient(env: Pick<Env, 'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST
     enableAutoPipelining: false,
     automaticDeserialization: false,
     responseEncoding: false,
-    signal: () => congestionAwareTimeout(timeoutMs),
+    signal: () => congestionAwareTimeout(timeoutMs, upstashAnsweredSince),
   });
 }

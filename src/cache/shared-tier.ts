@@ -1,7 +1,8 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CircuitBreaker } from './circuit-breaker';
-import { lateBy } from './congestion-aware-timeout';
+import { lateBy, wentSilent } from './congestion-aware-timeout';
 import type { LogTail } from './invalidation-log';
+import { noteUpstashAnswer } from './upstash-liveness';
 import { FILL_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
@@ -67,20 +68,22 @@ export class SharedTier {
   #logKeys = () => [`${this.namespace}:seq`, `${this.namespace}:log`, `${this.namespace}:floor`];
 
   /**
-   * Runs one Upstash call through the breaker. A timeout that fired late is this isolate's
-   * queueing, not an Upstash failure: it does not count toward opening the circuit, which
-   * would send every request to the database exactly when the isolate is busiest.
+   * Runs one Upstash call through the breaker. A timeout that ran past its budget (queued here or
+   * behind other calls) is load, not an Upstash failure: it does not count toward opening the
+   * circuit, which would send every request to the database exactly when the isolate is busiest.
+   * A budget in which Upstash answered nothing does.
    */
   async #call<T>(operation: string, run: () => Promise<T>, { gated = true, patient = false } = {}): Promise<T> {
     if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
     const started = Date.now();
     try {
       const result = await run();
+      noteUpstashAnswer();
       this.breaker.recordSuccess();
       return result;
     } catch (error) {
       const budgetMs = patient ? this.budgets.patientMs : this.budgets.fastMs;
-      const overloaded = isTimeout(error) && Date.now() - started > budgetMs + lateBy(budgetMs);
+      const overloaded = isTimeout(error) && !wentSilent(error) && Date.now() - started > budgetMs + lateBy(budgetMs);
       if (!overloaded) this.breaker.recordFailure();
       throw new CacheUnavailableError(`Cache ${operation} failed${overloaded ? ' (this isolate was overloaded)' : ''}`, { cause: error }, false, overloaded);
     }
