@@ -7,11 +7,18 @@ export const lateBy = (budgetMs: number) => Math.max(50, budgetMs / 4);
 /** Budgets a congested isolate waits in all before giving up anyway: a hung call must still end. */
 const MAX_BUDGETS = 8;
 
-/** Abort reasons of timeouts that fired after a budget with no sign of queueing. */
-const silentTimeouts = new WeakSet<object>();
+/**
+ * The message of a timeout that fired on time after a budget in which Upstash answered nothing.
+ * A message, not the object: a rejection that crosses the runtime's I/O layer may arrive as a
+ * new DOMException with the same name and message.
+ */
+const SILENT_TIMEOUT = 'The operation was aborted due to timeout: Upstash answered nothing within the budget';
 
-/** Whether `error` is a timeout that fired on time after a budget in which Upstash answered nothing: an outage, not load. */
-export const wentSilent = (error: unknown): boolean => typeof error === 'object' && error !== null && silentTimeouts.has(error);
+/** Whether `error` is a timeout after a budget in which Upstash answered nothing: an outage, not load. */
+export function wentSilent(error: unknown): boolean {
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  return name === 'TimeoutError' && message === SILENT_TIMEOUT;
+}
 
 /**
  * An AbortSignal that fires `budgetMs` after it is made, unless the wait looks like queueing.
@@ -30,9 +37,7 @@ export function congestionAwareTimeout(budgetMs: number, answeredSince: (since: 
       const now = Date.now();
       const queued = now - dueAt > lateBy(budgetMs) || answeredSince(dueAt - budgetMs);
       if (queued && now + budgetMs <= giveUpAt) return arm(now + budgetMs);
-      const reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-      if (!queued) silentTimeouts.add(reason);
-      controller.abort(reason);
+      controller.abort(new DOMException(queued ? 'The operation was aborted due to timeout' : SILENT_TIMEOUT, 'TimeoutError'));
     }, Math.max(0, dueAt - Date.now()));
   };
   arm(Date.now() + budgetMs);

@@ -6,10 +6,13 @@ let lastAnswerAt = Number.NEGATIVE_INFINITY;
 
 /** Records that an Upstash call just completed. */
 export function noteUpstashAnswer(at: number = Date.now()): void {
-  if (at > lastAnswerAt) lastAnswerAt = at;
+  lastAnswerAt = at;
 }
 
-/** Whether any Upstash call completed at or after `since` (ms since the epoch). */
-export function upstashAnsweredSince(since: number): boolean {
-  return lastAnswerAt >= since;
+/**
+ * Whether an Upstash call completed at or after `since` (ms since the epoch). An answer noted
+ * "later than now" (the clock was set back) proves nothing and is not counted.
+ */
+export function upstashAnsweredSince(since: number, now: number = Date.now()): boolean {
+  return lastAnswerAt >= since && lastAnswerAt <= now;
 }

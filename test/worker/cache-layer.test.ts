@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setFault, stack, uniqueSku, type ProductBody } from './api-client';
+import { congestionAwareTimeout, wentSilent } from '../../src/cache/congestion-aware-timeout';
 import { counts, freshNamespace, isolate, noMemory, resetCounters } from './cache-harness';
 
 const json = { 'Content-Type': 'application/json' };
@@ -237,6 +238,17 @@ describe('fail-open', () => {
     // After five failures (all of the calls) the circuit opens: the rest skip Upstash entirely.
     expect((await counts()).redis.requests).toBe(5);
     expect(app.cache.breaker.isOpen).toBe(true);
+  });
+
+  it('knows a timeout in which Upstash answered nothing as such after it rejected a fetch (an outage the breaker counts)', async () => {
+    await setFault(stack.upstashUrl, 'hang');
+    const rejection = await fetch(stack.upstashUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.upstashToken}` },
+      body: JSON.stringify(['GET', 'anything']),
+      signal: congestionAwareTimeout(50, () => false),
+    }).then(() => undefined, (error: unknown) => error);
+    expect(wentSilent(rejection)).toBe(true);
   });
 
   it('keeps answering when nothing listens at the Upstash URL', async () => {
