@@ -25,6 +25,12 @@ const baseUrl = k6Args.find((arg, i) => k6Args[i - 1] === '-e' && arg.startsWith
 const local = !baseUrl || /^https?:\/\/(127\.|localhost|\[::1\])/.test(baseUrl);
 const token = local && !given('API_TOKEN') ? readDevVars(DEV_VARS_FILE).API_TOKEN : undefined;
 
+/**
+ * The dashboard aggregates per period (k6's default 10 s) and skips the report of a run with too
+ * few periods ("not enough data"): the stampede lasts ~10 s, the smoke 30 s.
+ */
+const DASHBOARD_PERIODS: Record<string, string> = { stampede: '1s', smoke: '2s' };
+
 const args = ['run', '-e', `RUN_STAMP=${stamp}`, ...(token ? ['-e', `API_TOKEN=${token}`] : []), ...k6Args, scriptPath];
 const k6 = spawn('k6', args, {
   cwd: PROJECT_ROOT,
@@ -34,6 +40,7 @@ const k6 = spawn('k6', args, {
     K6_WEB_DASHBOARD: 'true',
     // No live dashboard server (port -1): only the exported report.
     K6_WEB_DASHBOARD_PORT: '-1',
+    K6_WEB_DASHBOARD_PERIOD: DASHBOARD_PERIODS[name] ?? '10s',
     K6_WEB_DASHBOARD_EXPORT: path.join(resultsDir, `${name}-${stamp}.html`),
     ...process.env,
   },
