@@ -5,14 +5,14 @@
 let lastAnswerAt = Number.NEGATIVE_INFINITY;
 
 /** Records that an Upstash call just completed. */
-export function noteUpstashAnswer(at: number = Date.now()): void {
-  lastAnswerAt = at;
+export function noteUpstashAnswer(): void {
+  lastAnswerAt = Date.now();
 }
 
 /**
  * Whether an Upstash call completed at or after `since` (ms since the epoch). An answer noted
  * "later than now" (the clock was set back) proves nothing and is not counted.
  */
-export function upstashAnsweredSince(since: number, now: number = Date.now()): boolean {
-  return lastAnswerAt >= since && lastAnswerAt <= now;
+export function upstashAnsweredSince(since: number): boolean {
+  return lastAnswerAt >= since && lastAnswerAt <= Date.now();
 }

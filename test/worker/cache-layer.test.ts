@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setFault, stack, uniqueSku, type ProductBody } from './api-client';
 import { congestionAwareTimeout, wentSilent } from '../../src/cache/congestion-aware-timeout';
+import { setFault, stack, uniqueSku, type ProductBody } from './api-client';
 import { counts, freshNamespace, isolate, noMemory, resetCounters } from './cache-harness';
 
 const json = { 'Content-Type': 'application/json' };
