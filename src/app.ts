@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -13,6 +12,7 @@ import { compression } from './middleware/compression';
 import { corsFromAllowlist } from './middleware/cors-allowlist';
 import { requestLog } from './middleware/request-log';
 import { catalogSummaryRoute } from './routes/catalog-summary';
+import { docsPage } from './routes/docs-page';
 import { healthRoute } from './routes/health';
 import { productsRoute } from './routes/products';
 
@@ -47,7 +47,7 @@ export function createApp(options: AppOptions = {}) {
     openapi: '3.1.0',
     info: { title: 'edge-api', version: '0.1.0', description: 'Product catalog API on Cloudflare Workers, Neon and Upstash.' },
   });
-  app.get('/docs', swaggerUI({ url: '/openapi.json' }));
+  app.get('/docs', docsPage);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

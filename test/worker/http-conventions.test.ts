@@ -92,6 +92,17 @@ describe('OpenAPI and docs', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('/openapi.json');
   });
+
+  it('loads no third-party script or stylesheet on /docs without an exact version and an integrity hash', async () => {
+    const page = await (await api('/docs')).text();
+    const external = [...page.matchAll(/<(script|link)\b[^>]*\b(?:src|href)="(https?:\/\/[^"]+)"[^>]*>/g)];
+    expect(external.map(([, tag]) => tag).sort()).toEqual(['link', 'script']);
+    for (const [element, , url] of external) {
+      expect(url, element).toMatch(/@\d+\.\d+\.\d+\//);
+      expect(element).toMatch(/\bintegrity="sha(256|384|512)-[A-Za-z0-9+/=]+"/);
+      expect(element).toMatch(/\bcrossorigin="anonymous"/);
+    }
+  });
 });
 
 describe('database unavailable', () => {
