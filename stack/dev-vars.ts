@@ -4,8 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** Where wrangler looks for local secrets. */
-export const DEV_VARS_FILE = path.join(PROJECT_ROOT, '.dev.vars');
+/** Where wrangler looks for local secrets by default. */
+export const DEFAULT_DEV_VARS_FILE = path.join(PROJECT_ROOT, '.dev.vars');
+/**
+ * The local settings file the stack writes and the scripts read: `.dev.vars`, or `DEV_VARS_FILE`
+ * (a second stack beside yours, e.g. the test of `npm run dev`, must not rewrite yours).
+ */
+export const DEV_VARS_FILE = process.env.DEV_VARS_FILE ? path.resolve(process.env.DEV_VARS_FILE) : DEFAULT_DEV_VARS_FILE;
 
 /** Parses a `.dev.vars` file (dotenv syntax: `KEY=value`, optional quotes, `#` comments). */
 export function parseDevVars(text: string): Record<string, string> {

@@ -36,8 +36,10 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
     API_TOKEN: stack.info.apiToken,
-    // No CDN in front locally: the Worker compresses (see README, "Compression").
-    COMPRESSION: 'on',
+    // No COMPRESSION: wrangler.toml's "off" holds locally too. wrangler dev's entry Worker plays
+    // Cloudflare's edge: it tells the Worker "br, gzip" whatever the client sent, and encodes the
+    // response for what the client accepts. A Worker that compressed on that header would send
+    // gzip to clients that never asked for it (curl).
   };
   await writeDevVars(DEV_VARS_FILE, vars);
   console.log(`[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`);
