@@ -5,40 +5,38 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DEV_VARS_FILE, PROJECT_ROOT } from '../stack/dev-vars';
+import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
 
-const { values } = parseArgs({
-  options: {
-    url: { type: 'string', default: process.env.BASE_URL ?? 'http://127.0.0.1:8787' },
-    duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '50' },
-    /** Comma-separated scenario names to run (for profiling one path); all by default. */
-    only: { type: 'string' },
-  },
-});
-const baseUrl = values.url!.replace(/\/$/, '');
-const durationSeconds = Number(values.duration);
-const connections = Number(values.connections);
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(`npm run bench: ${error.message}`);
+  process.exit(2);
+}
+const { url: baseUrl, durationSeconds, connections } = options;
 
 interface Scenario {
-  name: string;
+  name: ScenarioName;
   path: string;
   headers?: Record<string, string>;
 }
 
 /** Cache hits, the database path (`no-store` bypasses the cache) and the runtime's floor, in one run. */
 function scenarios(productPath: string): Scenario[] {
-  return [
-    { name: 'health (floor)', path: '/health' },
-    { name: 'product hit', path: productPath },
-    { name: 'product bypass', path: productPath, headers: { 'Cache-Control': 'no-store' } },
-    { name: 'list hit', path: '/api/products?category=kitchen&sort=price&limit=20' },
-    { name: 'stats hit', path: '/api/stats' },
-    { name: 'stats bypass', path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
-  ];
+  const byName: Record<ScenarioName, Omit<Scenario, 'name'>> = {
+    'health (floor)': { path: '/health' },
+    'product hit': { path: productPath },
+    'product bypass': { path: productPath, headers: { 'Cache-Control': 'no-store' } },
+    'list hit': { path: '/api/products?category=kitchen&sort=price&limit=20' },
+    'stats hit': { path: '/api/stats' },
+    'stats bypass': { path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
+  };
+  return SCENARIO_NAMES.map((name) => ({ name, ...byName[name] }));
 }
 
 /** A product that exists in this catalog (ids change if products were deleted and re-seeded). */
@@ -137,7 +135,7 @@ async function main(): Promise<void> {
   const stopServer = (await answers(`${baseUrl}/health`)) ? undefined : await startServer();
   try {
     const all = scenarios(await someProductPath());
-    const selected = values.only ? all.filter((s) => values.only!.split(',').includes(s.name)) : all;
+    const selected = options.only ? all.filter((s) => options.only!.includes(s.name)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
     for (const scenario of selected) {
       for (let i = 0; i < 3; i++) await fetch(`${baseUrl}${scenario.path}`).then((r) => r.arrayBuffer());
@@ -155,7 +153,7 @@ async function main(): Promise<void> {
     };
     console.log(`\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}\n`);
     printTable(results);
-    if (values.only) return;
+    if (options.only) return;
     const ratios = ratiosOf(results);
     const verdicts = compareToTargets(results, ratios);
     console.log('');

@@ -4,6 +4,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { StackError } from './contracts';
+import { postgresFailure } from './db/postgres-failure';
 import { PROJECT_ROOT } from './dev-vars';
 import { assertPortFree, redactUrl } from './ports';
 
@@ -48,6 +49,8 @@ async function assertReachable(url: string, hint: string): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
+    const known = postgresFailure(error, url, hint);
+    if (known) throw known;
     const reason = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
     throw new StackError(`Cannot reach Postgres at ${redactUrl(url)} (${reason}). ${hint}`, { cause: error });
   } finally {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { StackError } from '../contracts';
 import { runCli } from '../from-env';
-import { databaseUrlForScripts } from './database-url';
+import { withScriptDatabase } from './database-url';
 import { DEFAULT_PRODUCT_COUNT, seedDatabase } from './seed';
 
 runCli(async () => {
@@ -10,6 +10,6 @@ runCli(async () => {
   const count = Number(values.products);
   if (!Number.isInteger(count) || count < 0) throw new StackError(`--products must be a whole number, not "${values.products}".`);
   const started = performance.now();
-  await seedDatabase(databaseUrlForScripts(), count);
+  await withScriptDatabase((url) => seedDatabase(url, count));
   console.log(`Seeded ${count} products in 25 categories (${Math.round(performance.now() - started)} ms).`);
 });
