@@ -1,5 +1,6 @@
 // `npm run dev`: the local stack, then `wrangler dev` against it on http://127.0.0.1:8787.
 import { spawn } from 'node:child_process';
+import { cfObjectEnv } from './cf-object';
 import { StackError } from './contracts';
 import { DEFAULT_DEV_VARS_FILE, DEV_VARS_FILE, PROJECT_ROOT } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
@@ -14,7 +15,8 @@ runCli(async (onFailure) => {
   onFailure(stack.stop);
   // wrangler dev reads .dev.vars by itself; another file only when named (and then not .dev.vars).
   const envFile = DEV_VARS_FILE === DEFAULT_DEV_VARS_FILE ? [] : ['--env-file', DEV_VARS_FILE];
-  const wrangler = spawn('wrangler', ['dev', ...envFile, ...process.argv.slice(2)], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const env = await cfObjectEnv(process.env, (line) => console.log(`[dev] ${line}`));
+  const wrangler = spawn('wrangler', ['dev', ...envFile, ...process.argv.slice(2)], { cwd: PROJECT_ROOT, stdio: 'inherit', env });
   const started = new Promise<void>((resolve, reject) => {
     wrangler.once('spawn', resolve);
     wrangler.once('error', (error) => reject(new StackError(`Could not start wrangler (${error.message}): run npm install.`)));
