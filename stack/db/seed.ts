@@ -4,15 +4,24 @@ import { seedCategories, seedProducts } from './catalog-data';
 export const DEFAULT_PRODUCT_COUNT = 10_000;
 const ROWS_PER_INSERT = 1_000;
 
+export interface SeedResult {
+  /** Seeded products written (inserted, or reset to their seeded values). */
+  upserted: number;
+  /** Products in the table afterwards: more than `upserted` when others were there before. */
+  total: number;
+}
+
 /**
  * Writes the deterministic catalog. Idempotent: categories upsert by slug and products by
- * sku, each reset to its seeded values, so a second run leaves the same rows.
+ * sku, each reset to its seeded values, so a second run leaves the same rows. Products that are
+ * not part of the seed stay, unless `reset` empties the table first (ids restart at 1).
  */
-export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_PRODUCT_COUNT): Promise<void> {
+export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_PRODUCT_COUNT, { reset = false } = {}): Promise<SeedResult> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query('BEGIN');
+    if (reset) await client.query('TRUNCATE products RESTART IDENTITY');
     const categories = seedCategories();
     await client.query(
       `INSERT INTO categories (slug, name) SELECT * FROM unnest($1::text[], $2::text[])
@@ -39,7 +48,9 @@ export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_P
         ],
       );
     }
+    const { rows } = await client.query<{ total: string }>('SELECT count(*) AS total FROM products');
     await client.query('COMMIT');
+    return { upserted: products.length, total: Number(rows[0]?.total ?? 0) };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;

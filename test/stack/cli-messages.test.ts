@@ -1,7 +1,8 @@
 // What a newcomer's first mistakes print: one line that says what is wrong and what to do,
 // and a failing exit code, from the real commands.
 import { spawnSync } from 'node:child_process';
-import { describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES } from '../../bench/options';
 import { postgresFailure } from '../../stack/db/postgres-failure';
 
@@ -32,6 +33,50 @@ describe('npm run db:migrate', () => {
     expect(run.stderr).toBe(`[stack] Database "no_such_database_here" does not exist on ${url.hostname}:${url.port || 5432}: `
       + `create it (createdb -h ${url.hostname} -p ${url.port || 5432} no_such_database_here) or name another in DATABASE_URL.`);
   });
+});
+
+describe('npm run db:seed', () => {
+  // A database of its own: --reset empties the products table.
+  const serverUrl = new URL(inject('stack').databaseUrl);
+  const database = `seed_cli_${process.pid}`;
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: serverUrl.toString() });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const productCount = async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM products')).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  };
+  beforeAll(async () => {
+    await admin(`DROP DATABASE IF EXISTS ${database}`);
+    await admin(`CREATE DATABASE ${database}`);
+    expect(runScript('stack/db/migrate-cli.ts', [], { DATABASE_URL: databaseUrl }).status).toBe(0);
+  }, 60_000);
+  afterAll(() => admin(`DROP DATABASE IF EXISTS ${database}`));
+
+  it('says what it did when the table held more, how to get exactly N, and that the cache was not told', async () => {
+    expect(runScript('stack/db/seed-cli.ts', ['--products', '30'], { DATABASE_URL: databaseUrl }).stdout).toMatch(/^Seeded 30 products in 25 categories/);
+    const fewer = runScript('stack/db/seed-cli.ts', ['--products', '20'], { DATABASE_URL: databaseUrl });
+    expect(fewer.status).toBe(0);
+    expect(fewer.stdout).toMatch(/^Upserted 20 seeded products \(matched by sku\); the table has 30 \(\d+ ms\)\. For exactly 20: npm run db:seed -- --products 20 --reset$/m);
+    expect(fewer.stdout).toMatch(/^Cached answers may show the old catalog until they expire/m);
+    expect(await productCount()).toBe(30);
+
+    const reset = runScript('stack/db/seed-cli.ts', ['--products', '20', '--reset'], { DATABASE_URL: databaseUrl });
+    expect(reset.stdout).toMatch(/^Reset the catalog to exactly 20 seeded products/);
+    expect(await productCount()).toBe(20);
+  }, 60_000);
 });
 
 describe('postgresFailure', () => {
