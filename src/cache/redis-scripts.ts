@@ -120,6 +120,22 @@ end
 return seqText
 `;
 
+/**
+ * Starts the log over after everything cached was dropped (data changed past the API, e.g. a
+ * seed): the next sequence number becomes the floor, so every isolate's position is below it,
+ * its next look finds a gap, and it trusts nothing it holds in memory.
+ *
+ * KEYS: [seq, log, floor]  ARGV: [now ms]  Returns: the new floor
+ */
+export const FORGET_LOG_SCRIPT = `
+local seq = math.max((tonumber(redis.call('GET', KEYS[1])) or 0) + 1, tonumber(ARGV[1]))
+local seqText = string.format('%.0f', seq)
+redis.call('SET', KEYS[1], seqText)
+redis.call('SET', KEYS[3], seqText)
+redis.call('DEL', KEYS[2])
+return seqText
+`;
+
 /** Deletes a lease only if this caller still holds it (a slow holder must not free its successor's). */
 export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end

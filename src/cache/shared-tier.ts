@@ -3,7 +3,7 @@ import type { CircuitBreaker } from './circuit-breaker';
 import { lateBy, wentSilent } from './congestion-aware-timeout';
 import type { LogTail } from './invalidation-log';
 import { noteUpstashAnswer } from './upstash-liveness';
-import { FILL_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
+import { FILL_SCRIPT, FORGET_LOG_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
@@ -167,5 +167,20 @@ export class SharedTier {
     const keys = [...this.#logKeys(), ...tags.map(this.#tagKey)];
     const args = [uniqueToken(), String(this.tagTtlMs), String(Date.now()), String(LOG_CAP), ...tags];
     return this.#call('invalidate', async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)), { gated: false, patient: true });
+  }
+
+  /**
+   * Makes every entry stamped with `tags` unusable (their version keys go: a version is never
+   * made again) and starts the log over, so isolates stop trusting their memory too. For data
+   * changed past the API (a seed), where one log record naming every tag would be enormous;
+   * not for requests. Returns how many tag versions were dropped.
+   */
+  async forgetTags(tags: readonly string[]): Promise<number> {
+    let dropped = 0;
+    for (let start = 0; start < tags.length; start += 500) {
+      dropped += await this.patient.del(...tags.slice(start, start + 500).map(this.#tagKey));
+    }
+    await this.#script(this.patient, FORGET_LOG_SCRIPT, this.#logKeys(), [String(Date.now())]);
+    return dropped;
   }
 }

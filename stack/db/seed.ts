@@ -9,6 +9,10 @@ export interface SeedResult {
   upserted: number;
   /** Products in the table afterwards: more than `upserted` when others were there before. */
   total: number;
+  /** The highest product id before or after: every id a cache may hold an answer for is at most this. */
+  highestProductId: number;
+  /** Every category's slug. */
+  categorySlugs: string[];
 }
 
 /**
@@ -21,6 +25,7 @@ export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_P
   await client.connect();
   try {
     await client.query('BEGIN');
+    const highestBefore = await highestProductId(client);
     if (reset) await client.query('TRUNCATE products RESTART IDENTITY');
     const categories = seedCategories();
     await client.query(
@@ -49,14 +54,26 @@ export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_P
       );
     }
     const { rows } = await client.query<{ total: string }>('SELECT count(*) AS total FROM products');
+    const slugs = await client.query<{ slug: string }>('SELECT slug FROM categories ORDER BY slug');
+    const highestAfter = await highestProductId(client);
     await client.query('COMMIT');
-    return { upserted: products.length, total: Number(rows[0]?.total ?? 0) };
+    return {
+      upserted: products.length,
+      total: Number(rows[0]?.total ?? 0),
+      highestProductId: Math.max(highestBefore, highestAfter),
+      categorySlugs: slugs.rows.map((row) => row.slug),
+    };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
     await client.end();
   }
+}
+
+async function highestProductId(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ id: string | null }>('SELECT max(id) AS id FROM products');
+  return Number(rows[0]?.id ?? 0);
 }
 
 /** True when the catalog has no products yet (first start). */

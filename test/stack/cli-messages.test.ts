@@ -1,10 +1,13 @@
 // What a newcomer's first mistakes print: one line that says what is wrong and what to do,
 // and a failing exit code, from the real commands.
 import { spawnSync } from 'node:child_process';
+import { Redis } from '@upstash/redis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES } from '../../bench/options';
 import { postgresFailure } from '../../stack/db/postgres-failure';
+import { CircuitBreaker } from '../../src/cache/circuit-breaker';
+import { SharedTier } from '../../src/cache/shared-tier';
 
 const PROJECT_ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -65,17 +68,54 @@ describe('npm run db:seed', () => {
   }, 60_000);
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${database}`));
 
-  it('says what it did when the table held more, how to get exactly N, and that the cache was not told', async () => {
-    expect(runScript('stack/db/seed-cli.ts', ['--products', '30'], { DATABASE_URL: databaseUrl }).stdout).toMatch(/^Seeded 30 products in 25 categories/);
-    const fewer = runScript('stack/db/seed-cli.ts', ['--products', '20'], { DATABASE_URL: databaseUrl });
+  const { upstashUrl, upstashToken } = inject('stack');
+  const namespace = `seed-cli-${process.pid}`;
+  const withCache = { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: upstashToken, CACHE_NAMESPACE: namespace };
+  const redis = new Redis({ url: upstashUrl, token: upstashToken, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
+
+  it('says what it did when the table held more, and how to get exactly N', async () => {
+    expect(runScript('stack/db/seed-cli.ts', ['--products', '30'], withCache).stdout).toMatch(/^Seeded 30 products in 25 categories/);
+    const fewer = runScript('stack/db/seed-cli.ts', ['--products', '20'], withCache);
     expect(fewer.status).toBe(0);
     expect(fewer.stdout).toMatch(/^Upserted 20 seeded products \(matched by sku\); the table has 30 \(\d+ ms\)\. For exactly 20: npm run db:seed -- --products 20 --reset$/m);
-    expect(fewer.stdout).toMatch(/^Cached answers may show the old catalog until they expire/m);
     expect(await productCount()).toBe(30);
 
-    const reset = runScript('stack/db/seed-cli.ts', ['--products', '20', '--reset'], { DATABASE_URL: databaseUrl });
+    const reset = runScript('stack/db/seed-cli.ts', ['--products', '20', '--reset'], withCache);
     expect(reset.stdout).toMatch(/^Reset the catalog to exactly 20 seeded products/);
     expect(await productCount()).toBe(20);
+  }, 60_000);
+
+  it('tells the cache: every catalog tag gets a new version, and the log starts over', async () => {
+    const shared = new SharedTier(redis as never, redis as never, namespace, new CircuitBreaker({ failureThreshold: 100, failureRatio: 1, windowMs: 1000, cooldownMs: 1000 }), 60_000, { fastMs: 2000, patientMs: 2000 });
+    const stampOf = async (tags: string[]) => (await shared.read('http:/api/stats?', tags, Date.now(), 1000, 0)).tagStamp;
+    const tags = ['stats', 'product:7', 'products:list:category:audio'];
+    const before = await stampOf(tags);
+    expect(await stampOf(tags)).toBe(before);
+    await shared.invalidate(['product:1']);
+    const seqBefore = Number(await redis.get(`${namespace}:seq`));
+    await redis.set('someone-else:tag:stats', 'keep');
+
+    const run = runScript('stack/db/seed-cli.ts', ['--products', '20'], withCache);
+    expect(run.stdout).toMatch(new RegExp(`^Told the cache \\(namespace "${namespace}"\\): no answer cached before the seed is served again \\(\\d+ tag versions dropped\\)`, 'm'));
+    // Entries stamped with the old versions never match again, for every tag the catalog uses.
+    const after = await stampOf(tags);
+    for (let i = 0; i < tags.length; i++) expect(after.split(',')[i]).not.toBe(before.split(',')[i]);
+    // Every isolate's position is below the new floor: its next look finds a gap and it starts over.
+    const [seq, floor] = (await redis.mget<string[]>(`${namespace}:seq`, `${namespace}:floor`)).map(Number);
+    expect(seq).toBeGreaterThan(seqBefore);
+    expect(floor).toBe(seq);
+    expect((await shared.logTail(seqBefore)).gap).toBe(true);
+    expect(await redis.get('someone-else:tag:stats')).toBe('keep');
+    await redis.del('someone-else:tag:stats');
+  }, 60_000);
+
+  it('says so when no cache can be told, and when the cache does not answer', () => {
+    const none = runScript('stack/db/seed-cli.ts', ['--products', '20'], { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' });
+    expect(none.status).toBe(0);
+    expect(none.stdout).toMatch(/^No cache to tell \(no UPSTASH_REDIS_REST_URL and _TOKEN in the environment\): cached answers may show the old catalog/m);
+    const down = runScript('stack/db/seed-cli.ts', ['--products', '20'], { ...withCache, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1' });
+    expect(down.status).toBe(0);
+    expect(down.stdout).toMatch(/^Could not tell the cache at http:\/\/127\.0\.0\.1:1 \(.+\): cached answers may show the old catalog/m);
   }, 60_000);
 });
 
