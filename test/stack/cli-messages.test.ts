@@ -1,13 +1,14 @@
 // What a newcomer's first mistakes print: one line that says what is wrong and what to do,
-// and a failing exit code, from the real commands.
+// and a failing exit code, from the real commands; and what a seed tells the cache.
 import { spawnSync } from 'node:child_process';
 import { Redis } from '@upstash/redis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES } from '../../bench/options';
-import { postgresFailure } from '../../stack/db/postgres-failure';
 import { CircuitBreaker } from '../../src/cache/circuit-breaker';
 import { SharedTier } from '../../src/cache/shared-tier';
+import { postgresFailure } from '../../stack/db/postgres-failure';
+import { startPostgres } from '../../stack/postgres';
 
 const PROJECT_ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -35,6 +36,17 @@ describe('npm run db:migrate', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`[stack] Database "no_such_database_here" does not exist on ${url.hostname}:${url.port || 5432}: `
       + `create it (createdb -h ${url.hostname} -p ${url.port || 5432} no_such_database_here) or name another in DATABASE_URL.`);
+  });
+});
+
+describe('npm run dev / stack / serve with DATABASE_URL', () => {
+  it('says that the database does not exist, and how to create it', async () => {
+    const url = new URL(inject('stack').databaseUrl);
+    url.pathname = '/no_such_database_here';
+    const port = url.port || '5432';
+    await expect(startPostgres({ databaseUrl: url.toString(), dataDir: 'unused', port: 0, database: 'unused' })).rejects.toThrow(
+      `Database "no_such_database_here" does not exist on ${url.hostname}:${port}: create it (createdb -h ${url.hostname} -p ${port} no_such_database_here) or name another in DATABASE_URL.`,
+    );
   });
 });
 
