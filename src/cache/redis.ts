@@ -11,7 +11,7 @@ const clients = new Map<string, Redis>();
  * requests share it safely; one per request cost ~200 closures (the client defines each command
  * as an arrow-function property), a tenth of all a request allocated.
  *
- * Retries are off and every call carries its own timeout: the client's default (5 retries with
+ * Retries are off (one fetch per call) and every call carries its own timeout: the client's default (5 retries with
  * backoff) can stall a request for seconds, and a cache must fail fast so the request can fall
  * back to the database. Values come back as stored (no automatic JSON parsing); round trips are
  * explicit (no auto-pipelining). Replies come as plain JSON strings, not base64: everything the
@@ -33,7 +33,8 @@ function newClient(env: Pick<Env, 'UPSTASH_REDIS_REST_URL' | 'UPSTASH_REDIS_REST
   return new Redis({
     url: env.UPSTASH_REDIS_REST_URL,
     token: env.UPSTASH_REDIS_REST_TOKEN,
-    retry: false,
+    // Not `retry: false`: the client reads that as one retry (two fetches for a refused connection).
+    retry: { retries: 0 },
     enableTelemetry: false,
     enableAutoPipelining: false,
     automaticDeserialization: false,
