@@ -3,13 +3,11 @@ import { DEV_VARS_FILE, readDevVars } from '../dev-vars';
 import { postgresFailure } from './postgres-failure';
 
 /** `DATABASE_URL` from the environment, else the one the running stack wrote to `.dev.vars`. */
-export function databaseUrlForScripts(): string {
+function databaseUrlForScripts(): string {
   const url = process.env.DATABASE_URL || readDevVars(DEV_VARS_FILE).DATABASE_URL;
-  if (!url) throw new StackError(NO_DATABASE);
+  if (!url) throw new StackError('No database: start the local stack (npm run stack) or set DATABASE_URL.');
   return url;
 }
-
-const NO_DATABASE = 'No database: start the local stack (npm run stack) or set DATABASE_URL.';
 
 /**
  * Runs a script's database work; a connection failure a newcomer can fix (the stack is not

@@ -3,7 +3,7 @@
 import { Redis } from '@upstash/redis';
 import type { Redis as WorkerRedis } from '@upstash/redis/cloudflare';
 import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
-import { CircuitBreaker } from '../../src/cache/circuit-breaker';
+import { EdgeCache } from '../../src/cache/edge-cache';
 import { SharedTier } from '../../src/cache/shared-tier';
 import { ALL_PRODUCTS_LIST, CATEGORIES, CATEGORY_LISTS, categoryListTag, productTag, STATS } from '../../src/catalog/cache-tags';
 
@@ -37,8 +37,9 @@ export function catalogTags(highestProductId: number, categorySlugs: readonly st
 export async function forgetCachedCatalog(settings: CacheSettings, tags: readonly string[]): Promise<number> {
   const redis = new Redis({ url: settings.url, token: settings.token, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
   const client = redis as unknown as WorkerRedis;
-  const { breakerThreshold, breakerFailureRatio, breakerWindowMs, breakerCooldownMs, tagTtlMs, timeoutMs, patientTimeoutMs } = DEFAULT_CACHE_SETTINGS;
-  const breaker = new CircuitBreaker({ failureThreshold: breakerThreshold, failureRatio: breakerFailureRatio, windowMs: breakerWindowMs, cooldownMs: breakerCooldownMs });
+  const { tagTtlMs, timeoutMs, patientTimeoutMs } = DEFAULT_CACHE_SETTINGS;
+  // The breaker the Worker's own cache would have, made from the same settings.
+  const { breaker } = new EdgeCache(DEFAULT_CACHE_SETTINGS);
   const shared = new SharedTier(client, client, settings.namespace, breaker, tagTtlMs, { fastMs: timeoutMs, patientMs: patientTimeoutMs });
   return shared.forgetTags(tags);
 }

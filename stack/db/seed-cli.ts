@@ -21,7 +21,7 @@ runCli(async () => {
   if (values.reset) console.log(`Reset the catalog to exactly ${upserted} seeded products in 25 categories (${took}).`);
   else if (total === upserted) console.log(`Seeded ${upserted} products in 25 categories (${took}).`);
   else console.log(`Upserted ${upserted} seeded products (matched by sku); the table has ${total} (${took}). For exactly ${upserted}: npm run db:seed -- --products ${upserted} --reset`);
-  // Seeding writes past the API, so no write invalidated what the cache holds: drop all of it.
+  // Seeding writes past the API, so no write invalidated what the cache holds: tell it here.
   const fromEnv = Boolean(process.env.DATABASE_URL);
   const cache = cacheSettingsFor(fromEnv ? process.env : readDevVars(DEV_VARS_FILE), readBundleSettings().vars.CACHE_NAMESPACE ?? 'edge-api');
   const stale = 'cached answers may show the old catalog until they expire (product pages 10 min, lists 5 min, stats 60 s)';
