@@ -49,6 +49,7 @@ export default defineConfig({
                   UPSTASH_REDIS_REST_URL: stack.upstashUrl,
                   UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
                   API_TOKEN: stack.apiToken,
+                  METRICS_LOCAL_COLLECTOR: stack.metricsCollector,
                   CACHE_NAMESPACE: inject<string>('cacheNamespace'),
                 },
               },

@@ -11,6 +11,7 @@ import { validationHook } from './http/validation-hook';
 import { compression } from './middleware/compression';
 import { corsFromAllowlist } from './middleware/cors-allowlist';
 import { requestLog } from './middleware/request-log';
+import { requestMetrics } from './monitoring/request-metrics';
 import { catalogSummaryRoute } from './routes/catalog-summary';
 import { docsPage } from './routes/docs-page';
 import { healthRoute } from './routes/health';
@@ -28,6 +29,8 @@ export function createApp(options: AppOptions = {}) {
   app.use(requestId({ limitLength: 128 }));
   app.use(requestLog());
   app.use(compression());
+  // Inside compression: the data point records the body before any encoding, as the CDN receives it.
+  app.use(requestMetrics());
   app.use(secureHeaders());
   app.use('/api/*', corsFromAllowlist());
   app.use(methodNotAllowed({

@@ -13,6 +13,8 @@ export interface StackInfo {
   redisUrl: string | null;
   /** Dev bearer token for the API's write routes. */
   apiToken: string;
+  /** Base URL of the local metrics collector (the Worker's METRICS points; the Analytics Engine SQL API's shape). */
+  metricsCollector: string;
 }
 
 /**

@@ -14,7 +14,7 @@ function portFromEnv(name: string, fallback: number): number {
 
 /**
  * Starts the stack as configured by the environment (DATABASE_URL, REDIS_URL, PG_PORT,
- * NEON_PORT, UPSTASH_PORT), writes `.dev.vars` for wrangler and prints the settings.
+ * NEON_PORT, UPSTASH_PORT, METRICS_PORT), writes `.dev.vars` for wrangler and prints the settings.
  * Tokens already in `.dev.vars` are kept, so curl commands keep working across restarts.
  */
 export async function startStackFromEnv(): Promise<RunningStack> {
@@ -26,6 +26,7 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     pgPort: portFromEnv('PG_PORT', 5433),
     neonPort: portFromEnv('NEON_PORT', 4444),
     upstashPort: portFromEnv('UPSTASH_PORT', 8079),
+    metricsPort: portFromEnv('METRICS_PORT', 8790),
     upstashToken: previous.UPSTASH_REDIS_REST_TOKEN || undefined,
     apiToken: previous.API_TOKEN || undefined,
     log: (line) => console.log(`[stack] ${line}`),
@@ -36,6 +37,7 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
     UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
     API_TOKEN: stack.info.apiToken,
+    METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,
     // No COMPRESSION: wrangler.toml's "off" holds locally too. wrangler dev's entry Worker plays
     // Cloudflare's edge: it tells the Worker "br, gzip" whatever the client sent, and encodes the
     // response for what the client accepts. A Worker that compressed on that header would send

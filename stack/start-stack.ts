@@ -3,6 +3,7 @@ import type { StackInfo } from './contracts';
 import { migrateDatabase } from './db/migrate';
 import { DEFAULT_PRODUCT_COUNT, isCatalogEmpty, seedDatabase } from './db/seed';
 import { startNeonEndpoint } from './neon/server';
+import { startMetricsCollector } from './metrics/collector';
 import { startPostgres } from './postgres';
 import { startUpstashEndpoint } from './upstash/server';
 
@@ -16,6 +17,7 @@ export interface StackOptions {
   /** 0 picks a free port. */
   neonPort: number;
   upstashPort: number;
+  metricsPort: number;
   upstashToken?: string;
   apiToken?: string;
   /** Products seeded into an empty catalog. */
@@ -31,7 +33,7 @@ export interface RunningStack {
 
 const randomToken = () => randomBytes(24).toString('base64url');
 
-/** Postgres (migrated and seeded on first start), the Neon endpoint and the Upstash endpoint. */
+/** Postgres (migrated and seeded on first start), the Neon endpoint, the Upstash endpoint and the metrics collector. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const log = options.log ?? (() => {});
   const stops: Array<() => Promise<void>> = [];
@@ -60,6 +62,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const upstashToken = options.upstashToken ?? randomToken();
     const upstash = await startUpstashEndpoint({ port: options.upstashPort, token: upstashToken, redisUrl: options.redisUrl ?? null });
     stops.push(upstash.close);
+    const metrics = await startMetricsCollector({ port: options.metricsPort, databaseUrl: postgres.url });
+    stops.push(metrics.close);
 
     return {
       info: {
@@ -69,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         upstashToken,
         redisUrl: options.redisUrl ?? null,
         apiToken: options.apiToken ?? randomToken(),
+        metricsCollector: metrics.url,
       },
       stop,
     };

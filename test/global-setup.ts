@@ -30,6 +30,7 @@ export default async function setup(project: TestProject) {
       pgPort: await findFreePort(),
       neonPort: 0,
       upstashPort: 0,
+      metricsPort: 0,
       seedProducts: TEST_PRODUCT_COUNT,
     });
   } catch (error) {

@@ -4,7 +4,7 @@ import type { AppEnv } from '../env';
 import type { CacheOptions, CacheResult } from './cache-options';
 import { toMilliseconds, type Duration } from './duration';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
-import { isResponseSnapshot, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
+import { isResponseSnapshot, snapshotBytes, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
 
 export interface CacheLayerOptions {
   /** How long a response is fresh in the edge cache. Required. */
@@ -124,6 +124,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     if (ownSnapshot && snapshot === ownSnapshot) {
       // This request computed the answer: its own response goes out, with the cache's headers.
       for (const [name, value] of headers) c.res.headers.set(name, value);
+      if (!c.res.headers.has('Content-Length')) c.res.headers.set('Content-Length', String(snapshotBytes(snapshot)));
       if (notModified) c.res = notModifiedResponse(c.res.headers);
       return;
     }
@@ -132,6 +133,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       const replaced = new Headers(c.res.headers);
       for (const name of ['Content-Type', 'Content-Length', 'Retry-After']) replaced.delete(name);
       for (const [name, value] of [...snapshot.headers, ...headers]) replaced.set(name, value);
+      replaced.set('Content-Length', String(snapshotBytes(snapshot)));
       c.res = undefined;
       c.res = notModified ? notModifiedResponse(replaced) : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
       return;
@@ -142,6 +144,8 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       c.header('Content-Type', undefined);
       return c.body(null, 304);
     }
+    // Declared, so the compression middleware and the metrics know the size without reading the body.
+    c.header('Content-Length', String(snapshotBytes(snapshot)));
     return c.body(snapshot.body, snapshot.status as ContentfulStatusCode);
   };
 }

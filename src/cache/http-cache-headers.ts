@@ -13,8 +13,9 @@ export function cacheControlDirectives(header: string | undefined | null): Set<s
 }
 
 /** A strong validator from the body's SHA-256 (RFC 9110 §8.8.3): equal bytes, equal ETag. */
-export async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+export async function strongEtag(body: string | Uint8Array): Promise<string> {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   const base64url = btoa(String.fromCharCode(...digest)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
   return `"${base64url.slice(0, 27)}"`;
 }

@@ -6,6 +6,8 @@ export interface ResponseSnapshot {
   /** Headers to replay (Set-Cookie is never kept). */
   headers: Array<[string, string]>;
   body: string;
+  /** The body's length in UTF-8 bytes (entries stored before it existed lack it). */
+  bytes?: number;
   etag: string;
   /** Whether a shared cache may store it (RFC 9111 §3, plus "2xx only" for this API). */
   storable: boolean;
@@ -35,6 +37,14 @@ function isStorable(response: Response, allowedVary: ReadonlySet<string>): boole
 
 export async function snapshotResponse(response: Response, allowedVary: ReadonlySet<string>): Promise<ResponseSnapshot> {
   const body = await response.text();
+  const encoded = new TextEncoder().encode(body);
   const headers = [...response.headers].filter(([name]) => REPLAYED_HEADERS.has(name.toLowerCase()));
-  return { status: response.status, headers, body, etag: await strongEtag(body), storable: isStorable(response, allowedVary) };
+  return {
+    status: response.status, headers, body, bytes: encoded.byteLength, etag: await strongEtag(encoded), storable: isStorable(response, allowedVary),
+  };
+}
+
+/** The body's length in bytes, for Content-Length. */
+export function snapshotBytes(snapshot: ResponseSnapshot): number {
+  return snapshot.bytes ?? new TextEncoder().encode(snapshot.body).byteLength;
 }

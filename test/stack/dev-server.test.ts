@@ -21,6 +21,10 @@ async function freePort(): Promise<number> {
 }
 
 /** A GET with exactly these headers (fetch would add Accept-Encoding by itself). */
+function head(url: string): Promise<{ status: number }> {
+  return fetch(url, { method: 'HEAD' }).then((response) => ({ status: response.status }));
+}
+
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http.get(url, { headers }, (response) => {
@@ -33,11 +37,13 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
 
 let dev: ChildProcess | undefined;
 let baseUrl = '';
+let metricsUrl = '';
 let output = '';
 const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'edge-api-dev-'));
 
 beforeAll(async () => {
-  const [port, neonPort, upstashPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [port, neonPort, upstashPort, metricsPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  metricsUrl = `http://127.0.0.1:${metricsPort}`;
   baseUrl = `http://127.0.0.1:${port}`;
   dev = spawn('npm', ['run', 'dev', '--', '--port', String(port), '--inspector-port', String(inspectorPort)], {
     cwd: PROJECT_ROOT,
@@ -50,6 +56,7 @@ beforeAll(async () => {
       REDIS_URL: '',
       NEON_PORT: String(neonPort),
       UPSTASH_PORT: String(upstashPort),
+      METRICS_PORT: String(metricsPort),
       DEV_VARS_FILE: path.join(settingsDir, 'dev.vars'),
     },
   });
@@ -94,5 +101,20 @@ describe('npm run dev', () => {
       expect(url).toMatch(/@\d+\.\d+\.\d+\//);
       expect(element).toMatch(/\bintegrity="sha384-/);
     }
+  });
+
+  it('sends a data point per request to the local metrics collector, queryable with the Analytics Engine SQL', async () => {
+    const startedAt = new Date(Date.now() - 1000).toISOString().slice(0, 19).replace('T', ' ');
+    for (let i = 0; i < 3; i++) expect((await head(`${baseUrl}/api/categories`)).status).toBe(200);
+    const sql = `SELECT SUM(_sample_interval) AS requests FROM edge_api_requests
+      WHERE blob1 = '/api/categories' AND blob2 = 'HEAD' AND timestamp >= toDateTime('${startedAt}') FORMAT JSON`;
+    let requests = 0;
+    // Points leave the Worker within a second, in one batch.
+    for (const deadline = Date.now() + 10_000; requests < 3 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const response = await fetch(`${metricsUrl}/accounts/local/analytics_engine/sql`, { method: 'POST', body: sql });
+      requests = Number(((await response.json()) as { data: Array<{ requests: number | null }> }).data[0]?.requests ?? 0);
+    }
+    expect(requests).toBe(3);
   });
 });
