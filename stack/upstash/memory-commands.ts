@@ -6,6 +6,7 @@
 // so scripts call these same commands through redis.call().
 import { ReplyError, type Reply } from './redis-backend';
 import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
+import { SORTED_SET, SortedSet, type LexBound, type ScoreBound, type ScoredMember } from './sorted-set';
 import type { SyncMock } from './sync-mock';
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
@@ -19,8 +20,14 @@ function define(name: string, arity: number, run: MemoryCommand['run']): void {
   commands.set(name, { arity, run });
 }
 
+/** The key's type; the mock would call a sorted set (a plain object in its data) a hash. */
+function typeOf(redis: SyncMock, key: string): string {
+  const type = redis.type(key);
+  return type === 'hash' && sortedSetAt(redis, key) ? 'zset' : type;
+}
+
 function expectType(redis: SyncMock, key: string, type: 'string' | 'hash' | 'set' | 'zset'): void {
-  const actual = redis.type(key);
+  const actual = typeOf(redis, key);
   if (actual !== 'none' && actual !== type) throw new ReplyError(WRONGTYPE);
 }
 
@@ -41,7 +48,7 @@ function formatScore(score: number): Buffer {
 define('DEL', -2, ({ redis }, keys) => redis.del(...keys));
 define('UNLINK', -2, ({ redis }, keys) => redis.unlink(...keys));
 define('EXISTS', -2, ({ redis }, keys) => redis.exists(...keys));
-define('TYPE', 2, ({ redis }, [key = '']) => redis.type(key));
+define('TYPE', 2, ({ redis }, [key = '']) => typeOf(redis, key));
 define('PTTL', 2, ({ redis }, [key = '']) => redis.pttl(key));
 define('TTL', 2, ({ redis }, [key = '']) => {
   const ms = redis.pttl(key);
@@ -204,7 +211,13 @@ define('SISMEMBER', 3, ({ redis }, [key = '', member = '']) => {
 
 // Sorted sets
 
-/** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member […]: the mock knows neither GT/LT nor INCR's reply. */
+/** The sorted set at `key`, if it is one (sorted-set.ts says how it is stored). */
+function sortedSetAt(redis: SyncMock, key: string): SortedSet | undefined {
+  const [raw] = redis.mgetBuffer(key);
+  return raw !== null && typeof raw === 'object' && SORTED_SET in raw ? (raw as { [SORTED_SET]: SortedSet })[SORTED_SET] : undefined;
+}
+
+/** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member […] */
 define('ZADD', -4, ({ redis }, [key = '', ...args]) => {
   const flags = new Set<string>();
   while (['NX', 'XX', 'GT', 'LT', 'CH', 'INCR'].includes(args[0]?.toUpperCase() ?? '')) {
@@ -223,19 +236,23 @@ define('ZADD', -4, ({ redis }, [key = '', ...args]) => {
   for (let i = 0; i < args.length; i += 2) pairs.push([parseScore(args[i]!), args[i + 1]!]);
   expectType(redis, key, 'zset');
 
+  let zset = sortedSetAt(redis, key);
   let added = 0;
   let changed = 0;
   let incremented: number | null = null;
   for (const [score, member] of pairs) {
-    const currentText = redis.zscore(key, member);
-    const current = currentText === null ? null : Number(currentText);
+    const current = zset?.score(member) ?? null;
     const next = incr ? (current ?? 0) + score : score;
     if (Number.isNaN(next)) throw new ReplyError('ERR resulting score is not a number (NaN)');
     const skip =
       (current === null ? flags.has('XX') : flags.has('NX')) ||
       (current !== null && ((flags.has('GT') && next <= current) || (flags.has('LT') && next >= current)));
     if (skip) continue;
-    redis.zadd(key, String(next), member);
+    if (!zset) {
+      zset = new SortedSet();
+      redis.setRaw(key, { [SORTED_SET]: zset });
+    }
+    zset.set(member, next);
     if (current === null) added++;
     else if (next !== current) changed++;
     incremented = next;
@@ -244,28 +261,84 @@ define('ZADD', -4, ({ redis }, [key = '', ...args]) => {
   return flags.has('CH') ? added + changed : added;
 });
 
+function parseScoreBound(text: string): ScoreBound {
+  const exclusive = text.startsWith('(');
+  try {
+    return { value: parseScore(exclusive ? text.slice(1) : text), exclusive };
+  } catch {
+    throw new ReplyError('ERR min or max is not a float');
+  }
+}
+
+function parseLexBound(text: string): LexBound {
+  if (text === '-' || text === '+') return text;
+  if (text.startsWith('[') || text.startsWith('(')) return { member: text.slice(1), exclusive: text.startsWith('(') };
+  throw new ReplyError('ERR min or max not valid string range item');
+}
+
+/** ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES], checked in Redis's order. */
 define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => {
-  expectType(redis, key, 'zset');
-  const items = redis.zrangeBuffer(key, min, max, ...options);
-  if (!options.some((option) => option.toUpperCase() === 'WITHSCORES')) return items;
-  return items.map((item, i) => (i % 2 === 1 ? formatScore(Number(item.toString())) : item));
+  let by: 'rank' | 'score' | 'lex' = 'rank';
+  let reverse = false;
+  let withScores = false;
+  let limit: { offset: number; count: number } | undefined;
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!.toUpperCase();
+    if (option === 'WITHSCORES') withScores = true;
+    else if (option === 'REV') reverse = true;
+    else if (option === 'BYSCORE') by = 'score';
+    else if (option === 'BYLEX') by = 'lex';
+    else if (option === 'LIMIT' && i + 2 < options.length) {
+      limit = { offset: parseInteger(options[i + 1]!), count: parseInteger(options[i + 2]!) };
+      i += 2;
+    } else throw new ReplyError(SYNTAX_ERROR);
+  }
+  if (limit && by === 'rank') throw new ReplyError('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+  if (withScores && by === 'lex') throw new ReplyError('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+  // With REV, BYSCORE and BYLEX take the bounds as max, then min.
+  const [low, high] = reverse && by !== 'rank' ? [max, min] : [min, max];
+
+  let items: ScoredMember[];
+  if (by === 'rank') {
+    const start = parseInteger(low);
+    const stop = parseInteger(high);
+    expectType(redis, key, 'zset');
+    const zset = sortedSetAt(redis, key);
+    const size = zset?.size ?? 0;
+    const first = Math.max(0, start < 0 ? start + size : start);
+    const last = Math.min(size - 1, stop < 0 ? stop + size : stop);
+    if (!zset || first > last) return [];
+    // Ranks count from the highest score with REV.
+    items = reverse ? zset.byRank(size - 1 - last, size - 1 - first).reverse() : zset.byRank(first, last);
+  } else {
+    const range = by === 'score' ? { min: parseScoreBound(low), max: parseScoreBound(high) } : { min: parseLexBound(low), max: parseLexBound(high) };
+    expectType(redis, key, 'zset');
+    const zset = sortedSetAt(redis, key);
+    if (!zset) return [];
+    items = by === 'score' ? zset.byScore(range.min as ScoreBound, range.max as ScoreBound) : zset.byLex(range.min as LexBound, range.max as LexBound);
+    if (reverse) items = items.reverse();
+    if (limit) items = limit.offset < 0 ? [] : items.slice(limit.offset, limit.count < 0 ? undefined : limit.offset + limit.count);
+  }
+  return withScores ? items.flatMap(({ member, score }) => [Buffer.from(member), formatScore(score)]) : items.map(({ member }) => Buffer.from(member));
 });
 
 define('ZCARD', 2, ({ redis }, [key = '']) => {
   expectType(redis, key, 'zset');
-  return redis.zcard(key);
+  return sortedSetAt(redis, key)?.size ?? 0;
 });
 
 define('ZSCORE', 3, ({ redis }, [key = '', member = '']) => {
   expectType(redis, key, 'zset');
-  const score = redis.zscore(key, member);
-  return score === null ? null : formatScore(Number(score));
+  const score = sortedSetAt(redis, key)?.score(member);
+  return score === undefined ? null : formatScore(score);
 });
 
 define('ZREM', -3, ({ redis }, [key = '', ...members]) => {
   expectType(redis, key, 'zset');
-  const removed = redis.zrem(key, ...members);
-  if (redis.zcard(key) === 0) redis.del(key); // Redis drops an emptied key, the mock keeps it
+  const zset = sortedSetAt(redis, key);
+  if (!zset) return 0;
+  const removed = members.filter((member) => zset.delete(member)).length;
+  if (zset.size === 0) redis.del(key); // Redis drops an emptied key
   return removed;
 });
 

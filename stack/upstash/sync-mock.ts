@@ -59,15 +59,27 @@ export interface SyncMock {
   zcard(key: string): number;
   dbsize(): number;
   flushdb(): string;
+  /** Stores `value` as it is (ioredis's argument processing would turn an object into text). */
+  setRaw(key: string, value: object): void;
 }
 
 // The methods the Pipeline constructor defines at run time, declared for the class.
 interface ImmediatePipeline extends SyncMock {}
 
+/** Each pipeline's emulators as the mock made them; filled during the base constructor, before private fields exist. */
+const emulatorsOf = new WeakMap<object, Map<string, Emulator>>();
+
 class ImmediatePipeline extends RedisMock.Pipeline {
   #reply: unknown;
 
+  setRaw(key: string, value: object): void {
+    emulatorsOf.get(this)!.get('set')!.call((this as unknown as { redis: MockRedis }).redis, key, value);
+  }
+
   override _createCommand(name: string, emulator: Emulator) {
+    let emulators = emulatorsOf.get(this);
+    if (!emulators) emulatorsOf.set(this, (emulators = new Map()));
+    emulators.set(name, emulator);
     const queue = super._createCommand(name, emulator);
     return (...args: unknown[]) => {
       queue(...args);

@@ -353,6 +353,32 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.redis.zrem(k, 'a', 'b', 'c', 'missing')).toBe(3);
       expect(await t.redis.exists(k)).toBe(0);
     });
+
+    it('answers ZRANGE by rank, score and lex, reversed and limited, and its errors, as Redis does', async () => {
+      const k = t.key('zset:ranges');
+      await t.post('/', ['ZADD', k, '1', 'a', '2', 'b', '2', 'bb', '3', 'c', '5', 'e']);
+      const zrange = async (...args: string[]) => (await t.post('/', ['ZRANGE', k, ...args])).body;
+      expect(await zrange('-2', '-1')).toEqual({ result: ['c', 'e'] });
+      expect(await zrange('1', '100', 'REV')).toEqual({ result: ['c', 'bb', 'b', 'a'] });
+      expect(await zrange('3', '1')).toEqual({ result: [] });
+      expect(await zrange('(1', '3', 'BYSCORE')).toEqual({ result: ['b', 'bb', 'c'] });
+      expect(await zrange('+inf', '(2', 'BYSCORE', 'REV', 'WITHSCORES')).toEqual({ result: ['e', '5', 'c', '3'] });
+      expect(await zrange('-inf', '+inf', 'byscore', 'limit', '1', '-1')).toEqual({ result: ['b', 'bb', 'c', 'e'] });
+      expect(await zrange('2', '2', 'BYSCORE', 'LIMIT', '1', '5')).toEqual({ result: ['bb'] });
+      expect(await zrange('-', '+', 'BYLEX', 'LIMIT', '0', '2')).toEqual({ result: ['a', 'b'] });
+      expect(await zrange('[c', '(b', 'BYLEX', 'REV')).toEqual({ result: ['c', 'bb'] });
+      expect(await zrange('0', '-1', 'LIMIT', '0', '1')).toEqual({ error: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX' });
+      expect(await zrange('-', '+', 'BYLEX', 'WITHSCORES')).toEqual({ error: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX' });
+      expect(await zrange('x', '1', 'BYSCORE')).toEqual({ error: 'ERR min or max is not a float' });
+      expect(await zrange('a', '+', 'BYLEX')).toEqual({ error: 'ERR min or max not valid string range item' });
+      expect(await zrange('0', '1', 'SIDEWAYS')).toEqual({ error: 'ERR syntax error' });
+      expect((await t.post('/', ['ZCARD', k])).body).toEqual({ result: 5 });
+      expect((await t.post('/', ['TYPE', k])).body).toEqual({ result: 'zset' });
+      expect((await t.post('/', ['GET', k])).body).toEqual({ error: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
+      expect((await t.post('/', ['HSET', k, 'f', 'v'])).body).toEqual({ error: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
+      expect((await t.post('/', ['PEXPIRE', k, '60000'])).body).toEqual({ result: 1 });
+      expect((await t.post('/', ['ZRANGE', t.key('zset:none'), '0', '-1'])).body).toEqual({ result: [] });
+    });
   });
 
   describe('pipelines', () => {
