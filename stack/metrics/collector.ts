@@ -1,5 +1,5 @@
 // The local stand-in for Workers Analytics Engine: the Worker's METRICS points arrive at
-// `POST /write` (src/monitoring/local-collector-dataset.ts), are kept in Postgres (schema.ts),
+// `POST /write` (src/monitoring/local-collector.ts), are kept in Postgres (schema.ts),
 // and `POST /accounts/<any>/analytics_engine/sql` answers the SQL API's queries with its JSON
 // shape ({ meta, data, rows }), so `npm run metrics` and the dashboard queries run unchanged.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -16,28 +16,25 @@ const pending = new Map<string, { points: StampedPoint[]; flushScheduled: boolea
 let lastFailureReport = 0;
 
 /**
- * A dataset whose points go to the local collector at `collectorUrl` for `dataset`; `waitUntil`
- * keeps the request that schedules a send alive until the send is done.
+ * Queues a point for the local collector at `collectorUrl`, dataset `dataset`; `waitUntil` keeps
+ * the request that schedules a send alive until the send is done.
  */
-export function localCollectorDataset(
-  collectorUrl: string, dataset: string, waitUntil: (promise: Promise<unknown>) => void,
-): AnalyticsEngineDataset {
+export function queueForLocalCollector(
+  collectorUrl: string, dataset: string, point: AnalyticsEngineDataPoint, waitUntil: (promise: Promise<unknown>) => void,
+): void {
   const key = `${collectorUrl}\n${dataset}`;
-  return {
-    writeDataPoint(point = {}) {
-      let batch = pending.get(key);
-      if (!batch) pending.set(key, batch = { points: [], flushScheduled: false });
-      batch.points.push({ ...point, timestamp: Date.now() });
-      if (batch.points.length >= MAX_BATCH) return waitUntil(send(collectorUrl, dataset, batch.points.splice(0)));
-      if (batch.flushScheduled) return;
-      batch.flushScheduled = true;
-      const scheduled = batch;
-      waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
-        scheduled.flushScheduled = false;
-        return send(collectorUrl, dataset, scheduled.points.splice(0));
-      }));
-    },
-  };
+  let batch = pending.get(key);
+  if (!batch) pending.set(key, batch = { points: [], flushScheduled: false });
+  (point as StampedPoint).timestamp = Date.now();
+  batch.points.push(point as StampedPoint);
+  if (batch.points.length >= MAX_BATCH) return waitUntil(send(collectorUrl, dataset, batch.points.splice(0)));
+  if (batch.flushScheduled) return;
+  batch.flushScheduled = true;
+  const scheduled = batch;
+  waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
+    scheduled.flushScheduled = false;
+    return send(collectorUrl, dataset, scheduled.points.splice(0));
+  }));
 }
 
 async function send(collectorUrl: string, dataset: string, points: StampedPoint[]): Promise<void> {
