@@ -13,6 +13,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * every few ms each, taking the CPU the leader needs to finish.
  */
 const nextJoinPollMs = (delay: number, waitedMs: number) => Math.min(100, Math.max(Math.min(delay * 2, 16), waitedMs / 4));
+/**
+ * Leases a joiner waits in all for a leader while other lookups in this isolate keep finishing:
+ * then the leader is queued behind them, not lost, and computing too would add the work an
+ * overloaded isolate has no room for. A leader whose request was canceled in a quiet isolate
+ * is given up on after one lease.
+ */
+const MAX_JOIN_LEASES = 4;
 /** Longest pause between two looks (Upstash round trips) at another isolate's fill. */
 const MAX_FILL_POLL_MS = 25;
 const elapsedSince = (started: number) => performance.now() - started;
@@ -176,13 +183,22 @@ export class CacheSession {
 
   /**
    * Waits, on this request's own timers, for the lookup in flight, when its value may be
-   * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller compute.
+   * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller
+   * compute, unless other lookups here keep finishing (MAX_JOIN_LEASES).
    */
   async #join<T>(key: string, pending: InFlight, options: ResolvedOptions<T>, started: number): Promise<CacheResult<T> | 'outdated' | undefined> {
-    const deadline = pending.startedAt + this.cache.settings.leaseMs;
+    const { leaseMs } = this.cache.settings;
+    let deadline = pending.startedAt + leaseMs;
+    const giveUpAt = pending.startedAt + leaseMs * MAX_JOIN_LEASES;
     const joinedAt = Date.now();
     for (let delay = 1; !pending.settled; delay = nextJoinPollMs(delay, Date.now() - joinedAt)) {
-      if (Date.now() >= deadline) {
+      const now = Date.now();
+      if (now >= deadline) {
+        const originBusy = this.cache.lastSettledAt > now - leaseMs;
+        if (originBusy && now < giveUpAt) {
+          deadline = Math.min(now + leaseMs, giveUpAt);
+          continue;
+        }
         if (this.cache.inFlight.get(key) === pending) this.cache.inFlight.delete(key);
         return undefined;
       }
@@ -210,6 +226,7 @@ export class CacheSession {
       slot.settled = { error };
       throw error;
     } finally {
+      this.cache.lastSettledAt = Date.now();
       if (this.cache.inFlight.get(key) === slot) this.cache.inFlight.delete(key);
     }
   }

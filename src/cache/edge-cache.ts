@@ -13,7 +13,7 @@ import { SharedTier } from './shared-tier';
  */
 export interface InFlight {
   tags: readonly string[];
-  /** When the leader started (ms since epoch): joiners give up after `leaseMs`. */
+  /** When the leader started (ms since epoch): joiners give up after `leaseMs` (longer while the isolate is busy). */
   startedAt: number;
   /**
    * The invalidation log's position when the leader started: its value reflects every
@@ -52,6 +52,8 @@ export class EdgeCache {
   invalidationEpoch = 0;
   /** When pending invalidations were last retried (ms since epoch). */
   lastFlushAttempt = 0;
+  /** When a lookup in flight here last settled: joiners read it as "the origin is busy, not lost". */
+  lastSettledAt = 0;
 
   constructor(
     readonly settings: EdgeCacheSettings = DEFAULT_CACHE_SETTINGS,

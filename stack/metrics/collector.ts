@@ -29,6 +29,8 @@ interface IncomingPoint {
 
 export async function startMetricsCollector(options: MetricsCollectorOptions): Promise<RunningServer> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  // An idle connection Postgres closed (a restart, the stack stopping) is replaced by the next query; unhandled, it would end the process.
+  pool.on('error', () => {});
   const knownTables = new Set<string>();
   await withSchemaLock(pool, async (client) => {
     await client.query(SCHEMA_SQL);

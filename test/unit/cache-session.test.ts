@@ -213,6 +213,36 @@ describe('CacheSession', () => {
     expect(cache.inFlight.has('k')).toBe(false);
   });
 
+  it('keeps waiting for a slow leader while other lookups in the isolate finish (queueing, not a lost leader)', async () => {
+    const shared = new FakeSharedTier();
+    const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, leaseMs: 50 });
+    const session = () => new CacheSession(cache, () => shared as unknown as SharedTier, () => {});
+    let computations = 0;
+    const slow = async () => {
+      computations++;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return 'slow';
+    };
+    // Other keys keep settling every 20 ms: the isolate is busy, and working.
+    const busy = setInterval(() => void session().lookup(`other-${Math.random()}`, async () => 'x', options), 20);
+    try {
+      const leader = session().lookup('slow', slow, options);
+      const joined = await session().lookup('slow', slow, options);
+      expect(joined).toMatchObject({ value: 'slow', detail: 'collapsed' });
+      expect(await leader).toMatchObject({ value: 'slow', outcome: 'MISS' });
+      expect(computations).toBe(1);
+
+      // A leader that never finishes is still given up on, after MAX_JOIN_LEASES (4) leases.
+      void session().lookup('lost', () => new Promise<string>(() => {}), options);
+      const started = Date.now();
+      expect(await session().lookup('lost', async () => 'mine', options)).toMatchObject({ value: 'mine', outcome: 'MISS' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      clearInterval(busy);
+    }
+  });
+
   it('hands joined callers the value as data, marked collapsed', async () => {
     const { session } = setup();
     const counted = countedCompute({ n: 1 }, 20);
