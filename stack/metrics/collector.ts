@@ -18,6 +18,9 @@ export interface MetricsCollectorOptions {
 }
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** How long points are kept (Analytics Engine keeps three months; a laptop's disk is smaller). */
+const RETENTION = '7 days';
+const PRUNE_EVERY_MS = 60_000;
 const SQL_PATH = /^\/accounts\/[^/]+\/analytics_engine\/sql$/;
 
 interface IncomingPoint {
@@ -40,7 +43,13 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
     }
   });
 
+  let prunedAt = 0;
+
   async function write(dataset: string, points: IncomingPoint[]): Promise<number> {
+    if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+      prunedAt = Date.now();
+      for (const table of knownTables) await pool.query(`DELETE FROM ${METRICS_SCHEMA}.${table} WHERE timestamp < now() - interval '${RETENTION}'`);
+    }
     if (!knownTables.has(dataset)) {
       await pool.query(createDatasetTableSql(dataset));
       knownTables.add(dataset);
