@@ -70,7 +70,9 @@ function parseCredentials(header: string | string[] | undefined, database: Datab
   if (typeof header !== 'string') throw new HttpError(400, 'invalid header: neon-connection-string');
   const url = parsePostgresUrl(header);
   if (url === null) throw new HttpError(400, 'invalid connection string: expected postgresql://user@host/database');
-  if (!isSameAddress(addressOf(url), database)) {
+  // No port: the driver leaves it out (poolQueryViaFetch does), and Neon's proxy knows its own.
+  const address = url.port === '' ? { ...addressOf(url), port: database.port } : addressOf(url);
+  if (!isSameAddress(address, database)) {
     throw new HttpError(400, `invalid hostname: this endpoint serves only ${formatAddress(database)}`);
   }
   const user = decodeUrlPart(url.username);

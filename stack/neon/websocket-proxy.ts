@@ -83,15 +83,17 @@ export function createWebSocketProxy(database: DatabaseAddress, state: EndpointS
 }
 
 /**
- * Accepts `/v2?address=host:port` (and `/`): the URL the driver builds from a string `wsProxy`,
- * and what a function `wsProxy` should return. Only the fronted database may be named.
+ * Accepts `/v2` and `/` with no address, as Neon's own endpoints are reached (the proxy knows
+ * its database), and with `?address=host:port`: the URL the driver builds from a string
+ * `wsProxy`. Only the fronted database may be named.
  */
 function refusalFor(requestUrl: string, database: DatabaseAddress): Refusal | undefined {
   const { pathname, searchParams } = new URL(requestUrl, 'http://endpoint');
   if (pathname !== '/v2' && pathname !== '/') return { status: 404, message: 'the WebSocket path is /v2' };
   const address = searchParams.get('address');
-  const url = address === null ? null : parsePostgresUrl(`postgres://${address}`);
-  if (url === null) return { status: 400, message: 'expected ?address=host:port' };
+  if (address === null) return undefined;
+  const url = parsePostgresUrl(`postgres://${address}`);
+  if (url === null) return { status: 400, message: 'expected ?address=host:port, or no address' };
   if (!isSameAddress(addressOf(url), database)) {
     return { status: 403, message: `address not allowed: this endpoint proxies only to ${formatAddress(database)}` };
   }

@@ -278,6 +278,20 @@ describe('the HTTP protocol on the wire', () => {
     await expect(neon(otherPort)`SELECT 1`).rejects.toThrow(/^invalid hostname/);
   });
 
+  it('takes a connection string without a port as naming its own database, as poolQueryViaFetch sends it', async () => {
+    const withoutPort = withUrl(databaseUrl, (url) => (url.port = ''));
+    expect(new URL(withoutPort).port).toBe('');
+    expect(await neon(withoutPort)`SELECT 7 AS seven`).toEqual([{ seven: 7 }]);
+    neonConfig.poolQueryViaFetch = true;
+    const viaFetch = new Pool({ connectionString: databaseUrl });
+    try {
+      expect((await viaFetch.query('SELECT $1::int + 1 AS next', [1])).rows).toEqual([{ next: 2 }]);
+    } finally {
+      neonConfig.poolQueryViaFetch = false;
+      await viaFetch.end();
+    }
+  });
+
   it.runIf(['localhost', '127.0.0.1'].includes(new URL(databaseUrl).hostname))(
     'accepts localhost and 127.0.0.1 as the same host',
     async () => {
@@ -366,7 +380,7 @@ describe('Pool and Client over WebSocket', () => {
   it.each([
     ['/v2 naming another host', '/v2?address=db.example.com:5432', 403],
     ['/v2 naming another port', `/v2?address=${new URL(databaseUrl).hostname}:1`, 403],
-    ['/v2 without an address', '/v2', 400],
+    ['/v2 with an address that names no host', '/v2?address=:5432', 400],
     ['another path', `/v1?address=${databaseAuthority}`, 404],
   ])('refuses an upgrade on %s', async (_, path, status) => {
     expect(await upgradeStatus(path)).toBe(status);
@@ -374,6 +388,18 @@ describe('Pool and Client over WebSocket', () => {
 
   it('accepts the upgrade on / too', async () => {
     expect(await upgradeStatus(`/?address=${databaseAuthority}`)).toBe(101);
+  });
+
+  it('serves a Pool whose wsProxy names no address, as Neon\'s own endpoints are reached', async () => {
+    const saved = neonConfig.wsProxy;
+    neonConfig.wsProxy = () => `${new URL(endpoint.url).host}/v2`;
+    const plain = new Pool({ connectionString: databaseUrl });
+    try {
+      expect((await plain.query('SELECT 41 + 1 AS answer')).rows).toEqual([{ answer: 42 }]);
+    } finally {
+      await plain.end();
+      neonConfig.wsProxy = saved;
+    }
   });
 });
 
