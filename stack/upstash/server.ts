@@ -114,6 +114,8 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return timingSafeEqual(sha256(presented), tokenDigest);
   }
 
+  let syncToken = 0;
+
   async function serveCommands(route: CommandRoute, request: IncomingMessage, response: ServerResponse) {
     stats.requests++;
     if (fault === 'error') return sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
@@ -128,7 +130,11 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     const encoding = request.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
     const answer = await commandRoutes[route](body, base64);
-    return sendJson(response, answer.status, answer.body);
+    // Read-your-writes: Upstash returns a token that a client sends back so its next read waits for
+    // the replica to catch up. One node here is always caught up: a token sent back is accepted as
+    // it is, and each command request advances the one we return.
+    syncToken++;
+    return sendJson(response, answer.status, answer.body, { 'upstash-sync-token': String(syncToken) });
   }
 
   // Same contract as the Neon endpoint's control routes: 204 on success, `{message}` on failure.

@@ -381,6 +381,24 @@ function conformanceSuite(redisUrl: string | null) {
     });
   });
 
+  describe('read-your-writes', () => {
+    it('returns a sync token that the client keeps and sends back, growing with each request', async () => {
+      const k = t.key('ryw');
+      const redis = t.client({ readYourWrites: true });
+      await redis.set(k, 'first');
+      const first = redis.readYourWritesSyncToken;
+      expect(first).toMatch(/^\d+$/);
+      await redis.set(k, 'second');
+      expect(Number(redis.readYourWritesSyncToken)).toBeGreaterThan(Number(first));
+      expect(await redis.get(k)).toBe('second');
+      const sentBack = await fetch(t.endpoint.url, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'upstash-sync-token': first! }, body: JSON.stringify(['GET', k]),
+      });
+      expect(sentBack.status).toBe(200);
+      expect(Number(sentBack.headers.get('upstash-sync-token'))).toBeGreaterThan(Number(first));
+    });
+  });
+
   describe('pipelines', () => {
     it('runs redis.pipeline() in one request, in order', async () => {
       const [k, hash] = [t.key('pipeline'), t.key('pipeline:hash')];
