@@ -4,6 +4,7 @@ import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
 import { dataCommands } from './memory-commands';
 import { scriptCommands } from './memory-scripts';
+import { PubSubHub } from './pubsub';
 import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { createSyncMock } from './sync-mock';
@@ -59,6 +60,7 @@ export function createMemoryBackend(): RedisBackend {
   const store: MemoryStore = {
     redis: createSyncMock(redis),
     lua: new LuaEngine((command) => execute(store, resolveScriptCommand(command), command)),
+    pubsub: new PubSubHub(),
   };
 
   // Every command runs synchronously, so a batch runs whole, like a request on Redis's single
@@ -73,6 +75,7 @@ export function createMemoryBackend(): RedisBackend {
       const queueError = batch.map(resolveCommand).find((resolved) => resolved instanceof ReplyError);
       return queueError ? execAbort(queueError) : runAll(batch);
     },
+    subscribe: async (kind, names, onEvent) => store.pubsub.subscribe(kind, names, onEvent),
     close: async () => {
       await redis.flushall();
       redis.disconnect();

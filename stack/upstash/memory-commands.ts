@@ -342,6 +342,10 @@ define('ZREM', -3, ({ redis }, [key = '', ...members]) => {
   return removed;
 });
 
+// Publish/subscribe (subscribing is the endpoint's /subscribe and /psubscribe streams)
+
+define('PUBLISH', 3, ({ pubsub }, [channel = '', message = '']) => pubsub.publish(channel, Buffer.from(message)));
+
 // Server
 
 define('PING', -1, (_store, args) => {

@@ -1,5 +1,6 @@
 // Shapes and argument rules shared by the in-memory backend's commands.
 import type { LuaEngine } from './lua-engine';
+import type { PubSubHub } from './pubsub';
 import { ReplyError, type Reply } from './redis-backend';
 import type { SyncMock } from './sync-mock';
 
@@ -8,6 +9,8 @@ export interface MemoryStore {
   redis: SyncMock;
   /** Compiled scripts by SHA-1 (EVAL, EVALSHA, SCRIPT). */
   lua: LuaEngine;
+  /** Channels and patterns subscribed to (PUBLISH). */
+  pubsub: PubSubHub;
 }
 
 export interface MemoryCommand {

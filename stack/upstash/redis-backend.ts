@@ -1,4 +1,5 @@
 // The contract between the REST endpoint and whatever executes its Redis commands.
+import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 
 /**
  * An error reply (`-ERR …`, `-WRONGTYPE …`). It travels as a value, not as a rejection:
@@ -28,6 +29,13 @@ export interface RedisBackend {
    * a single `EXECABORT` error when the transaction was discarded (nothing was executed).
    */
   transaction(commands: readonly string[][]): Promise<Reply[] | ReplyError>;
+  /**
+   * SUBSCRIBE (channels) or PSUBSCRIBE (patterns) on a connection of its own; events as Redis
+   * pushes them, and `onEnd` if the subscription ends on its own (Redis gone).
+   */
+  subscribe(
+    kind: SubscriptionKind, names: readonly string[], onEvent: (event: PubSubEvent) => void, onEnd?: () => void,
+  ): Promise<Subscription>;
   close(): Promise<void>;
 }
 

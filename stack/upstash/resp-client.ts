@@ -3,6 +3,7 @@
 // the REST endpoint must relay exactly what Redis answered, so it speaks RESP itself.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { RespProtocolError, RespReader, encodeCommands } from './resp-protocol';
 
@@ -67,20 +68,8 @@ class RespConnection {
   }
 
   static async open(target: RedisTarget): Promise<RespConnection> {
-    const socket = connect({ host: target.host, port: target.port, noDelay: true, keepAlive: true });
-    socket.setTimeout(CONNECT_TIMEOUT_MS, () =>
-      socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)),
-    );
-    await once(socket, 'connect');
-    socket.setTimeout(0);
-
-    const connection = new RespConnection(socket);
-    const setup: string[][] = [];
-    if (target.password) {
-      setup.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
-    }
-    if (target.db !== 0) setup.push(['SELECT', String(target.db)]);
-    const failure = (await connection.send(setup)).find((reply) => reply instanceof ReplyError);
+    const connection = new RespConnection(await openSocket(target));
+    const failure = (await connection.send(setupCommands(target))).find((reply) => reply instanceof ReplyError);
     if (failure) {
       await connection.close();
       throw failure;
@@ -136,6 +125,73 @@ class RespConnection {
   }
 }
 
+async function openSocket(target: RedisTarget): Promise<Socket> {
+  const socket = connect({ host: target.host, port: target.port, noDelay: true, keepAlive: true });
+  socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS} ms`)));
+  await once(socket, 'connect');
+  socket.setTimeout(0);
+  return socket;
+}
+
+/** AUTH and SELECT, as the URL asks. */
+function setupCommands(target: RedisTarget): string[][] {
+  const setup: string[][] = [];
+  if (target.password) setup.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
+  if (target.db !== 0) setup.push(['SELECT', String(target.db)]);
+  return setup;
+}
+
+/** A push of a connection in subscriber mode, or undefined for anything else. */
+function pubSubEventOf(reply: Reply): PubSubEvent | undefined {
+  if (!Array.isArray(reply) || !Buffer.isBuffer(reply[0])) return undefined;
+  const [kind, first, second, third] = [reply[0].toString(), reply[1], reply[2], reply[3]];
+  const text = (value: Reply | undefined) => (Buffer.isBuffer(value) ? value.toString() : String(value));
+  if ((kind === 'subscribe' || kind === 'psubscribe') && typeof second === 'number') return { type: kind, name: text(first), count: second };
+  if (kind === 'message' && Buffer.isBuffer(second)) return { type: 'message', channel: text(first), message: second };
+  if (kind === 'pmessage' && Buffer.isBuffer(third)) return { type: 'pmessage', pattern: text(first), channel: text(second), message: third };
+  return undefined;
+}
+
+/** A connection of its own in subscriber mode; `onEnd` when it drops (Redis gone, or an AUTH error). */
+async function openSubscriber(
+  target: RedisTarget, kind: SubscriptionKind, names: readonly string[], onEvent: (event: PubSubEvent) => void, onEnd: () => void,
+): Promise<Subscription> {
+  const socket = await openSocket(target);
+  const reader = new RespReader();
+  const setup = setupCommands(target);
+  let setupReplies = 0;
+  socket.on('data', (chunk: Buffer) => {
+    let replies: Reply[];
+    try {
+      replies = reader.push(chunk);
+    } catch (error) {
+      socket.destroy(error as Error);
+      return;
+    }
+    for (const reply of replies) {
+      if (setupReplies < setup.length) {
+        setupReplies++;
+        if (reply instanceof ReplyError) socket.destroy(reply);
+        continue;
+      }
+      const event = pubSubEventOf(reply);
+      if (event) onEvent(event);
+    }
+  });
+  socket.on('error', () => {}); // 'close' follows
+  socket.once('close', onEnd);
+  socket.write(encodeCommands([...setup, [kind === 'channel' ? 'SUBSCRIBE' : 'PSUBSCRIBE', ...names]]));
+  return {
+    async close() {
+      socket.off('close', onEnd);
+      if (socket.destroyed) return;
+      const closed = once(socket, 'close');
+      socket.destroy();
+      await closed;
+    },
+  };
+}
+
 /** MULTI, the queued commands, EXEC: [OK, QUEUED | error…, results | EXECABORT]. */
 function transactionResult(replies: Reply[]): Reply[] | ReplyError {
   const exec = replies.at(-1);
@@ -171,6 +227,10 @@ export async function connectRespBackend(url: string): Promise<RedisBackend> {
     async transaction(commands) {
       const replies = await (await connection()).send([['MULTI'], ...commands, ['EXEC']]);
       return transactionResult(replies);
+    },
+    subscribe(kind, names, onEvent, onEnd = () => {}) {
+      if (closed) return Promise.reject(new Error('The Redis backend is closed'));
+      return openSubscriber(target, kind, names, onEvent, onEnd);
     },
     async close() {
       closed = true;

@@ -7,6 +7,7 @@ import { StackError, type EndpointStats, type FaultMode, type RunningServer } fr
 import { refusalReason } from '../local-request-guard';
 import { createCommandRoutes, type CommandRoute } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
+import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import type { RedisBackend } from './redis-backend';
 import { connectRespBackend, redactRedisUrl } from './resp-client';
 
@@ -32,6 +33,22 @@ const COMMAND_ROUTES = new Map<string, CommandRoute>([
   ['/pipeline', 'pipeline'],
   ['/multi-exec', 'transaction'],
 ]);
+
+/** `/subscribe/<channel>[/<channel>…]` and `/psubscribe/<pattern>…`: the client's streaming routes. */
+const STREAM_ROUTE = /^\/(p?subscribe)\/(.+)$/;
+
+/** One server-sent event's data, as Upstash words it (the client splits it on its first commas). */
+function eventLine(event: PubSubEvent): string {
+  switch (event.type) {
+    case 'subscribe':
+    case 'psubscribe':
+      return `${event.type},${event.name},${event.count}`;
+    case 'message':
+      return `message,${event.channel},${event.message.toString('utf8')}`;
+    case 'pmessage':
+      return `pmessage,${event.pattern},${event.channel},${event.message.toString('utf8')}`;
+  }
+}
 
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
@@ -137,6 +154,34 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return sendJson(response, answer.status, answer.body, { 'upstash-sync-token': String(syncToken) });
   }
 
+  /** A subscription streamed as server-sent events until the client goes (or Redis does). */
+  async function serveSubscription(kind: SubscriptionKind, path: string, request: IncomingMessage, response: ServerResponse) {
+    stats.requests++;
+    if (fault === 'error') return sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
+    if (fault === 'hang') {
+      held.add(response);
+      response.on('close', () => held.delete(response));
+      return;
+    }
+    if (!isAuthorized(request.headers.authorization)) return sendJson(response, 401, { error: 'Unauthorized' });
+    let names: string[];
+    try {
+      names = path.split('/').map(decodeURIComponent);
+    } catch {
+      return sendJson(response, 400, { error: 'ERR bad percent-encoding in the channel name' });
+    }
+    request.resume(); // the body (an empty command) is not needed
+    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    let subscription: Subscription | undefined;
+    let gone = false;
+    response.on('close', () => {
+      gone = true;
+      void subscription?.close();
+    });
+    subscription = await backend.subscribe(kind, names, (event) => response.write(`data: ${eventLine(event)}\n\n`), () => response.end());
+    if (gone) await subscription.close();
+  }
+
   // Same contract as the Neon endpoint's control routes: 204 on success, `{message}` on failure.
   async function serveControl(path: string, request: IncomingMessage, response: ServerResponse) {
     const route = `${request.method} ${path}`;
@@ -161,6 +206,11 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     if (refused) return sendJson(response, 403, { error: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname.startsWith('/_stack/')) return serveControl(pathname, request, response);
+    const stream = STREAM_ROUTE.exec(pathname);
+    if (stream) {
+      if (request.method !== 'POST' && request.method !== 'GET') return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });
+      return serveSubscription(stream[1] === 'subscribe' ? 'channel' : 'pattern', stream[2]!, request, response);
+    }
     const route = COMMAND_ROUTES.get(pathname);
     if (!route) return sendJson(response, 404, { error: 'Not Found' });
     if (request.method !== 'POST') return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });

@@ -381,6 +381,54 @@ function conformanceSuite(redisUrl: string | null) {
     });
   });
 
+  describe('publish and subscribe', () => {
+    it('delivers a message published by another client to a subscriber, as server-sent events', async () => {
+      const channel = `${t.key('chat')}:room`;
+      const subscriber = t.client().subscribe([channel]);
+      try {
+        const subscribed = new Promise((resolve) => subscriber.on('subscribe', resolve));
+        const heard = new Promise((resolve) => subscriber.on('message', resolve));
+        expect(await subscribed).toBe(1);
+        expect(await t.client().publish(channel, { text: 'hello, world' })).toBe(1);
+        expect(await heard).toEqual({ channel, message: { text: 'hello, world' } });
+        // Nobody listens on another channel.
+        expect(await t.client().publish(`${channel}:other`, 'x')).toBe(0);
+      } finally {
+        await subscriber.unsubscribe();
+      }
+    });
+
+    it('delivers to pattern subscribers, with the pattern and the channel', async () => {
+      const prefix = t.key('news');
+      const subscriber = t.client().psubscribe([`${prefix}.*`]);
+      try {
+        const subscribed = new Promise((resolve) => subscriber.on('psubscribe', resolve));
+        const heard = new Promise((resolve) => subscriber.on('pmessage', resolve));
+        expect(await subscribed).toBe(1);
+        // JSON: the client parses pattern messages as JSON (plain text is an 'error' event there, as with Upstash).
+        expect(await t.client().publish(`${prefix}.eu`, { headline: 'breaking' })).toBe(1);
+        expect(await heard).toEqual({ pattern: `${prefix}.*`, channel: `${prefix}.eu`, message: { headline: 'breaking' } });
+      } finally {
+        await subscriber.unsubscribe();
+      }
+    });
+
+    it('stops delivering once the subscriber unsubscribes', async () => {
+      const channel = `${t.key('gone')}:room`;
+      const subscriber = t.client().subscribe([channel]);
+      await new Promise((resolve) => subscriber.on('subscribe', resolve));
+      await subscriber.unsubscribe();
+      const publisher = t.client();
+      // The endpoint notices the closed stream a moment later.
+      let receivers = 1;
+      for (const deadline = Date.now() + 2000; receivers !== 0 && Date.now() < deadline;) {
+        receivers = await publisher.publish(channel, 'anyone?');
+        if (receivers !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(receivers).toBe(0);
+    });
+  });
+
   describe('read-your-writes', () => {
     it('returns a sync token that the client keeps and sends back, growing with each request', async () => {
       const k = t.key('ryw');
