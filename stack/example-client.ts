@@ -16,7 +16,6 @@ const endpoint = new URL(vars.NEON_LOCAL_ENDPOINT);
 neonConfig.fetchEndpoint = () => `${endpoint.origin}/sql`;
 neonConfig.wsProxy = (host, port) => `${endpoint.host}/v2?address=${host}:${port}`;
 neonConfig.useSecureWebSocket = false;
-neonConfig.pipelineConnect = false;
 neonConfig.webSocketConstructor = WebSocket;
 
 const sql = neon(vars.DATABASE_URL);

@@ -13,7 +13,5 @@ export function useLocalNeonEndpoint(endpoint: string | undefined): void {
   neonConfig.fetchEndpoint = () => `${base.origin}/sql`;
   neonConfig.wsProxy = (host, port) => `${base.host}/v2?address=${host}:${port}`;
   neonConfig.useSecureWebSocket = base.protocol === 'https:';
-  // Pipelining the password only works with cleartext password auth; local Postgres may use SCRAM or trust.
-  neonConfig.pipelineConnect = false;
   configuredFor = endpoint;
 }

@@ -1,6 +1,8 @@
 // WebSocket to TCP, as Neon's wsproxy: what `Pool` / `Client` from @neondatabase/serverless open.
 // Binary frames carry raw Postgres wire-protocol bytes both ways, with no framing of their own and
-// no TLS (the driver skips SSLRequest), so any Postgres auth, SCRAM included, passes through untouched.
+// no TLS (the driver skips SSLRequest). As on Neon, the client is asked for a cleartext password
+// and the proxy authenticates to Postgres itself (password-handshake.ts), so the driver's default
+// `pipelineConnect: 'password'` works; after that, bytes pass through untouched.
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import net from 'node:net';
@@ -10,6 +12,7 @@ import type { WebSocket } from 'ws';
 import type { DatabaseAddress } from './database-address';
 import { addressOf, formatAddress, isSameAddress, parsePostgresUrl } from './database-address';
 import type { EndpointState } from './endpoint-state';
+import { PasswordHandshake } from './password-handshake';
 
 // Close codes, RFC 6455 §7.4.1.
 const NORMAL_CLOSURE = 1000;
@@ -38,12 +41,17 @@ export function createWebSocketProxy(database: DatabaseAddress, state: EndpointS
     const upstream = net.connect(database.port, database.host);
     upstreams.add(upstream);
     upstream.setNoDelay(true);
+    const handshake = new PasswordHandshake({
+      toClient: (bytes) => ws.send(bytes),
+      toServer: (bytes) => upstream.write(bytes),
+      fail: () => upstream.destroy(),
+    });
     ws.on('message', (data, isBinary) => {
       if (!isBinary) return ws.close(UNSUPPORTED_DATA, 'binary frames only');
       // With the default binaryType ('nodebuffer') each message is a single Buffer.
-      upstream.write(data as Buffer);
+      handshake.fromClient(data as Buffer);
     });
-    upstream.on('data', (chunk) => ws.send(chunk));
+    upstream.on('data', (chunk) => handshake.fromServer(chunk));
     // end(), not destroy(): the driver's last message (Terminate) may still be on its way out.
     ws.on('close', () => upstream.end());
     upstream.on('error', () => {}); // 'close' follows, with hadError set

@@ -60,6 +60,8 @@ beforeAll(async () => {
   neonConfig.fetchEndpoint = () => `${endpoint.url}/sql`;
   neonConfig.webSocketConstructor = WebSocket;
   neonConfig.useSecureWebSocket = false;
+  // connect() waits for the server here, so the fault and connection tests see when it fails. The
+  // driver's default, which pipelines the password and resolves at once, has its own test below.
   neonConfig.pipelineConnect = false;
   neonConfig.wsProxy = (host, port) => `${authority}/v2?address=${host}:${port}`;
 
@@ -388,6 +390,41 @@ describe('Pool and Client over WebSocket', () => {
 
   it('accepts the upgrade on / too', async () => {
     expect(await upgradeStatus(`/?address=${databaseAuthority}`)).toBe(101);
+  });
+
+  it('serves the driver\'s default connect, which pipelines a cleartext password, whatever auth Postgres uses', async () => {
+    neonConfig.pipelineConnect = 'password';
+    const pipelined = new Pool({ connectionString: databaseUrl });
+    try {
+      const results = await Promise.all([1, 2, 3].map((n) => pipelined.query('SELECT $1::int * 2 AS doubled', [n])));
+      expect(results.map((result) => result.rows[0].doubled)).toEqual([2, 4, 6]);
+      const client = await pipelined.connect();
+      try {
+        await client.query('BEGIN');
+        expect((await client.query('SELECT count(*)::int AS n FROM widgets')).rows).toEqual([{ n: 2 }]);
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+    } finally {
+      neonConfig.pipelineConnect = false;
+      await pipelined.end();
+    }
+  });
+
+  // With trust auth (a DATABASE_URL without a password) any password is accepted.
+  it.runIf(new URL(databaseUrl).password !== '')('answers a wrong password with Postgres\'s own error, pipelined or not', async () => {
+    const wrong = withUrl(databaseUrl, (url) => (url.password = 'not-the-password'));
+    for (const mode of [false, 'password'] as const) {
+      neonConfig.pipelineConnect = mode;
+      const rejected = new Pool({ connectionString: wrong });
+      try {
+        await expect(rejected.query('SELECT 1')).rejects.toMatchObject({ code: '28P01' });
+      } finally {
+        neonConfig.pipelineConnect = false;
+        await rejected.end().catch(() => {});
+      }
+    }
   });
 
   it('serves a Pool whose wsProxy names no address, as Neon\'s own endpoints are reached', async () => {
