@@ -7,9 +7,9 @@
 import { ReplyError, type Reply } from './redis-backend';
 import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type LexBound, type ScoreBound, type ScoredMember } from './sorted-set';
+import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const SYNTAX_ERROR = 'ERR syntax error';
 const OVERFLOW = 'ERR increment or decrement would overflow';
 
@@ -20,16 +20,6 @@ function define(name: string, arity: number, run: MemoryCommand['run']): void {
   commands.set(name, { arity, run });
 }
 
-/** The key's type; the mock would call a sorted set (a plain object in its data) a hash. */
-function typeOf(redis: SyncMock, key: string): string {
-  const type = redis.type(key);
-  return type === 'hash' && sortedSetAt(redis, key) ? 'zset' : type;
-}
-
-function expectType(redis: SyncMock, key: string, type: 'string' | 'hash' | 'set' | 'zset'): void {
-  const actual = typeOf(redis, key);
-  if (actual !== 'none' && actual !== type) throw new ReplyError(WRONGTYPE);
-}
 
 function parseScore(text: string): number {
   const lower = text.toLowerCase();
@@ -210,12 +200,6 @@ define('SISMEMBER', 3, ({ redis }, [key = '', member = '']) => {
 });
 
 // Sorted sets
-
-/** The sorted set at `key`, if it is one (sorted-set.ts says how it is stored). */
-function sortedSetAt(redis: SyncMock, key: string): SortedSet | undefined {
-  const [raw] = redis.mgetBuffer(key);
-  return raw !== null && typeof raw === 'object' && SORTED_SET in raw ? (raw as { [SORTED_SET]: SortedSet })[SORTED_SET] : undefined;
-}
 
 /** ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member […] */
 define('ZADD', -4, ({ redis }, [key = '', ...args]) => {

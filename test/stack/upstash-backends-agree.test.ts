@@ -1,0 +1,99 @@
+// The in-memory backend answers as Redis does: the same REST calls, one family of commands at a
+// time, go to an endpoint on each backend, and every answer (status and body, errors included)
+// must be the same. Runs when REDIS_URL is set (CI's real-server run).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
+
+const TOKEN = 'agree-test-token';
+const realRedisUrl = process.env.REDIS_URL || null;
+
+/** `{name}` in a command stands for a key of this run. */
+const FAMILIES: Record<string, Array<Array<string | number>>> = {
+  strings: [
+    ['SET', '{s}', 'v'], ['GET', '{s}'], ['SET', '{s}', 'w', 'NX'], ['SET', '{s}', 'w', 'XX', 'GET'], ['GET', '{s}'],
+    ['SET', '{s}', 'x', 'EX', 100], ['TTL', '{s}'], ['SET', '{s}', 'y', 'KEEPTTL'], ['TTL', '{s}'], ['SET', '{s}', 'z', 'EX', 0],
+    ['SET', '{s}', 'z', 'NX', 'XX'], ['INCR', '{n}'], ['INCRBY', '{n}', 41], ['DECR', '{n}'], ['INCR', '{s}'],
+    ['INCRBY', '{n}', '1.5'], ['MSET', '{a}', '1', '{b}', '2'], ['MGET', '{a}', '{b}', '{missing}'], ['GET', '{missing}'],
+  ],
+  keys: [
+    ['SET', '{k}', 'v'], ['EXISTS', '{k}', '{k}', '{none}'], ['TYPE', '{k}'], ['TYPE', '{none}'], ['EXPIRE', '{k}', 100, 'NX'],
+    ['EXPIRE', '{k}', 50, 'GT'], ['EXPIRE', '{k}', 50, 'LT'], ['TTL', '{k}'], ['EXPIRE', '{k}', 10, 'NX', 'XX'], ['TTL', '{none}'],
+    ['PEXPIRE', '{none}', 100], ['DEL', '{k}', '{none}'], ['UNLINK', '{k}'], ['EXISTS', '{k}'],
+  ],
+  hashes: [
+    ['HSET', '{h}', 'a', '1', 'b', '2'], ['HGET', '{h}', 'a'], ['HGET', '{h}', 'zz'], ['HGETALL', '{h}'], ['HINCRBY', '{h}', 'a', 5],
+    ['HINCRBY', '{h}', 'c', -1], ['HSET', '{h}', 'd', 'x'], ['HINCRBY', '{h}', 'd', 1], ['HDEL', '{h}', 'a', 'zz'], ['HGETALL', '{h}'],
+    ['HSET', '{h}', 'odd'], ['HGETALL', '{none}'],
+  ],
+  sets: [
+    ['SADD', '{t}', 'a'], ['SADD', '{t}', 'a', 'b'], ['SISMEMBER', '{t}', 'b'], ['SISMEMBER', '{t}', 'c'], ['SREM', '{t}', 'b', 'c'],
+    ['SMEMBERS', '{t}'], ['SMEMBERS', '{none}'],
+  ],
+  'sorted sets': [
+    ['ZADD', '{z}', 1, 'a', 2, 'b', 3, 'c'], ['ZADD', '{z}', 'INCR', 5, 'a'], ['ZADD', '{z}', 'NX', 'XX', 1, 'a'], ['ZADD', '{z}', 'GT', 'CH', 1, 'c'],
+    ['ZRANGE', '{z}', 0, -1, 'WITHSCORES'], ['ZRANGE', '{z}', '(1', '+inf', 'BYSCORE', 'LIMIT', 0, 2], ['ZSCORE', '{z}', 'a'],
+    ['ZCARD', '{z}'], ['ZREM', '{z}', 'a', 'b', 'c'], ['EXISTS', '{z}'], ['ZADD', '{z}', 'x', 'a'],
+  ],
+  'wrong types': [
+    ['HSET', '{wh}', 'f', 'v'], ['GET', '{wh}'], ['SADD', '{wh}', 'm'], ['ZADD', '{wh}', 1, 'm'], ['ZRANGE', '{wh}', 0, -1],
+    ['SET', '{ws}', 'v'], ['HGET', '{ws}', 'f'], ['SMEMBERS', '{ws}'], ['ZCARD', '{ws}'], ['MGET', '{wh}', '{ws}'],
+  ],
+  lists: [
+    ['RPUSH', '{l}', 'a', 'b', 'c'], ['LPUSH', '{l}', 'z'], ['LRANGE', '{l}', 0, -1], ['LRANGE', '{l}', -2, 100], ['LRANGE', '{l}', 3, 1],
+    ['LRANGE', '{l}', 'x', 1], ['LLEN', '{l}'], ['LINDEX', '{l}', -1], ['LINDEX', '{l}', 9], ['LSET', '{l}', 1, 'A'], ['LSET', '{l}', 9, 'q'],
+    ['LSET', '{none}', 0, 'q'], ['LINSERT', '{l}', 'BEFORE', 'b', 'ab'], ['LINSERT', '{l}', 'after', 'missing', 'x'],
+    ['LINSERT', '{l}', 'AROUND', 'b', 'x'], ['LINSERT', '{none}', 'BEFORE', 'b', 'x'], ['RPUSH', '{l}', 'b', 'b'], ['LPOS', '{l}', 'b'],
+    ['LPOS', '{l}', 'b', 'RANK', -1], ['LPOS', '{l}', 'b', 'COUNT', 0], ['LPOS', '{l}', 'b', 'RANK', 2, 'COUNT', 2, 'MAXLEN', 6],
+    ['LPOS', '{l}', 'b', 'RANK', 0], ['LPOS', '{l}', 'nope'], ['LPOS', '{l}', 'nope', 'COUNT', 1], ['LPOS', '{none}', 'b', 'COUNT', 1],
+    ['LREM', '{l}', -1, 'b'], ['LRANGE', '{l}', 0, -1], ['LREM', '{l}', 0, 'b'], ['LTRIM', '{l}', 1, -1], ['LRANGE', '{l}', 0, -1],
+    ['LPOP', '{l}'], ['RPOP', '{l}', 2], ['LPOP', '{l}', 0], ['LPOP', '{l}', -1], ['LPOP', '{none}'], ['LPOP', '{none}', 2],
+    ['RPUSH', '{m}', '1', '2', '3'], ['LMOVE', '{m}', '{n}', 'LEFT', 'RIGHT'], ['RPOPLPUSH', '{m}', '{n}'], ['LRANGE', '{n}', 0, -1],
+    ['LMOVE', '{m}', '{n}', 'UP', 'LEFT'], ['LMOVE', '{none}', '{n}', 'LEFT', 'LEFT'], ['LPUSHX', '{none}', 'a'], ['RPUSHX', '{n}', '4'],
+    ['LTRIM', '{n}', 5, 10], ['EXISTS', '{n}'], ['RPUSH', '{m}', 'x'], ['SET', '{sv}', 'v'], ['LPUSH', '{sv}', 'a'], ['LMOVE', '{m}', '{sv}', 'LEFT', 'LEFT'],
+    ['TYPE', '{m}'], ['GET', '{m}'], ['LLEN', '{sv}'],
+  ],
+  scripts: [
+    ['EVAL', "return {1, 'two', {3}, false, redis.call('SET', KEYS[1], ARGV[1])}", 1, '{e}', 'v'],
+    ['EVAL', "return redis.pcall('INCR', KEYS[1])", 1, '{e}'], ['EVAL', 'return 10 / 3', 0],
+    ['EVAL', "return redis.status_reply('FINE')", 0], ['EVAL', "return redis.error_reply('MY failure')", 0],
+  ],
+};
+
+describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', () => {
+  let memory: UpstashEndpoint;
+  let real: UpstashEndpoint;
+  const prefix = `agree:${randomUUID()}:`;
+  const used = new Set<string>();
+  const withKeys = (command: Array<string | number>) => command.map((part) => (typeof part === 'string'
+    ? part.replace(/\{(\w+)\}/g, (_, name: string) => {
+      used.add(prefix + name);
+      return prefix + name;
+    })
+    : part));
+
+  async function post(endpoint: UpstashEndpoint, body: unknown) {
+    const response = await fetch(endpoint.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as unknown };
+  }
+
+  beforeAll(async () => {
+    [memory, real] = await Promise.all([
+      startUpstashEndpoint({ port: 0, token: TOKEN }),
+      startUpstashEndpoint({ port: 0, token: TOKEN, redisUrl: realRedisUrl }),
+    ]);
+  });
+  afterAll(async () => {
+    if (used.size > 0) await post(real, ['DEL', ...used]);
+    await Promise.all([memory.close(), real.close()]);
+  });
+
+  for (const [family, commands] of Object.entries(FAMILIES)) {
+    it(family, async () => {
+      for (const command of commands.map(withKeys)) {
+        const [fromMemory, fromRedis] = await Promise.all([post(memory, command), post(real, command)]);
+        expect(fromMemory, JSON.stringify(command)).toEqual(fromRedis);
+      }
+    });
+  }
+});
