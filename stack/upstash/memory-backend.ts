@@ -4,13 +4,14 @@ import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
 import { dataCommands } from './memory-commands';
 import { listCommands } from './memory-list-commands';
+import { stringCommands } from './memory-string-commands';
 import { scriptCommands } from './memory-scripts';
 import { PubSubHub } from './pubsub';
 import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { createSyncMock } from './sync-mock';
 
-const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...listCommands, ...scriptCommands]);
+const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...stringCommands, ...listCommands, ...scriptCommands]);
 
 /** The command to run, or why Redis would refuse it before running anything. */
 function lookUp([name = '', ...args]: readonly string[]): MemoryCommand | 'unknown' | 'wrong arity' {

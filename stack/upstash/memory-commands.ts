@@ -46,9 +46,9 @@ define('TTL', 2, ({ redis }, [key = '']) => {
 });
 
 /** EXPIRE / PEXPIRE key amount [NX|XX|GT|LT]: the mock knows no options. */
-function expire(unitMs: number): MemoryCommand['run'] {
+function expire(expireAtOf: (amount: number) => number): MemoryCommand['run'] {
   return ({ redis }, [key = '', amount = '', ...options]) => {
-    const expireAt = Date.now() + parseInteger(amount) * unitMs;
+    const expireAt = expireAtOf(parseInteger(amount));
     const flags = new Set(options.map((option) => option.toUpperCase()));
     for (const flag of flags) {
       if (!['NX', 'XX', 'GT', 'LT'].includes(flag)) throw new ReplyError(`ERR Unsupported option ${flag}`);
@@ -70,8 +70,17 @@ function expire(unitMs: number): MemoryCommand['run'] {
     return skip ? 0 : redis.pexpireat(key, expireAt);
   };
 }
-define('EXPIRE', -3, expire(1000));
-define('PEXPIRE', -3, expire(1));
+define('EXPIRE', -3, expire((seconds) => Date.now() + seconds * 1000));
+define('PEXPIRE', -3, expire((ms) => Date.now() + ms));
+define('EXPIREAT', -3, expire((unixSeconds) => unixSeconds * 1000));
+define('PEXPIREAT', -3, expire((unixMs) => unixMs));
+define('PERSIST', 2, ({ redis }, [key = '']) => redis.persist(key));
+define('TOUCH', -2, ({ redis }, keys) => redis.exists(...keys));
+define('PEXPIRETIME', 2, ({ redis }, [key = '']) => redis.pexpiretime(key));
+define('EXPIRETIME', 2, ({ redis }, [key = '']) => {
+  const at = redis.pexpiretime(key);
+  return at < 0 ? at : Math.floor(at / 1000);
+});
 
 // Strings
 

@@ -33,6 +33,8 @@ export interface SyncMock {
   /** -2: no key, -1: no TTL. */
   pexpiretime(key: string): number;
   pexpireat(key: string, at: number): number;
+  /** 1 if a TTL was removed. */
+  persist(key: string): number;
   get(key: string): string | null;
   getBuffer(key: string): Buffer | null;
   /** A key of another type gives its raw structure, not null. */
