@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
 import { dataCommands } from './memory-commands';
+import { hashCommands } from './memory-hash-commands';
 import { listCommands } from './memory-list-commands';
 import { stringCommands } from './memory-string-commands';
 import { scriptCommands } from './memory-scripts';
@@ -11,7 +12,7 @@ import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { createSyncMock } from './sync-mock';
 
-const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...stringCommands, ...listCommands, ...scriptCommands]);
+const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...stringCommands, ...hashCommands, ...listCommands, ...scriptCommands]);
 
 /** The command to run, or why Redis would refuse it before running anything. */
 function lookUp([name = '', ...args]: readonly string[]): MemoryCommand | 'unknown' | 'wrong arity' {

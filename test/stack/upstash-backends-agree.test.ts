@@ -39,6 +39,10 @@ const FAMILIES: Record<string, Array<Array<string | number>>> = {
     ['HSET', '{h}', 'a', '1', 'b', '2'], ['HGET', '{h}', 'a'], ['HGET', '{h}', 'zz'], ['HGETALL', '{h}'], ['HINCRBY', '{h}', 'a', 5],
     ['HINCRBY', '{h}', 'c', -1], ['HSET', '{h}', 'd', 'x'], ['HINCRBY', '{h}', 'd', 1], ['HDEL', '{h}', 'a', 'zz'], ['HGETALL', '{h}'],
     ['HSET', '{h}', 'odd'], ['HGETALL', '{none}'],
+    ['HMSET', '{h2}', 'x', '1', 'y', 'wörld'], ['HMSET', '{h2}', 'odd'], ['HSETNX', '{h2}', 'x', '9'], ['HSETNX', '{h2}', 'z', '3'],
+    ['HEXISTS', '{h2}', 'x'], ['HEXISTS', '{h2}', 'q'], ['HEXISTS', '{none}', 'x'], ['HLEN', '{h2}'], ['HLEN', '{none}'], ['HKEYS', '{h2}'],
+    ['HVALS', '{h2}'], ['HKEYS', '{none}'], ['HMGET', '{h2}', 'x', 'q', 'y'], ['HMGET', '{none}', 'x'], ['HSTRLEN', '{h2}', 'y'],
+    ['HSTRLEN', '{h2}', 'q'], ['SET', '{hs}', 'v'], ['HLEN', '{hs}'], ['HMSET', '{hs}', 'a', 'b'], ['HSETNX', '{hs}', 'a', 'b'],
   ],
   sets: [
     ['SADD', '{t}', 'a'], ['SADD', '{t}', 'a', 'b'], ['SISMEMBER', '{t}', 'b'], ['SISMEMBER', '{t}', 'c'], ['SREM', '{t}', 'b', 'c'],
