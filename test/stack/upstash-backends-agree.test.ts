@@ -47,6 +47,14 @@ const FAMILIES: Record<string, Array<Array<string | number>>> = {
   sets: [
     ['SADD', '{t}', 'a'], ['SADD', '{t}', 'a', 'b'], ['SISMEMBER', '{t}', 'b'], ['SISMEMBER', '{t}', 'c'], ['SREM', '{t}', 'b', 'c'],
     ['SMEMBERS', '{t}'], ['SMEMBERS', '{none}'],
+    // Small sets of integers, added in ascending order: Redis keeps those sorted, so its order is the mock's.
+    ['SADD', '{s1}', 1, 2, 3, 4], ['SADD', '{s2}', 3, 4, 5], ['SADD', '{s3}', 4, 6], ['SCARD', '{s1}'], ['SCARD', '{none}'],
+    ['SMISMEMBER', '{s1}', 1, 9, 4], ['SINTER', '{s1}', '{s2}'], ['SINTER', '{s1}', '{none}'], ['SUNION', '{s1}', '{s2}', '{s3}'],
+    ['SDIFF', '{s1}', '{s2}', '{s3}'], ['SINTERSTORE', '{s4}', '{s1}', '{s2}', '{s3}'], ['SMEMBERS', '{s4}'],
+    ['SDIFFSTORE', '{s4}', '{s2}', '{s2}'], ['EXISTS', '{s4}'], ['SUNIONSTORE', '{s4}', '{s2}', '{s3}'], ['SMEMBERS', '{s4}'],
+    ['SINTERCARD', 2, '{s1}', '{s2}'], ['SINTERCARD', 2, '{s1}', '{s2}', 'LIMIT', 1], ['SINTERCARD', 0, '{s1}'],
+    ['SINTERCARD', 3, '{s1}', '{s2}'], ['SINTERCARD', 1, '{s1}', 'LIMIT', -1], ['SMOVE', '{s3}', '{s1}', 6], ['SMOVE', '{s3}', '{s1}', 6],
+    ['SMOVE', '{s3}', '{s5}', 4], ['EXISTS', '{s3}'], ['SMEMBERS', '{s5}'], ['SET', '{sv2}', 'v'], ['SINTER', '{s1}', '{sv2}'], ['SCARD', '{sv2}'],
   ],
   'sorted sets': [
     ['ZADD', '{z}', 1, 'a', 2, 'b', 3, 'c'], ['ZADD', '{z}', 'INCR', 5, 'a'], ['ZADD', '{z}', 'NX', 'XX', 1, 'a'], ['ZADD', '{z}', 'GT', 'CH', 1, 'c'],
