@@ -21,7 +21,7 @@ function define(name: string, arity: number, run: MemoryCommand['run']): void {
 }
 
 
-function parseScore(text: string): number {
+export function parseScore(text: string): number {
   const lower = text.toLowerCase();
   if (/^[+-]?inf$/.test(lower)) return lower.startsWith('-') ? -Infinity : Infinity;
   if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) throw new ReplyError('ERR value is not a valid float');
@@ -29,7 +29,7 @@ function parseScore(text: string): number {
 }
 
 /** Shortest round-trip form, as Redis 7.2+ prints scores (7.0 prints 17 digits: 0.10000000000000001). */
-function formatScore(score: number): Buffer {
+export function formatScore(score: number): Buffer {
   return Buffer.from(Number.isFinite(score) ? String(score) : score > 0 ? 'inf' : '-inf');
 }
 
@@ -254,7 +254,7 @@ define('ZADD', -4, ({ redis }, [key = '', ...args]) => {
   return flags.has('CH') ? added + changed : added;
 });
 
-function parseScoreBound(text: string): ScoreBound {
+export function parseScoreBound(text: string): ScoreBound {
   const exclusive = text.startsWith('(');
   try {
     return { value: parseScore(exclusive ? text.slice(1) : text), exclusive };
@@ -263,7 +263,7 @@ function parseScoreBound(text: string): ScoreBound {
   }
 }
 
-function parseLexBound(text: string): LexBound {
+export function parseLexBound(text: string): LexBound {
   if (text === '-' || text === '+') return text;
   if (text.startsWith('[') || text.startsWith('(')) return { member: text.slice(1), exclusive: text.startsWith('(') };
   throw new ReplyError('ERR min or max not valid string range item');

@@ -50,6 +50,14 @@ export class SortedSet {
     return true;
   }
 
+  /** The member's rank (0 for the lowest score), or undefined when it is not there. */
+  rank(member: string): number | undefined {
+    const score = this.#scores.get(member);
+    if (score === undefined) return undefined;
+    const item = { score, member };
+    return this.#firstAtOrAfter((other) => compare(other, item) >= 0);
+  }
+
   /** Members from rank `start` to `stop` inclusive (already clamped to 0 … size - 1). */
   byRank(start: number, stop: number): ScoredMember[] {
     return this.#ordered.slice(start, stop + 1);
