@@ -30,7 +30,7 @@ function resolveCommand(command: readonly string[]): MemoryCommand | ReplyError 
   const name = command[0] ?? '';
   const found = lookUp(command);
   if (found === 'unknown') {
-    return new ReplyError(`ERR unknown command '${name}' (the in-memory backend supports the commands listed in stack/upstash/README.md)`);
+    return new ReplyError(`ERR unknown command '${name}': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)`);
   }
   return found === 'wrong arity' ? wrongArity(name.toLowerCase()) : found;
 }

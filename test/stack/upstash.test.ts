@@ -601,6 +601,12 @@ function conformanceSuite(redisUrl: string | null) {
       });
     });
 
+    it.runIf(redisUrl === null)('names REDIS_URL as the way to a command the in-memory backend lacks', async () => {
+      expect((await t.post('/', ['XADD', 'stream', '*', 'f', 'v'])).body).toEqual({
+        error: "ERR unknown command 'XADD': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)",
+      });
+    });
+
     it('answers 404 to unknown paths and 405 to other methods', async () => {
       expect((await fetch(`${t.endpoint.url}/nope`, { method: 'POST' })).status).toBe(404);
       const response = await fetch(`${t.endpoint.url}/pipeline`);
