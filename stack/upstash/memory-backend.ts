@@ -4,6 +4,7 @@ import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
 import { dataCommands } from './memory-commands';
 import { hashCommands } from './memory-hash-commands';
+import { keyCommands } from './memory-key-commands';
 import { listCommands } from './memory-list-commands';
 import { setCommands } from './memory-set-commands';
 import { sortedSetCommands } from './memory-sorted-set-commands';
@@ -14,7 +15,7 @@ import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { createSyncMock } from './sync-mock';
 
-const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands, ...scriptCommands]);
+const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...keyCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands, ...scriptCommands]);
 
 /** The command to run, or why Redis would refuse it before running anything. */
 function lookUp([name = '', ...args]: readonly string[]): MemoryCommand | 'unknown' | 'wrong arity' {

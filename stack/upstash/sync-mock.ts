@@ -60,6 +60,8 @@ export interface SyncMock {
   zrem(key: string, ...members: string[]): number;
   zcard(key: string): number;
   dbsize(): number;
+  /** Every live key matching the mock's glob (`*` for all). */
+  keys(pattern: string): string[];
   flushdb(): string;
   /** Stores `value` as it is (ioredis's argument processing would turn an object into text). */
   setRaw(key: string, value: object): void;

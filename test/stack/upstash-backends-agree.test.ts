@@ -34,6 +34,11 @@ const FAMILIES: Record<string, Array<Array<string | number>>> = {
     ['SET', '{k2}', 'v'], ['PERSIST', '{k2}'], ['EXPIREAT', '{k2}', 4102444800], ['EXPIRETIME', '{k2}'], ['PEXPIRETIME', '{k2}'],
     ['PERSIST', '{k2}'], ['EXPIRETIME', '{k2}'], ['EXPIRETIME', '{none}'], ['PEXPIREAT', '{k2}', 4102444800000, 'XX'],
     ['PEXPIREAT', '{k2}', 4102444800000, 'NX'], ['TOUCH', '{k2}', '{none}', '{k2}'], ['EXPIREAT', '{k2}', 1], ['EXISTS', '{k2}'],
+    ['SET', '{r1}', 'v', 'EX', 100], ['RENAME', '{r1}', '{r2}'], ['GET', '{r2}'], ['TTL', '{r2}'], ['EXISTS', '{r1}'], ['RENAME', '{r1}', '{r2}'],
+    ['HSET', '{r3}', 'f', 'v'], ['RENAMENX', '{r3}', '{r2}'], ['RENAMENX', '{r3}', '{r4}'], ['HGETALL', '{r4}'], ['TYPE', '{r4}'],
+    ['ZADD', '{r5}', 1, 'a'], ['RENAME', '{r5}', '{r2}'], ['ZRANGE', '{r2}', 0, -1, 'WITHSCORES'], ['TTL', '{r2}'], ['RENAME', '{r2}', '{r2}'],
+    ['RPUSH', '{r6}', 'x'], ['RENAME', '{r6}', '{r7}'], ['LRANGE', '{r7}', 0, -1], ['SADD', '{r8}', 1], ['RENAME', '{r8}', '{r9}'], ['SMEMBERS', '{r9}'],
+    ['KEYS', '{nomatch}*'], ['SCAN', 'x'], ['SCAN', 0, 'COUNT', 0], ['SCAN', 0, 'MATCH'],
   ],
   hashes: [
     ['HSET', '{h}', 'a', '1', 'b', '2'], ['HGET', '{h}', 'a'], ['HGET', '{h}', 'zz'], ['HGETALL', '{h}'], ['HINCRBY', '{h}', 'a', 5],
@@ -122,6 +127,33 @@ describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', ()
   afterAll(async () => {
     if (used.size > 0) await post(real, ['DEL', ...used]);
     await Promise.all([memory.close(), real.close()]);
+  });
+
+  it('KEYS and whole SCAN iterations find the same keys (in Redis\'s unspecified order)', async () => {
+    const keys = ['{qa}', '{qb}', '{qc}'].map((name) => String(withKeys([name])[0]));
+    for (const endpoint of [memory, real]) {
+      await post(endpoint, ['SET', keys[0], 'v']);
+      await post(endpoint, ['HSET', keys[1], 'f', 'v']);
+      await post(endpoint, ['RPUSH', keys[2], 'x']);
+    }
+    const pattern = `${prefix}q?`;
+    async function scanAll(endpoint: UpstashEndpoint, ...options: string[]): Promise<string[]> {
+      const found: string[] = [];
+      let cursor = '0';
+      do {
+        const { body } = await post(endpoint, ['SCAN', cursor, 'MATCH', pattern, 'COUNT', '100', ...options]);
+        const [next, batch] = (body as { result: [string, string[]] }).result;
+        found.push(...batch);
+        cursor = next;
+      } while (cursor !== '0');
+      return found.sort();
+    }
+    const keysOf = async (endpoint: UpstashEndpoint) => ((await post(endpoint, ['KEYS', pattern])).body as { result: string[] }).result.sort();
+    expect(await keysOf(memory)).toEqual(await keysOf(real));
+    expect(await keysOf(memory)).toEqual([...keys].sort());
+    expect(await scanAll(memory)).toEqual(await scanAll(real));
+    expect(await scanAll(memory, 'TYPE', 'hash')).toEqual([keys[1]]);
+    expect(await scanAll(real, 'TYPE', 'hash')).toEqual([keys[1]]);
   });
 
   for (const [family, commands] of Object.entries(FAMILIES)) {

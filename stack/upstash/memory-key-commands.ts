@@ -1,0 +1,65 @@
+// More key commands for the in-memory backend: KEYS, SCAN, RENAME, RENAMENX, with Redis 7's
+// replies and errors (checked against real Redis by upstash-backends-agree.test.ts). SCAN
+// answers a whole iteration at once (cursor 0), which Redis's contract allows.
+import { ReplyError } from './redis-backend';
+import { parseInteger, type MemoryCommand } from './memory-store';
+import { globToRegExp } from './pubsub';
+import { typeOf } from './stored-structures';
+import type { SyncMock } from './sync-mock';
+
+const commands = new Map<string, MemoryCommand>();
+export const keyCommands: ReadonlyMap<string, MemoryCommand> = commands;
+
+function define(name: string, arity: number, run: MemoryCommand['run']): void {
+  commands.set(name, { arity, run });
+}
+
+function matchingKeys(redis: SyncMock, pattern: string): string[] {
+  const regex = globToRegExp(pattern);
+  return redis.keys('*').filter((key) => regex.test(key));
+}
+
+define('KEYS', 2, ({ redis }, [pattern = '']) => matchingKeys(redis, pattern).map((key) => Buffer.from(key)));
+
+/** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+define('SCAN', -2, ({ redis }, [cursorText = '', ...options]) => {
+  if (!/^\d+$/.test(cursorText)) throw new ReplyError('ERR invalid cursor');
+  let pattern = '*';
+  let type: string | undefined;
+  for (let i = 0; i < options.length; i += 2) {
+    const option = options[i]!.toUpperCase();
+    const value = options[i + 1];
+    if (value === undefined) throw new ReplyError('ERR syntax error');
+    if (option === 'MATCH') pattern = value;
+    else if (option === 'COUNT') {
+      if (parseInteger(value) < 1) throw new ReplyError('ERR syntax error');
+    } else if (option === 'TYPE') type = value.toLowerCase();
+    else throw new ReplyError('ERR syntax error');
+  }
+  // A cursor other than 0 belongs to an iteration this backend already finished.
+  const keys = cursorText === '0' ? matchingKeys(redis, pattern).filter((key) => type === undefined || typeOf(redis, key) === type) : [];
+  return [Buffer.from('0'), keys.map((key) => Buffer.from(key))];
+});
+
+/** Moves `source`'s value and TTL to `destination`, replacing what was there. */
+function move(redis: SyncMock, source: string, destination: string): void {
+  if (source === destination) return;
+  const expireAt = redis.pexpiretime(source);
+  if (typeOf(redis, source) === 'string') redis.set(destination, redis.get(source)!);
+  else redis.setRaw(destination, redis.mgetBuffer(source)[0] as object);
+  if (expireAt > 0) redis.pexpireat(destination, expireAt);
+  redis.del(source);
+}
+
+define('RENAME', 3, ({ redis }, [source = '', destination = '']) => {
+  if (redis.exists(source) === 0) throw new ReplyError('ERR no such key');
+  move(redis, source, destination);
+  return 'OK';
+});
+
+define('RENAMENX', 3, ({ redis }, [source = '', destination = '']) => {
+  if (redis.exists(source) === 0) throw new ReplyError('ERR no such key');
+  if (redis.exists(destination) === 1) return 0;
+  move(redis, source, destination);
+  return 1;
+});
