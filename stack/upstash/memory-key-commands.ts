@@ -1,10 +1,12 @@
-// More key commands for the in-memory backend: KEYS, SCAN, RENAME, RENAMENX, with Redis 7's
+// More key commands for the in-memory backend: KEYS, SCAN, RENAME, RENAMENX (and the scans of
+// one collection: HSCAN, SSCAN, ZSCAN), with Redis 7's
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). SCAN
 // answers a whole iteration at once (cursor 0), which Redis's contract allows.
 import { ReplyError } from './redis-backend';
 import { parseInteger, type MemoryCommand } from './memory-store';
 import { globToRegExp } from './pubsub';
-import { typeOf } from './stored-structures';
+import { formatScore } from './memory-commands';
+import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
 const commands = new Map<string, MemoryCommand>();
@@ -63,3 +65,36 @@ define('RENAMENX', 3, ({ redis }, [source = '', destination = '']) => {
   move(redis, source, destination);
   return 1;
 });
+
+/** HSCAN, SSCAN and ZSCAN key cursor [MATCH pattern] [COUNT count]: the whole collection in one call, as Redis answers small ones. */
+function scanCollection(entriesOf: (redis: SyncMock, key: string) => Array<[string, Buffer | undefined]>): MemoryCommand['run'] {
+  return ({ redis }, [key = '', cursorText = '', ...options]) => {
+    if (!/^\d+$/.test(cursorText)) throw new ReplyError('ERR invalid cursor');
+    let pattern = '*';
+    for (let i = 0; i < options.length; i += 2) {
+      const option = options[i]!.toUpperCase();
+      const value = options[i + 1];
+      if (value === undefined) throw new ReplyError('ERR syntax error');
+      if (option === 'MATCH') pattern = value;
+      else if (option === 'COUNT') {
+        if (parseInteger(value) < 1) throw new ReplyError('ERR syntax error');
+      } else throw new ReplyError('ERR syntax error');
+    }
+    const regex = globToRegExp(pattern);
+    const entries = cursorText === '0' ? entriesOf(redis, key).filter(([name]) => regex.test(name)) : [];
+    return [Buffer.from('0'), entries.flatMap(([name, value]) => (value === undefined ? [Buffer.from(name)] : [Buffer.from(name), value]))];
+  };
+}
+define('HSCAN', -3, scanCollection((redis, key) => {
+  expectType(redis, key, 'hash');
+  return Object.entries(redis.hgetallBuffer(key));
+}));
+define('SSCAN', -3, scanCollection((redis, key) => {
+  expectType(redis, key, 'set');
+  return redis.smembersBuffer(key).map((member) => [member.toString(), undefined]);
+}));
+define('ZSCAN', -3, scanCollection((redis, key) => {
+  expectType(redis, key, 'zset');
+  const zset = sortedSetAt(redis, key);
+  return zset ? zset.byRank(0, zset.size - 1).map(({ member, score }) => [member, formatScore(score)]) : [];
+}));

@@ -39,6 +39,11 @@ const FAMILIES: Record<string, Array<Array<string | number>>> = {
     ['ZADD', '{r5}', 1, 'a'], ['RENAME', '{r5}', '{r2}'], ['ZRANGE', '{r2}', 0, -1, 'WITHSCORES'], ['TTL', '{r2}'], ['RENAME', '{r2}', '{r2}'],
     ['RPUSH', '{r6}', 'x'], ['RENAME', '{r6}', '{r7}'], ['LRANGE', '{r7}', 0, -1], ['SADD', '{r8}', 1], ['RENAME', '{r8}', '{r9}'], ['SMEMBERS', '{r9}'],
     ['KEYS', '{nomatch}*'], ['SCAN', 'x'], ['SCAN', 0, 'COUNT', 0], ['SCAN', 0, 'MATCH'],
+    // Small collections: Redis answers their scans whole (cursor 0), in insertion order for hashes, sorted for integer sets.
+    ['HSET', '{hc}', 'alpha', '1', 'beta', '2', 'alps', '3'], ['HSCAN', '{hc}', 0], ['HSCAN', '{hc}', 0, 'MATCH', 'al*', 'COUNT', 5],
+    ['HSCAN', '{none}', 0], ['HSCAN', '{hc}', 'x'], ['SADD', '{sc}', 1, 2, 10], ['SSCAN', '{sc}', 0], ['SSCAN', '{sc}', 0, 'MATCH', '1*'],
+    ['ZADD', '{zc}', 2, 'b', 1, 'a', 2.5, 'ab'], ['ZSCAN', '{zc}', 0], ['ZSCAN', '{zc}', 0, 'MATCH', 'a*'], ['ZSCAN', '{hc}', 0],
+    ['SSCAN', '{sc}', 0, 'NOPE', 1],
   ],
   hashes: [
     ['HSET', '{h}', 'a', '1', 'b', '2'], ['HGET', '{h}', 'a'], ['HGET', '{h}', 'zz'], ['HGETALL', '{h}'], ['HINCRBY', '{h}', 'a', 5],
