@@ -5,7 +5,7 @@ import { ReplyError, type Reply } from './redis-backend';
 import { dataCommands, formatScore, parseLexBound, parseScore, parseScoreBound } from './memory-commands';
 import { parseInteger, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type ScoredMember } from './sorted-set';
-import { expectType, sortedSetAt } from './stored-structures';
+import { WRONGTYPE, expectType, sortedSetAt, typeOf } from './stored-structures';
 
 const commands = new Map<string, MemoryCommand>();
 export const sortedSetCommands: ReadonlyMap<string, MemoryCommand> = commands;
@@ -124,3 +124,104 @@ define('ZREMRANGEBYLEX', 4, removeRange(
   (zset, low, high) => zset.byLex(parseLexBound(low), parseLexBound(high)),
   (low, high) => [parseLexBound(low), parseLexBound(high)],
 ));
+
+type SetOperation = 'union' | 'inter' | 'diff';
+
+/** numkeys key [key …] [WEIGHTS w …] [AGGREGATE SUM|MIN|MAX] [WITHSCORES], read as Redis reads them. */
+function parseSetOperation(name: string, operation: SetOperation, args: string[], withScoresAllowed: boolean) {
+  const numKeys = parseInteger(args[0] ?? '');
+  if (numKeys <= 0) throw new ReplyError(`ERR at least 1 input key is needed for '${name}' command`);
+  if (numKeys > args.length - 1) throw new ReplyError('ERR syntax error');
+  const keys = args.slice(1, 1 + numKeys);
+  const weights = keys.map(() => 1);
+  let aggregate: 'SUM' | 'MIN' | 'MAX' = 'SUM';
+  let withScores = false;
+  const options = args.slice(1 + numKeys);
+  for (let i = 0; i < options.length; i++) {
+    const option = options[i]!.toUpperCase();
+    if (option === 'WEIGHTS' && operation !== 'diff' && i + numKeys < options.length) {
+      for (let w = 0; w < numKeys; w++) {
+        const text = options[i + 1 + w]!;
+        try {
+          weights[w] = parseScore(text);
+        } catch {
+          throw new ReplyError('ERR weight value is not a float');
+        }
+      }
+      i += numKeys;
+    } else if (option === 'AGGREGATE' && operation !== 'diff' && i + 1 < options.length) {
+      const value = options[++i]!.toUpperCase();
+      if (value !== 'SUM' && value !== 'MIN' && value !== 'MAX') throw new ReplyError('ERR syntax error');
+      aggregate = value;
+    } else if (option === 'WITHSCORES' && withScoresAllowed) withScores = true;
+    else throw new ReplyError('ERR syntax error');
+  }
+  return { keys, weights, aggregate, withScores };
+}
+
+/** A sorted set's or a set's members with their scores (a set's count as 1), as the set operations read inputs. */
+function inputOf(store: MemoryStore, key: string): Map<string, number> {
+  const type = typeOf(store.redis, key);
+  if (type === 'zset') return new Map(sortedSetAt(store.redis, key)!.byRank(0, Number.MAX_SAFE_INTEGER).map(({ member, score }) => [member, score]));
+  if (type === 'set') return new Map(store.redis.smembersBuffer(key).map((member) => [member.toString(), 1]));
+  if (type === 'none') return new Map();
+  throw new ReplyError(WRONGTYPE);
+}
+
+function combine(store: MemoryStore, operation: SetOperation, parsed: ReturnType<typeof parseSetOperation>): SortedSet {
+  const inputs = parsed.keys.map((key) => inputOf(store, key));
+  const result = new SortedSet();
+  const [first = new Map<string, number>(), ...others] = inputs;
+  const weighted = (score: number, weight: number) => {
+    const value = score * weight;
+    return Number.isNaN(value) ? 0 : value; // Redis counts inf × 0 as 0
+  };
+  const fold = (a: number, b: number) => {
+    if (parsed.aggregate === 'MIN') return Math.min(a, b);
+    if (parsed.aggregate === 'MAX') return Math.max(a, b);
+    const sum = a + b;
+    return Number.isNaN(sum) ? 0 : sum; // +inf + -inf
+  };
+  if (operation === 'diff') {
+    for (const [member, score] of first) if (others.every((other) => !other.has(member))) result.set(member, score);
+    return result;
+  }
+  if (operation === 'inter') {
+    for (const [member, score] of first) {
+      if (!others.every((other) => other.has(member))) continue;
+      let total = weighted(score, parsed.weights[0]!);
+      others.forEach((other, i) => (total = fold(total, weighted(other.get(member)!, parsed.weights[i + 1]!))));
+      result.set(member, total);
+    }
+    return result;
+  }
+  const totals = new Map<string, number>();
+  inputs.forEach((input, i) => {
+    for (const [member, score] of input) {
+      const value = weighted(score, parsed.weights[i]!);
+      const current = totals.get(member);
+      totals.set(member, current === undefined ? value : fold(current, value));
+    }
+  });
+  for (const [member, score] of totals) result.set(member, score);
+  return result;
+}
+
+function storeResult(store: MemoryStore, destination: string, zset: SortedSet): number {
+  store.redis.del(destination);
+  if (zset.size > 0) store.redis.setRaw(destination, { [SORTED_SET]: zset });
+  return zset.size;
+}
+
+for (const operation of ['union', 'inter', 'diff'] as const) {
+  const name = `Z${operation.toUpperCase()}`;
+  define(`${name}STORE`, -4, (store, [destination = '', ...args]) =>
+    storeResult(store, destination, combine(store, operation, parseSetOperation(name.toLowerCase() + 'store', operation, args, false))));
+  define(name, -3, (store, args) => {
+    const parsed = parseSetOperation(name.toLowerCase(), operation, args, true);
+    const members = combine(store, operation, parsed).byRank(0, Number.MAX_SAFE_INTEGER);
+    return parsed.withScores
+      ? members.flatMap(({ member, score }) => [Buffer.from(member), formatScore(score)])
+      : members.map(({ member }) => Buffer.from(member));
+  });
+}
