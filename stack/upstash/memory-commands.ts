@@ -5,7 +5,7 @@
 // the answer as the raw RESP2 reply Redis would send. Commands run synchronously (sync-mock.ts),
 // so scripts call these same commands through redis.call().
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
+import { parseInteger, rankRange, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type LexBound, type ScoreBound, type ScoredMember } from './sorted-set';
 import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
@@ -298,8 +298,7 @@ define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => 
     expectType(redis, key, 'zset');
     const zset = sortedSetAt(redis, key);
     const size = zset?.size ?? 0;
-    const first = Math.max(0, start < 0 ? start + size : start);
-    const last = Math.min(size - 1, stop < 0 ? stop + size : stop);
+    const [first, last] = rankRange(size, start, stop);
     if (!zset || first > last) return [];
     // Ranks count from the highest score with REV.
     items = reverse ? zset.byRank(size - 1 - last, size - 1 - first).reverse() : zset.byRank(first, last);

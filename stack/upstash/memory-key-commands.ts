@@ -21,11 +21,8 @@ function matchingKeys(redis: SyncMock, pattern: string): string[] {
   return redis.keys('*').filter((key) => regex.test(key));
 }
 
-define('KEYS', 2, ({ redis }, [pattern = '']) => matchingKeys(redis, pattern).map((key) => Buffer.from(key)));
-
-/** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
-define('SCAN', -2, ({ redis }, [cursorText = '', ...options]) => {
-  if (!/^\d+$/.test(cursorText)) throw new ReplyError('ERR invalid cursor');
+/** [MATCH pattern] [COUNT count] (and [TYPE type] for SCAN), checked as Redis checks them; COUNT changes nothing here. */
+function parseScanOptions(options: readonly string[], typeAllowed: boolean): { match: RegExp; type?: string } {
   let pattern = '*';
   let type: string | undefined;
   for (let i = 0; i < options.length; i += 2) {
@@ -35,11 +32,25 @@ define('SCAN', -2, ({ redis }, [cursorText = '', ...options]) => {
     if (option === 'MATCH') pattern = value;
     else if (option === 'COUNT') {
       if (parseInteger(value) < 1) throw new ReplyError('ERR syntax error');
-    } else if (option === 'TYPE') type = value.toLowerCase();
+    } else if (option === 'TYPE' && typeAllowed) type = value.toLowerCase();
     else throw new ReplyError('ERR syntax error');
   }
-  // A cursor other than 0 belongs to an iteration this backend already finished.
-  const keys = cursorText === '0' ? matchingKeys(redis, pattern).filter((key) => type === undefined || typeOf(redis, key) === type) : [];
+  return { match: globToRegExp(pattern), type };
+}
+
+/** A scan's cursor; one other than 0 belongs to an iteration this backend already finished. */
+function isFirstCall(cursorText: string): boolean {
+  if (!/^\d+$/.test(cursorText)) throw new ReplyError('ERR invalid cursor');
+  return cursorText === '0';
+}
+
+define('KEYS', 2, ({ redis }, [pattern = '']) => matchingKeys(redis, pattern).map((key) => Buffer.from(key)));
+
+/** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] */
+define('SCAN', -2, ({ redis }, [cursorText = '', ...options]) => {
+  const first = isFirstCall(cursorText);
+  const { match, type } = parseScanOptions(options, true);
+  const keys = first ? redis.keys('*').filter((key) => match.test(key) && (type === undefined || typeOf(redis, key) === type)) : [];
   return [Buffer.from('0'), keys.map((key) => Buffer.from(key))];
 });
 
@@ -69,19 +80,9 @@ define('RENAMENX', 3, ({ redis }, [source = '', destination = '']) => {
 /** HSCAN, SSCAN and ZSCAN key cursor [MATCH pattern] [COUNT count]: the whole collection in one call, as Redis answers small ones. */
 function scanCollection(entriesOf: (redis: SyncMock, key: string) => Array<[string, Buffer | undefined]>): MemoryCommand['run'] {
   return ({ redis }, [key = '', cursorText = '', ...options]) => {
-    if (!/^\d+$/.test(cursorText)) throw new ReplyError('ERR invalid cursor');
-    let pattern = '*';
-    for (let i = 0; i < options.length; i += 2) {
-      const option = options[i]!.toUpperCase();
-      const value = options[i + 1];
-      if (value === undefined) throw new ReplyError('ERR syntax error');
-      if (option === 'MATCH') pattern = value;
-      else if (option === 'COUNT') {
-        if (parseInteger(value) < 1) throw new ReplyError('ERR syntax error');
-      } else throw new ReplyError('ERR syntax error');
-    }
-    const regex = globToRegExp(pattern);
-    const entries = cursorText === '0' ? entriesOf(redis, key).filter(([name]) => regex.test(name)) : [];
+    const first = isFirstCall(cursorText);
+    const { match } = parseScanOptions(options, false);
+    const entries = first ? entriesOf(redis, key).filter(([name]) => match.test(name)) : [];
     return [Buffer.from('0'), entries.flatMap(([name, value]) => (value === undefined ? [Buffer.from(name)] : [Buffer.from(name), value]))];
   };
 }

@@ -1,7 +1,7 @@
 // Lists for the in-memory backend, kept as arrays of this backend's own (stored-structures.ts),
 // with Redis 7's replies and errors (checked against real Redis by upstash-backends-agree.test.ts).
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, type MemoryCommand } from './memory-store';
+import { parseInteger, rankRange, type MemoryCommand } from './memory-store';
 import { LIST, expectType, listAt } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -33,13 +33,6 @@ function dropIfEmpty(redis: SyncMock, key: string, list: string[]): void {
 }
 
 const bytes = (text: string) => Buffer.from(text);
-
-/** start/stop as LRANGE and LTRIM read them: negative from the end, clamped. */
-function rangeOf(length: number, start: number, stop: number): [number, number] {
-  const first = Math.max(0, start < 0 ? start + length : start);
-  const last = Math.min(length - 1, stop < 0 ? stop + length : stop);
-  return [first, last];
-}
 
 function push(atHead: boolean, onlyIfExists: boolean): MemoryCommand['run'] {
   return ({ redis }, [key = '', ...elements]) => {
@@ -84,7 +77,7 @@ define('LLEN', 2, ({ redis }, [key = '']) => readList(redis, key)?.length ?? 0);
 define('LRANGE', 4, ({ redis }, [key = '', startText = '', stopText = '']) => {
   const [start, stop] = [parseInteger(startText), parseInteger(stopText)];
   const list = readList(redis, key) ?? [];
-  const [from, to] = rangeOf(list.length, start, stop);
+  const [from, to] = rankRange(list.length, start, stop);
   return from > to ? [] : list.slice(from, to + 1).map(bytes);
 });
 
@@ -135,7 +128,7 @@ define('LTRIM', 4, ({ redis }, [key = '', startText = '', stopText = '']) => {
   const [start, stop] = [parseInteger(startText), parseInteger(stopText)];
   const list = readList(redis, key);
   if (!list) return 'OK';
-  const [from, to] = rangeOf(list.length, start, stop);
+  const [from, to] = rankRange(list.length, start, stop);
   const kept = from > to ? [] : list.slice(from, to + 1);
   list.splice(0, list.length, ...kept);
   dropIfEmpty(redis, key, list);

@@ -21,7 +21,7 @@ function readSet(redis: SyncMock, key: string): string[] {
 type Combine = 'inter' | 'union' | 'diff';
 
 function combine(redis: SyncMock, how: Combine, keys: readonly string[]): string[] {
-  const [first = [], ...others] = keys.map((key) => new Set(readSet(redis, key))).map((set) => [...set]);
+  const [first = [], ...others] = keys.map((key) => readSet(redis, key));
   const otherSets = others.map((members) => new Set(members));
   if (how === 'inter') return first.filter((member) => otherSets.every((set) => set.has(member)));
   if (how === 'diff') return first.filter((member) => otherSets.every((set) => !set.has(member)));

@@ -3,7 +3,7 @@
 // (ZRANGEBYSCORE, ZREVRANGE, …) are ZRANGE with its options, as Redis documents them.
 import { ReplyError, type Reply } from './redis-backend';
 import { dataCommands, formatScore, parseLexBound, parseScore, parseScoreBound } from './memory-commands';
-import { parseInteger, type MemoryCommand, type MemoryStore } from './memory-store';
+import { parseInteger, rankRange, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type ScoredMember } from './sorted-set';
 import { WRONGTYPE, expectType, sortedSetAt, typeOf } from './stored-structures';
 
@@ -99,31 +99,24 @@ function popExtreme(highest: boolean): MemoryCommand['run'] {
 define('ZPOPMIN', -2, popExtreme(false));
 define('ZPOPMAX', -2, popExtreme(true));
 
-function removeRange(select: (zset: SortedSet, low: string, high: string) => ScoredMember[], check: (low: string, high: string) => void): MemoryCommand['run'] {
+/** Parses the range (before the key is read, as Redis does), then removes the members it selects. */
+function removeRange<Range>(parse: (low: string, high: string) => Range, select: (zset: SortedSet, range: Range) => ScoredMember[]): MemoryCommand['run'] {
   return (store, [key = '', low = '', high = '']) => {
-    check(low, high);
+    const range = parse(low, high);
     const zset = readSortedSet(store, key);
     if (!zset) return 0;
-    const removed = select(zset, low, high);
+    const removed = select(zset, range);
     for (const { member } of removed) zset.delete(member);
     dropIfEmpty(store, key, zset);
     return removed.length;
   };
 }
-define('ZREMRANGEBYRANK', 4, removeRange((zset, low, high) => {
-  const [start, stop] = [parseInteger(low), parseInteger(high)];
-  const first = Math.max(0, start < 0 ? start + zset.size : start);
-  const last = Math.min(zset.size - 1, stop < 0 ? stop + zset.size : stop);
+define('ZREMRANGEBYRANK', 4, removeRange((low, high) => [parseInteger(low), parseInteger(high)] as const, (zset, [start, stop]) => {
+  const [first, last] = rankRange(zset.size, start, stop);
   return first > last ? [] : zset.byRank(first, last);
-}, (low, high) => [parseInteger(low), parseInteger(high)]));
-define('ZREMRANGEBYSCORE', 4, removeRange(
-  (zset, low, high) => zset.byScore(parseScoreBound(low), parseScoreBound(high)),
-  (low, high) => [parseScoreBound(low), parseScoreBound(high)],
-));
-define('ZREMRANGEBYLEX', 4, removeRange(
-  (zset, low, high) => zset.byLex(parseLexBound(low), parseLexBound(high)),
-  (low, high) => [parseLexBound(low), parseLexBound(high)],
-));
+}));
+define('ZREMRANGEBYSCORE', 4, removeRange((low, high) => [parseScoreBound(low), parseScoreBound(high)] as const, (zset, [min, max]) => zset.byScore(min, max)));
+define('ZREMRANGEBYLEX', 4, removeRange((low, high) => [parseLexBound(low), parseLexBound(high)] as const, (zset, [min, max]) => zset.byLex(min, max)));
 
 type SetOperation = 'union' | 'inter' | 'diff';
 

@@ -33,3 +33,11 @@ export function parseInteger(text: string, error = 'ERR value is not an integer 
   if (!/^(0|-?[1-9]\d*)$/.test(text) || !Number.isSafeInteger(value)) throw new ReplyError(error);
   return value;
 }
+
+/**
+ * The first and last index of `start`..`stop` in a sequence of `length` (negative counts from the
+ * end), clamped as LRANGE, ZRANGE, GETRANGE and their kin clamp them; first > last means empty.
+ */
+export function rankRange(length: number, start: number, stop: number): [first: number, last: number] {
+  return [Math.max(0, start < 0 ? start + length : start), Math.min(length - 1, stop < 0 ? stop + length : stop)];
+}

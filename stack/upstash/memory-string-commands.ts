@@ -2,7 +2,7 @@
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). Lengths and
 // offsets count UTF-8 bytes, as Redis does.
 import { ReplyError } from './redis-backend';
-import { parseInteger, wrongArity, type MemoryCommand } from './memory-store';
+import { parseInteger, rankRange, wrongArity, type MemoryCommand } from './memory-store';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -37,8 +37,7 @@ define('GETRANGE', 4, ({ redis }, [key = '', startText = '', endText = '']) => {
   const [start, end] = [parseInteger(startText), parseInteger(endText)];
   const bytes = Buffer.from(readString(redis, key) ?? '');
   if (start < 0 && end < 0 && start > end) return Buffer.alloc(0);
-  const first = Math.max(0, start < 0 ? start + bytes.length : start);
-  const last = Math.min(bytes.length - 1, end < 0 ? end + bytes.length : end);
+  const [first, last] = rankRange(bytes.length, start, end);
   return first > last ? Buffer.alloc(0) : Buffer.from(bytes.subarray(first, last + 1));
 });
 

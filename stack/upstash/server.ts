@@ -131,17 +131,29 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return timingSafeEqual(sha256(presented), tokenDigest);
   }
 
-  let syncToken = 0;
-
-  async function serveCommands(route: CommandRoute, request: IncomingMessage, response: ServerResponse) {
+  /** Counts the request, then applies the fault mode and the token; false when it has been answered (or is held). */
+  function admitted(request: IncomingMessage, response: ServerResponse): boolean {
     stats.requests++;
-    if (fault === 'error') return sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
+    if (fault === 'error') {
+      sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
+      return false;
+    }
     if (fault === 'hang') {
       held.add(response);
       response.on('close', () => held.delete(response));
-      return;
+      return false;
     }
-    if (!isAuthorized(request.headers.authorization)) return sendJson(response, 401, { error: 'Unauthorized' });
+    if (!isAuthorized(request.headers.authorization)) {
+      sendJson(response, 401, { error: 'Unauthorized' });
+      return false;
+    }
+    return true;
+  }
+
+  let syncToken = 0;
+
+  async function serveCommands(route: CommandRoute, request: IncomingMessage, response: ServerResponse) {
+    if (!admitted(request, response)) return;
     const body = await readJsonBody(request);
     if (body === undefined) return sendJson(response, 400, { error: 'ERR the request body is not valid JSON' });
     const encoding = request.headers['upstash-encoding'];
@@ -156,14 +168,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
 
   /** A subscription streamed as server-sent events until the client goes (or Redis does). */
   async function serveSubscription(kind: SubscriptionKind, path: string, request: IncomingMessage, response: ServerResponse) {
-    stats.requests++;
-    if (fault === 'error') return sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
-    if (fault === 'hang') {
-      held.add(response);
-      response.on('close', () => held.delete(response));
-      return;
-    }
-    if (!isAuthorized(request.headers.authorization)) return sendJson(response, 401, { error: 'Unauthorized' });
+    if (!admitted(request, response)) return;
     let names: string[];
     try {
       names = path.split('/').map(decodeURIComponent);
