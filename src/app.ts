@@ -1,15 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { withCacheSession } from './cache/with-cache-session';
 import type { EdgeCache } from './cache/edge-cache';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { problemResponse } from './http/problem';
+import { securityHeaders } from './http/security-headers';
 import { validationHook } from './http/validation-hook';
 import { compression } from './middleware/compression';
 import { corsFromAllowlist } from './middleware/cors-allowlist';
+import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { requestMetrics } from './monitoring/request-metrics';
 import { catalogSummaryRoute } from './routes/catalog-summary';
@@ -26,12 +26,12 @@ export interface AppOptions {
 export function createApp(options: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestId());
   app.use(requestLog());
   app.use(compression());
   // Inside compression: the data point records the body before any encoding, as the CDN receives it.
   app.use(requestMetrics());
-  app.use(secureHeaders());
+  app.use(securityHeaders());
   app.use('/api/*', corsFromAllowlist());
   app.use(methodNotAllowed({
     app,

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../env';
+import { secured, SECURITY_HEADERS } from '../http/security-headers';
 import type { CacheOptions, CacheResult } from './cache-options';
 import { toMilliseconds, type Duration } from './duration';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
@@ -79,6 +79,17 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
 
+  // Per entry, as plain data shared by the isolate's requests (only ever copied, never changed).
+  const prebuilt = new WeakMap<ResponseSnapshot, Headers>();
+  const replayedHeadersOf = (snapshot: ResponseSnapshot): Headers => {
+    let headers = prebuilt.get(snapshot);
+    if (!headers) {
+      headers = replayedHeaders(snapshot, snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined);
+      prebuilt.set(snapshot, headers);
+    }
+    return headers;
+  };
+
   return async function cacheLayer(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (!cacheable(c)) return next();
@@ -138,16 +149,39 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       c.res = notModified ? notModifiedResponse(replaced) : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
       return;
     }
-    // From the cache (or another request's computation): one Response that keeps the headers set earlier (X-Request-Id...).
-    for (const [name, value] of [...snapshot.headers, ...headers]) c.header(name, value);
     if (notModified) {
+      // From the cache (or another request's computation), unchanged: a 304 that keeps the headers set earlier (X-Request-Id...).
+      for (const [name, value] of [...snapshot.headers, ...headers]) c.header(name, value);
       c.header('Content-Type', undefined);
       return c.body(null, 304);
     }
-    // Declared, so the compression middleware and the metrics know the size without reading the body.
-    c.header('Content-Length', String(snapshotBytes(snapshot)));
-    return c.body(snapshot.body, snapshot.status as ContentfulStatusCode);
+    // The hot path, a hit: a Response on the entry's prebuilt headers, then the per-request ones.
+    // (Each Headers call crosses into workerd's C++: ~1-2 µs; iterating one costs more per entry.)
+    const response = secured(new Response(snapshot.body, { status: snapshot.status, headers: replayedHeadersOf(snapshot) }));
+    for (const [name, value] of headers) if (!(name in PREBUILT)) response.headers.set(name, value);
+    // Hono merges in what was set on c.res earlier (CORS headers), as for any response.
+    c.res = response;
   };
+}
+
+/** Cache headers that depend on the entry and the route only: built once per entry, in `replayedHeaders`. */
+const PREBUILT: Record<string, true> = { ETag: true, 'Cache-Control': true, Vary: true };
+
+/**
+ * A hit's headers but the per-request ones, on SECURITY_HEADERS: what every request answered
+ * from the same entry shares. Content-Length is declared, so the compression middleware and the
+ * metrics know the size without reading the body.
+ */
+function replayedHeaders(snapshot: ResponseSnapshot, stored: { etag: string; cacheControl: string; vary: readonly string[] } | undefined): Headers {
+  const headers = new Headers(SECURITY_HEADERS);
+  for (const [name, value] of snapshot.headers) headers.set(name, value);
+  if (stored) {
+    headers.set('ETag', stored.etag);
+    headers.set('Cache-Control', stored.cacheControl);
+    if (stored.vary.length) headers.set('Vary', stored.vary.join(', '));
+  }
+  headers.set('Content-Length', String(snapshotBytes(snapshot)));
+  return headers;
 }
 
 function cacheHeaders(

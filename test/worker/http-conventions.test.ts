@@ -41,6 +41,56 @@ describe('secure defaults', () => {
   });
 });
 
+describe('response headers, whichever path answers', () => {
+  const SECURITY = {
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'origin-agent-cluster': '?1',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': 'max-age=15552000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'x-dns-prefetch-control': 'off',
+    'x-download-options': 'noopen',
+    'x-frame-options': 'SAMEORIGIN',
+    'x-permitted-cross-domain-policies': 'none',
+    'x-xss-protection': '0',
+  };
+  /** What varies per request or per outcome: checked by the cache tests. */
+  const PER_REQUEST = new Set(['x-request-id', 'x-cache', 'cache-status', 'server-timing', 'age']);
+  const stableHeaders = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => !PER_REQUEST.has(name)));
+
+  it('gives a miss, an Upstash hit and a memory hit the same headers, security headers included', async () => {
+    const namespace = freshNamespace();
+    const first = isolate(namespace);
+    const miss = await first.fetch('/api/products/7', { headers: { 'X-Request-Id': 'trace-miss' } });
+    const memoryHit = await first.fetch('/api/products/7', { headers: { 'X-Request-Id': 'trace-hit' } });
+    const upstashHit = await isolate(namespace).fetch('/api/products/7');
+    expect([miss, memoryHit, upstashHit].map((r) => r.headers.get('Server-Timing')?.match(/desc="(\w+ [\w-]+)"/)?.[1]))
+      .toEqual(['MISS miss', 'HIT memory', 'HIT redis']);
+    expect(stableHeaders(miss)).toMatchObject({ ...SECURITY, 'content-type': 'application/json', etag: expect.any(String) });
+    expect(stableHeaders(memoryHit)).toEqual(stableHeaders(miss));
+    expect(stableHeaders(upstashHit)).toEqual(stableHeaders(miss));
+    expect(memoryHit.headers.get('X-Request-Id')).toBe('trace-hit');
+    expect(memoryHit.headers.get('Age')).toMatch(/^\d+$/);
+    expect(await memoryHit.text()).toBe(await miss.text());
+  });
+
+  it('puts the security headers on every other answer too: health, 404, 405, 304', async () => {
+    const namespace = freshNamespace();
+    const app = isolate(namespace);
+    const etag = (await app.fetch('/api/products/8')).headers.get('ETag')!;
+    const answers = await Promise.all([
+      app.fetch('/health'), app.fetch('/api/nope'), app.fetch('/api/categories', { method: 'DELETE' }),
+      app.fetch('/api/products/8', { headers: { 'If-None-Match': etag } }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 304]);
+    for (const answer of answers) {
+      expect(stableHeaders(answer)).toMatchObject(SECURITY);
+      expect(answer.headers.get('X-Request-Id')).toBeTruthy();
+    }
+  });
+});
+
 describe('CORS allowlist (CORS_ORIGINS)', () => {
   const app = () => isolate(freshNamespace(), {}, { CORS_ORIGINS: 'https://shop.example, https://admin.example' });
 
