@@ -1,12 +1,10 @@
-// `npm run serve -- --isolates N`: N copies of the built bundle, each a Worker of its own in one
-// Miniflare (so each its own isolate, with its own module state such as the in-memory cache
-// tier), behind a round-robin entry Worker on one socket; one copy has the socket to itself.
-// Production runs many isolates per location; this shows locally what that does to such state.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { convertV4MiniflareOptions, Log, LogLevel, Miniflare, MiniflareCoreError, type V4WorkerOptions } from 'miniflare';
+// `npm run serve [-- --isolates N]`: N copies of the built bundle, each its own workerd process
+// (so its own isolate, on its own thread, with its own module state such as the in-memory cache
+// tier), all accepting on one port. Production runs many isolates per location; this shows
+// locally what that does to such state, and lets a multi-core machine serve them in parallel.
+import net from 'node:net';
 import { StackError } from './contracts';
+import { spawnWorkerdCopy, writeCopyConfig, type WorkerdCopy } from './plain-workerd';
 
 /** Each copy is a V8 heap of its own; a local machine runs out of cores long before this. */
 export const MAX_ISOLATES = 16;
@@ -26,15 +24,9 @@ export interface IsolatesOptions {
   host?: string;
   /** 0 picks a free port (read it back from `url`). Required. */
   port: number;
-  /**
-   * Where a DevTools inspector listing the copies only listens (`bench/profile.ts` profiles the
-   * first it lists). @default no inspector
-   */
+  /** Where the first copy's DevTools inspector listens (`bench/profile.ts` profiles it). @default no inspector */
   inspector?: InspectorAddress;
-  /**
-   * Called when workerd crashed. Miniflare restarts it, but every isolate's state is gone, so a
-   * measurement running across it is void. @default nothing
-   */
+  /** Called when a copy's workerd exited unasked: its isolate's state is gone. @default nothing */
   onCrash?: () => void;
 }
 
@@ -46,7 +38,7 @@ export interface InspectorAddress {
 export interface RunningIsolates {
   /** Where requests go, e.g. `http://127.0.0.1:8787`. */
   url: string;
-  /** Stops workerd. */
+  /** Stops every copy. */
   stop(): Promise<void>;
 }
 
@@ -66,12 +58,12 @@ export function parseInspectorAddress(text: string): InspectorAddress {
   return { host: match[1]!, port: Number(match[2]) };
 }
 
-const ENTRY_SCRIPT = fileURLToPath(new URL('./round-robin.worker.js', import.meta.url));
-
 /**
- * Starts the copies. One copy has the socket to itself: a router in front costs about 40 % of
- * the /health rate (README, "Load tests and benchmarks"), and there is nothing to tell apart.
- * More go behind the round-robin entry (`round-robin.worker.js`), which adds `X-Isolate: <index>`.
+ * Starts the copies. Each listens on its own socket bound to the same port with SO_REUSEPORT, so
+ * the kernel spreads connections evenly over them (by address and port: a connection stays
+ * with one copy, as a client's does with one isolate in production) and no router stands in
+ * between. With N ≥ 2 every response says which copy answered: `X-Isolate: <index>`, added by
+ * workerd itself.
  */
 export async function startIsolates(options: IsolatesOptions): Promise<RunningIsolates> {
   const count = options.isolates;
@@ -79,81 +71,59 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
     throw new StackError(`Cannot serve ${count} isolates: from 1 to ${MAX_ISOLATES}.`);
   }
   const host = options.host ?? '127.0.0.1';
-  const { inspector } = options;
-  const bundle = await readFile(options.bundlePath, 'utf8');
-
-  const copies = Array.from({ length: count }, (_, index): V4WorkerOptions => ({
-    name: `app-${index}`,
-    // Named `index.js`, as when deployed (a module name climbing out of the cwd breaks workerd).
-    modules: [{ type: 'ESModule', path: options.bundlePath, contents: bundle }],
-    modulesRoot: path.dirname(options.bundlePath),
-    compatibilityDate: options.compatibilityDate,
-    compatibilityFlags: [...options.compatibilityFlags],
-    bindings: { ...options.bindings },
-    unsafeInspectorProxy: inspector !== undefined,
-  }));
-  // Straight from the socket to our first Worker: Miniflare's own entry would log each request
-  // and renegotiate Content-Encoding, which production does not.
-  const socket = { unsafeDirectSockets: [{ host, port: options.port }] };
-  const workers: V4WorkerOptions[] = count === 1
-    ? [{ ...copies[0]!, ...socket }]
-    : [{ ...roundRobinEntry(copies, options.compatibilityDate), ...socket }, ...copies];
-
-  const miniflare = keepingSignalHandlers(() => new Miniflare(convertV4MiniflareOptions({
-    workers,
-    // Miniflare's own entry socket goes unused: any free port, loopback only.
-    host: '127.0.0.1',
-    port: 0,
-    // Its `cf` object would be fetched from Cloudflare for that unused entry.
-    cf: false,
-    inspectorHost: inspector?.host,
-    inspectorPort: inspector?.port,
-    logRequests: false,
-    log: new Log(LogLevel.WARN),
-    unsafeHandleRuntimeRestart: options.onCrash,
+  const configs = await Promise.all(Array.from({ length: count }, (_, index) => writeCopyConfig({
+    ...options,
+    index,
+    responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
   })));
+
+  const sockets = await listenAll(host, options.port, count);
+  const copies: WorkerdCopy[] = [];
   try {
-    await miniflare.ready;
-    const url = await miniflare.unsafeGetDirectURL(workers[0]!.name);
-    return { url: url.origin, stop: () => miniflare.dispose() };
+    // Spawned in one go, then this process lets go of the sockets before it could accept on one.
+    configs.forEach((config, index) => copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash)));
+  } finally {
+    for (const socket of sockets) socket.close();
+  }
+  const stop = async () => {
+    await Promise.all(copies.map((copy) => copy.stop()));
+  };
+  try {
+    await Promise.all(copies.map((copy) => copy.started));
   } catch (error) {
-    await miniflare.dispose().catch(() => {});
-    if (error instanceof MiniflareCoreError && error.code === 'ERR_ADDRESS_IN_USE') {
-      throw new StackError(`${host}:${options.port} is already in use.`, { cause: error });
+    await stop();
+    throw error;
+  }
+  return { url: `http://${host}:${boundPorts.get(sockets[0]!)}`, stop };
+}
+
+/** Ports the sockets were bound to, readable after they are closed here. */
+const boundPorts = new WeakMap<net.Server, number>();
+
+/** `count` listening sockets on one port (0: a free one), sharing it through SO_REUSEPORT when more than one. */
+async function listenAll(host: string, port: number, count: number): Promise<net.Server[]> {
+  const sockets: net.Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const socket = net.createServer();
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.listen({ host, port: i === 0 ? port : boundPorts.get(sockets[0]!)!, reusePort: count > 1 }, resolve);
+      });
+      boundPorts.set(socket, (socket.address() as net.AddressInfo).port);
     }
-    // The inspector listens in this process (Miniflare proxies it to list the copies only).
-    if (inspector && (error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new StackError(`The inspector's address ${inspector.host}:${inspector.port} is already in use.`, { cause: error });
-    }
-    if (error instanceof MiniflareCoreError) throw new StackError(`Miniflare could not start: ${error.message}`, { cause: error });
+    return sockets;
+  } catch (error) {
+    for (const socket of sockets) socket.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StackError(`${host}:${port} is already in use.`, { cause: error });
     throw error;
   }
 }
 
-function roundRobinEntry(copies: readonly V4WorkerOptions[], compatibilityDate: string): V4WorkerOptions {
-  return {
-    name: 'round-robin',
-    modules: [{ type: 'ESModule', path: ENTRY_SCRIPT }],
-    modulesRoot: path.dirname(ENTRY_SCRIPT),
-    compatibilityDate,
-    bindings: { ISOLATE_COUNT: copies.length },
-    serviceBindings: Object.fromEntries(copies.map((copy, index) => [`ISOLATE_${index}`, copy.name!])),
-  };
-}
-
-/**
- * Creates the Miniflare, then drops the SIGINT/SIGTERM handlers it adds: they exit the process
- * at once, before the caller has stopped what else it started (the stack). Its exit hook, which
- * kills workerd whenever the process exits, stays.
- */
-function keepingSignalHandlers(create: () => Miniflare): Miniflare {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const before = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
-  const miniflare = create();
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.includes(listener)) process.off(signal, listener);
-    }
-  }
-  return miniflare;
+/** The descriptor of a listening socket (Node keeps it on the handle; Linux and macOS). */
+function socketFd(socket: net.Server): number {
+  const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) throw new StackError('Cannot hand the listening socket to workerd on this platform.');
+  return fd;
 }

@@ -1,6 +1,6 @@
 // `npm run serve [-- --isolates N]`: the local stack, then the production bundle (`npm run build`)
-// on http://127.0.0.1:8787 as N isolates (default 1; more go behind a round-robin entry, see
-// isolates.ts): no dev proxy, no per-request logging. Load tests and benchmarks run against
+// on http://127.0.0.1:8787 as N isolates (default 1), each a workerd process of its own on the one
+// port (isolates.ts): no dev proxy, no per-request logging. Load tests and benchmarks run against
 // this; `npm run dev` is for editing.
 import path from 'node:path';
 import { StackError } from './contracts';
@@ -8,7 +8,6 @@ import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
 import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
 import { assertPortFree } from './ports';
-import { startPlainWorkerd } from './plain-workerd';
 import { buildBundle, readBundleSettings } from './production-bundle';
 
 const HOST = '127.0.0.1';
@@ -53,9 +52,7 @@ runCli(async (onFailure) => {
   console.log('[serve] Building the bundle (wrangler deploy --dry-run --outdir dist)');
   const bundlePath = await buildBundle(path.join(PROJECT_ROOT, 'dist'));
   const settings = readBundleSettings();
-  // One isolate: workerd as production runs it; several: Miniflare (its outbound interceptor costs CPU per fetch).
-  const start = isolateCount === 1 ? startPlainWorkerd : startIsolates;
-  isolates = await start({
+  isolates = await startIsolates({
     bundlePath,
     isolates: isolateCount,
     compatibilityDate: settings.compatibilityDate,
@@ -73,6 +70,6 @@ runCli(async (onFailure) => {
     },
   });
   await waitForHealth(`${isolates.url}/health`, 15_000);
-  const copies = isolateCount === 1 ? 'one isolate' : `${isolateCount} isolates, round robin`;
+  const copies = isolateCount === 1 ? 'one isolate' : `${isolateCount} isolates, one workerd process each`;
   console.log(`[serve] Serving the production bundle (${copies}) on ${isolates.url}. Ctrl-C stops everything.`);
 });

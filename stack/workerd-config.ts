@@ -8,7 +8,10 @@ export interface WorkerdConfigOptions {
   compatibilityFlags: readonly string[];
   /** Text bindings: vars and secrets. */
   bindings: Record<string, string>;
-  address: string;
+  /** host:port to listen on; none: the socket comes from the command line (`--socket-fd http=<fd>`). */
+  address?: string;
+  /** Headers workerd adds to every response on the socket (e.g. `X-Isolate`), at no cost to the Worker. @default none */
+  responseHeaders?: Record<string, string>;
 }
 
 /** A Cap'n Proto text string literal. */
@@ -18,6 +21,9 @@ export function workerdConfig(options: WorkerdConfigOptions): string {
   const bindings = Object.entries(options.bindings)
     .map(([name, value]) => `    (name = ${capnpString(name)}, text = ${capnpString(value)}),`)
     .join('\n');
+  const address = options.address === undefined ? '' : `address = ${capnpString(options.address)}, `;
+  const injected = Object.entries(options.responseHeaders ?? {}).length === 0 ? ''
+    : `injectResponseHeaders = [${Object.entries(options.responseHeaders!).map(([name, value]) => `(name = ${capnpString(name)}, value = ${capnpString(value)})`).join(', ')}]`;
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -26,7 +32,7 @@ const config :Workerd.Config = (
     # The local stack listens on 127.0.0.1: outbound fetches and sockets may reach local addresses.
     (name = "internet", network = (allow = ["public", "private", "local"], tlsOptions = (trustBrowserCas = true))),
   ],
-  sockets = [(name = "http", address = ${capnpString(options.address)}, http = (), service = "main")],
+  sockets = [(name = "http", ${address}http = (${injected}), service = "main")],
 );
 
 const worker :Workerd.Worker = (

@@ -1,8 +1,8 @@
 // stack/isolates.ts (`npm run serve -- --isolates N`): the production bundle, built once, served
-// by two copies behind the round-robin entry (and by one, alone), against Neon and Upstash
-// endpoints of this file's own (the worker tests switch the shared ones into fault modes) on the
-// shared Postgres.
+// by two workerd processes on one port (and by one, alone), against Neon and Upstash endpoints of
+// this file's own (the worker tests switch the shared ones into fault modes) on the shared Postgres.
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -55,25 +55,49 @@ afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
-const get = (pathname: string) => fetch(`${isolates.url}${pathname}`);
-
-/** GETs /health until the copy named `index` has answered, so the next request goes to the other one. */
-async function afterIsolate(index: string): Promise<void> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if ((await get('/health')).headers.get('X-Isolate') === index) return;
-  }
-  throw new Error(`isolate ${index} never answered`);
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
 }
 
-describe('round robin', () => {
-  it('should alternate requests between the two copies, each answering /health', async () => {
-    const answers = [];
-    for (let i = 0; i < 4; i++) {
-      const response = await get('/health');
-      answers.push({ status: response.status, isolate: response.headers.get('X-Isolate') });
-    }
-    const [first, second] = answers[0]!.isolate === '0' ? ['0', '1'] : ['1', '0'];
-    expect(answers).toEqual([first, second, first, second].map((isolate) => ({ status: 200, isolate })));
+/** One GET over `agent`'s connection (a new one each time with `agent: false`). */
+function get(pathname: string, agent: http.Agent | false = false): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    http.get(`${isolates.url}${pathname}`, { agent }, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => {
+        resolve({ status: response.statusCode!, headers: response.headers, body });
+      });
+    }).on('error', reject);
+  });
+}
+
+/**
+ * A kept-alive connection that the copy named `index` accepted: the kernel places each new
+ * connection on one copy and it stays there, so every request over it reaches that copy.
+ */
+async function connectionTo(index: string): Promise<http.Agent> {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    if ((await get('/health', agent)).headers['x-isolate'] === index) return agent;
+    agent.destroy();
+  }
+  throw new Error(`isolate ${index} never accepted a connection`);
+}
+
+describe('one port, several copies', () => {
+  it('should spread new connections over both copies, each answering /health with its X-Isolate', async () => {
+    const answers = await Promise.all(Array.from({ length: 32 }, () => get('/health')));
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(new Set(answers.map((answer) => answer.headers['x-isolate']))).toEqual(new Set(['0', '1']));
+  });
+
+  it('should keep a connection with the copy that accepted it', async () => {
+    const agent = await connectionTo('1');
+    const answers = await Promise.all([1, 2, 3].map(() => get('/health', agent)));
+    agent.destroy();
+    expect(answers.map((answer) => answer.headers['x-isolate'])).toEqual(['1', '1', '1']);
   });
 });
 
@@ -88,31 +112,41 @@ describe('one copy', () => {
       await single.stop();
     }
   });
+
+  it('should say in one line that the port is taken', async () => {
+    const port = Number(new URL(isolates.url).port);
+    await expect(startIsolates({ ...baseOptions, isolates: 1, port })).rejects.toThrow(`127.0.0.1:${port} is already in use.`);
+  });
 });
 
 describe('module state', () => {
   it('should be per isolate: a memory hit in one copy is not one in the other', async () => {
-    await afterIsolate('1');
-    const fills = await get('/api/products/1');
-    const other = await get('/api/products/1');
-    const again = await get('/api/products/1');
-    expect([fills, other, again].map((r) => r.headers.get('X-Isolate'))).toEqual(['0', '1', '0']);
-    expect(fills.status).toBe(200);
-    expect(fills.headers.get('X-Cache')).toBe('MISS');
-    // The other copy finds the entry in the shared tier (Upstash), not in its own memory: stored
-    // already, or arriving while it waits on the first copy's fill lease.
-    expect(other.headers.get('X-Cache')).toBe('HIT');
-    expect(other.headers.get('Server-Timing')).toMatch(/desc="HIT (redis|filled-by-peer)"/);
-    expect(again.headers.get('X-Cache')).toBe('HIT');
-    expect(again.headers.get('Server-Timing')).toContain('desc="HIT memory"');
-    expect(await again.json()).toEqual(await other.json());
+    const [first, second] = [await connectionTo('0'), await connectionTo('1')];
+    try {
+      const fills = await get('/api/products/1', first);
+      const other = await get('/api/products/1', second);
+      const again = await get('/api/products/1', first);
+      expect([fills, other, again].map((r) => r.headers['x-isolate'])).toEqual(['0', '1', '0']);
+      expect(fills.status).toBe(200);
+      expect(fills.headers['x-cache']).toBe('MISS');
+      // The other copy finds the entry in the shared tier (Upstash), not in its own memory: stored
+      // already, or arriving while it waits on the first copy's fill lease.
+      expect(other.headers['x-cache']).toBe('HIT');
+      expect(other.headers['server-timing']).toMatch(/desc="HIT (redis|filled-by-peer)"/);
+      expect(again.headers['x-cache']).toBe('HIT');
+      expect(again.headers['server-timing']).toContain('desc="HIT memory"');
+      expect(JSON.parse(again.body)).toEqual(JSON.parse(other.body));
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
   });
 });
 
 describe('inspector', () => {
-  it('should list the copies only, not the entry', async () => {
+  it('should open on the first copy', async () => {
     const targets = (await (await fetch(`http://${inspector.host}:${inspector.port}/json/list`)).json()) as Array<{ title: string }>;
-    expect(targets.map((target) => target.title).sort()).toEqual(['Cloudflare Worker: app-0', 'Cloudflare Worker: app-1']);
+    expect(targets.map((target) => target.title)).toEqual(['workerd: worker main']);
   });
 });
 
