@@ -7,12 +7,14 @@ import { decodeValue, encodeValue } from './value-codec';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
- * Pause before the next look at a lookup in flight: doubling from 1 ms to 16 ms, then a quarter
- * of the time waited so far (at most 100 ms). What joining adds to a waiter's latency stays small
- * next to the wait, and when the origin is slow under load, hundreds of waiters do not wake up
- * every few ms each, taking the CPU the leader needs to finish.
+ * Pause before the next look at a lookup in flight: 4 ms, then 8 ms, then an eighth of the time
+ * waited so far (at most 100 ms). A lookup that joins takes one Upstash round trip at least, so
+ * earlier looks are wasted wake-ups (~7 µs of CPU each in workerd, times every waiter of a
+ * stampede, while the leader needs the CPU); later, what joining adds to a waiter's latency stays
+ * small next to the wait, and hundreds of waiters of a slow origin do not wake every few ms.
  */
-const nextJoinPollMs = (delay: number, waitedMs: number) => Math.min(100, Math.max(Math.min(delay * 2, 16), waitedMs / 4));
+const FIRST_JOIN_POLL_MS = 4;
+const nextJoinPollMs = (delay: number, waitedMs: number) => Math.min(100, Math.max(Math.min(delay * 2, 8), waitedMs / 8));
 /**
  * Leases a joiner waits in all for a leader while other lookups in this isolate keep finishing:
  * then the leader is queued behind them, not lost, and computing too would add the work an
@@ -20,8 +22,12 @@ const nextJoinPollMs = (delay: number, waitedMs: number) => Math.min(100, Math.m
  * is given up on after one lease.
  */
 const MAX_JOIN_LEASES = 4;
-/** Longest pause between two looks (Upstash round trips) at another isolate's fill. */
-const MAX_FILL_POLL_MS = 25;
+/**
+ * Longest pause between two looks (Upstash round trips) at another isolate's fill. Only one
+ * lookup per key and isolate polls (its joiners wait on it in memory), so a stampede across N
+ * isolates costs N - 1 peeks per 10 ms, and each waiting isolate learns of the fill within ~10 ms.
+ */
+const MAX_FILL_POLL_MS = 10;
 const elapsedSince = (started: number) => performance.now() - started;
 
 /** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
@@ -191,7 +197,7 @@ export class CacheSession {
     let deadline = pending.startedAt + leaseMs;
     const giveUpAt = pending.startedAt + leaseMs * MAX_JOIN_LEASES;
     const joinedAt = Date.now();
-    for (let delay = 1; !pending.settled; delay = nextJoinPollMs(delay, Date.now() - joinedAt)) {
+    for (let delay = FIRST_JOIN_POLL_MS; !pending.settled; delay = nextJoinPollMs(delay, Date.now() - joinedAt)) {
       const now = Date.now();
       if (now >= deadline) {
         const originBusy = this.cache.lastSettledAt > now - leaseMs;
@@ -410,7 +416,7 @@ export class CacheSession {
    */
   async #waitForFill<T>(key: string, tagStamp: string, options: ResolvedOptions<T>): Promise<DecodedEntry<T> | undefined> {
     const deadline = Date.now() + this.cache.settings.leaseMs;
-    for (let delay = 5; Date.now() < deadline; delay = Math.min(delay * 2, MAX_FILL_POLL_MS)) {
+    for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, MAX_FILL_POLL_MS)) {
       await sleep(delay);
       let peeked: { stored: string | null; leased: boolean };
       try {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { StackError, type RunningServer } from '../contracts';
 import { BLOB_COLUMNS, DOUBLE_COLUMNS, METRICS_SCHEMA, SCHEMA_SQL, createDatasetTableSql, isDatasetName } from './schema';
 import { UnsupportedQueryError, toPostgres } from './sql-dialect';
+import { keepConnectionsOpen } from '../keep-alive';
 
 export interface MetricsCollectorOptions {
   /** 0 picks a free port. */
@@ -92,12 +93,12 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
     }
   }
 
-  const server = createServer((request, response) => {
+  const server = keepConnectionsOpen(createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof UnsupportedQueryError || error instanceof BadRequest || isSqlError(error) ? 400 : 500;
       sendJson(response, status, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
     });
-  });
+  }));
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://collector').pathname;

@@ -12,6 +12,7 @@ import { EndpointState } from './endpoint-state';
 import { sendJson } from './http-json';
 import { createSqlOverHttp } from './sql-over-http';
 import { createWebSocketProxy } from './websocket-proxy';
+import { keepConnectionsOpen } from '../keep-alive';
 
 export interface NeonEndpointOptions {
   /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
@@ -42,14 +43,14 @@ export async function startNeonEndpoint(
   const sql = createSqlOverHttp(database, state);
   const proxy = createWebSocketProxy(database, state);
 
-  const server = createServer((request, response) => {
+  const server = keepConnectionsOpen(createServer((request, response) => {
     const refused = refusalReason(request);
     if (refused) return sendJson(response, 403, { message: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
     if (pathname === '/sql') return void sql.handle(request, response);
     if (pathname.startsWith('/_stack/')) return void handleControlRequest(request, response, pathname, state);
     sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
-  });
+  }));
   server.on('upgrade', (request, socket, head) => {
     const refused = refusalReason(request);
     if (!refused) return proxy.handleUpgrade(request, socket, head);

@@ -10,6 +10,7 @@ import { createMemoryBackend } from './memory-backend';
 import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import type { RedisBackend } from './redis-backend';
 import { connectRespBackend, redactRedisUrl } from './resp-client';
+import { keepConnectionsOpen } from '../keep-alive';
 
 export interface UpstashEndpointOptions {
   /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
@@ -222,13 +223,13 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return serveCommands(route, request, response);
   }
 
-  const server = createServer((request, response) => {
+  const server = keepConnectionsOpen(createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
       // Redis went away mid-request (a reply error never lands here).
       if (response.headersSent) response.destroy();
       else sendJson(response, 502, { error: `ERR Redis is unavailable: ${describeError(error)}` });
     });
-  });
+  }));
 
   try {
     await new Promise<void>((resolve, reject) => {
