@@ -164,6 +164,13 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   };
 }
 
+/** What a storable answer adds: its validator and the route's caching headers. */
+interface StoredHeaders {
+  etag: string;
+  cacheControl: string;
+  vary: readonly string[];
+}
+
 /** Cache headers that depend on the entry and the route only: built once per entry, in `replayedHeaders`. */
 const PREBUILT: Record<string, true> = { ETag: true, 'Cache-Control': true, Vary: true };
 
@@ -172,7 +179,7 @@ const PREBUILT: Record<string, true> = { ETag: true, 'Cache-Control': true, Vary
  * from the same entry shares. Content-Length is declared, so the compression middleware and the
  * metrics know the size without reading the body.
  */
-function replayedHeaders(snapshot: ResponseSnapshot, stored: { etag: string; cacheControl: string; vary: readonly string[] } | undefined): Headers {
+function replayedHeaders(snapshot: ResponseSnapshot, stored: StoredHeaders | undefined): Headers {
   const headers = new Headers(SECURITY_HEADERS);
   for (const [name, value] of snapshot.headers) headers.set(name, value);
   if (stored) {
@@ -187,7 +194,7 @@ function replayedHeaders(snapshot: ResponseSnapshot, stored: { etag: string; cac
 function cacheHeaders(
   result: CacheResult<ResponseSnapshot>,
   originStatus: number | undefined,
-  stored: { etag: string; cacheControl: string; vary: readonly string[] } | undefined,
+  stored: StoredHeaders | undefined,
 ): Array<[string, string]> {
   const headers: Array<[string, string]> = [
     ['X-Cache', result.outcome],
