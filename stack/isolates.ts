@@ -77,7 +77,7 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
     responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
   })));
 
-  const sockets = await listenAll(host, options.port, count);
+  const { sockets, port } = await listenAll(host, options.port, count);
   const copies: WorkerdCopy[] = [];
   try {
     // Spawned in one go, then this process lets go of the sockets before it could accept on one.
@@ -94,26 +94,24 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
     await stop();
     throw error;
   }
-  return { url: `http://${host}:${boundPorts.get(sockets[0]!)}`, stop };
+  return { url: `http://${host}:${port}`, stop };
 }
 
-/** Ports the sockets were bound to, readable after they are closed here. */
-const boundPorts = new WeakMap<net.Server, number>();
-
-/** `count` listening sockets on one port (0: a free one), sharing it through SO_REUSEPORT when more than one. */
-async function listenAll(host: string, port: number, count: number): Promise<net.Server[]> {
+/** `count` listening sockets on one port (0: a free one, the same for all), sharing it through SO_REUSEPORT when more than one. */
+async function listenAll(host: string, port: number, count: number): Promise<{ sockets: net.Server[]; port: number }> {
   const sockets: net.Server[] = [];
+  let bound = port;
   try {
     for (let i = 0; i < count; i++) {
       const socket = net.createServer();
       sockets.push(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
-        socket.listen({ host, port: i === 0 ? port : boundPorts.get(sockets[0]!)!, reusePort: count > 1 }, resolve);
+        socket.listen({ host, port: bound, reusePort: count > 1 }, resolve);
       });
-      boundPorts.set(socket, (socket.address() as net.AddressInfo).port);
+      bound = (socket.address() as net.AddressInfo).port;
     }
-    return sockets;
+    return { sockets, port: bound };
   } catch (error) {
     for (const socket of sockets) socket.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StackError(`${host}:${port} is already in use.`, { cause: error });
