@@ -1,12 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 
-/**
- * The security headers every response carries: Hono's `secureHeaders()` defaults, as one
- * Headers object made once per isolate. Copying it (`new Headers(SECURITY_HEADERS)`) costs about
- * as much as one `Headers.set` in workerd, where setting the eleven one by one costs ~20 µs a
- * request. Read-only: never mutate it.
- */
+/** The security headers every response carries: Hono's `secureHeaders()` defaults. */
 const PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
@@ -20,6 +15,11 @@ const PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ];
+/**
+ * The same, as one Headers object made once per isolate, to build responses on. In workerd a
+ * Response made on it costs ~6–9 µs more than a bare one, where setting the eleven one by one
+ * costs ~20 µs (each Headers call crosses into C++). Read-only: never mutate it.
+ */
 export const SECURITY_HEADERS: Headers = new Headers(PAIRS as Array<[string, string]>);
 
 /** Responses built on SECURITY_HEADERS (see `secured`): the middleware has nothing to add to them. */
