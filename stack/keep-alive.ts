@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 /**
  * How long the local endpoints keep an idle client connection: minutes, as Neon's and Upstash's
  * front ends do, not Node's 5 s. With Node's default, a Worker's pooled connection that sat idle
- * for 5 s could be closed by the endpoint just as the Worker sent a call on it; that call was
- * lost, and only its budget's timeout ended it (a BYPASS under healthy dependencies).
+ * for 5 s (common with several isolates, each with a share of the traffic) could be closed by
+ * the endpoint just as the Worker sent a call on it.
  */
 const IDLE_CONNECTION_MS = 5 * 60_000;
 
