@@ -130,7 +130,8 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     const result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);
     const snapshot = result.value;
     const notModified = snapshot.storable && ifNoneMatchMatches(c.req.header('If-None-Match'), snapshot.etag);
-    const headers = cacheHeaders(result, ownSnapshot?.status, snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined);
+    const perRequest = perRequestHeaders(result, ownSnapshot?.status, snapshot.storable);
+    const headers = [...perRequest, ...storedHeaders(snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined)];
 
     if (ownSnapshot && snapshot === ownSnapshot) {
       // This request computed the answer: its own response goes out, with the cache's headers.
@@ -158,7 +159,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     // The hot path, a hit: a Response on the entry's prebuilt headers, then the per-request ones.
     // (Each Headers call crosses into workerd's C++: ~1-2 µs; iterating one costs more per entry.)
     const response = secured(new Response(snapshot.body, { status: snapshot.status, headers: replayedHeadersOf(snapshot) }));
-    for (const [name, value] of headers) if (!(name in PREBUILT)) response.headers.set(name, value);
+    for (const [name, value] of perRequest) response.headers.set(name, value);
     // Hono merges in what was set on c.res earlier (CORS headers), as for any response.
     c.res = response;
   };
@@ -171,9 +172,6 @@ interface StoredHeaders {
   vary: readonly string[];
 }
 
-/** Cache headers that depend on the entry and the route only: built once per entry, in `replayedHeaders`. */
-const PREBUILT: Record<string, true> = { ETag: true, 'Cache-Control': true, Vary: true };
-
 /**
  * A hit's headers but the per-request ones, on SECURITY_HEADERS: what every request answered
  * from the same entry shares. Content-Length is declared, so the compression middleware and the
@@ -181,30 +179,27 @@ const PREBUILT: Record<string, true> = { ETag: true, 'Cache-Control': true, Vary
  */
 function replayedHeaders(snapshot: ResponseSnapshot, stored: StoredHeaders | undefined): Headers {
   const headers = new Headers(SECURITY_HEADERS);
-  for (const [name, value] of snapshot.headers) headers.set(name, value);
-  if (stored) {
-    headers.set('ETag', stored.etag);
-    headers.set('Cache-Control', stored.cacheControl);
-    if (stored.vary.length) headers.set('Vary', stored.vary.join(', '));
-  }
+  for (const [name, value] of [...snapshot.headers, ...storedHeaders(stored)]) headers.set(name, value);
   headers.set('Content-Length', String(snapshotBytes(snapshot)));
   return headers;
 }
 
-function cacheHeaders(
-  result: CacheResult<ResponseSnapshot>,
-  originStatus: number | undefined,
-  stored: StoredHeaders | undefined,
-): Array<[string, string]> {
+/** What changes from one request to the next: the outcome, the timings and, for a stored answer, its age. */
+function perRequestHeaders(result: CacheResult<ResponseSnapshot>, originStatus: number | undefined, storable: boolean): Array<[string, string]> {
   const headers: Array<[string, string]> = [
     ['X-Cache', result.outcome],
     ['Cache-Status', cacheStatus({ ...result, originStatus: originStatus ?? (result.value.status >= 500 ? result.value.status : undefined) })],
     ['Server-Timing', serverTiming(result)],
   ];
-  if (stored) {
-    headers.push(['ETag', stored.etag], ['Cache-Control', stored.cacheControl], ['Age', String(result.ageSeconds)]);
-    if (stored.vary.length) headers.push(['Vary', stored.vary.join(', ')]);
-  }
+  if (storable) headers.push(['Age', String(result.ageSeconds)]);
+  return headers;
+}
+
+/** A storable answer's validator and caching headers: the same for every request answered from one entry. */
+function storedHeaders(stored: StoredHeaders | undefined): Array<[string, string]> {
+  if (!stored) return [];
+  const headers: Array<[string, string]> = [['ETag', stored.etag], ['Cache-Control', stored.cacheControl]];
+  if (stored.vary.length) headers.push(['Vary', stored.vary.join(', ')]);
   return headers;
 }
 
