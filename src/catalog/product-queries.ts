@@ -83,7 +83,9 @@ const CURSOR_PLACEHOLDERS = [sql.placeholder('cursor0'), sql.placeholder('cursor
 function prepareList(db: Database, { sort, category, search, cursor }: ListShape) {
   const ordering = ORDERINGS[sort];
   const conditions: SQL[] = [];
-  if (category) conditions.push(eq(categories.slug, sql.placeholder('category')));
+  // The category's id as a scalar subquery (not a filter on the joined slug): Postgres then knows it
+  // before it scans, and the (category_id, sort key, id) index yields the page in order with no sort.
+  if (category) conditions.push(eq(products.categoryId, sql`(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})`));
   if (search) conditions.push(ilike(products.name, sql.placeholder('pattern')));
   if (cursor) conditions.push(ordering.after(CURSOR_PLACEHOLDERS));
   return db

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const categories = pgTable('categories', {
   id: serial('id').primaryKey(),
@@ -31,6 +31,18 @@ export const products = pgTable('products', {
   // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm.
   index('products_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
 ]);
+
+/**
+ * Per-category totals, kept by triggers on `products` in each write's own transaction
+ * (migrations/0003_category_counters_triggers.sql), so categories and stats read 25 rows instead
+ * of scanning the catalog. A category with no row has no products.
+ */
+export const categoryCounters = pgTable('category_counters', {
+  categoryId: integer('category_id').primaryKey().references(() => categories.id, { onDelete: 'cascade' }),
+  productCount: bigint('product_count', { mode: 'number' }).notNull().default(0),
+  sumPriceCents: bigint('sum_price_cents', { mode: 'number' }).notNull().default(0),
+  totalStock: bigint('total_stock', { mode: 'number' }).notNull().default(0),
+});
 
 export type Category = typeof categories.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;

@@ -57,7 +57,8 @@ export const ProductListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
   cursor: z.string().min(1).max(512).optional().openapi({ description: 'Opaque; `nextCursor` of the previous page.' }),
   category: z.string().max(64).regex(SLUG, 'must be a category slug').optional().openapi({ example: 'desk' }),
-  q: text().trim().min(2).max(100).optional().openapi({ description: 'Case-insensitive name search', example: 'lamp' }),
+  // Three characters at least: a shorter substring has no trigram, so no index can find it.
+  q: text().trim().min(3).max(100).optional().openapi({ description: 'Case-insensitive substring search of names (3 characters or more)', example: 'lamp' }),
   sort: z.enum(PRODUCT_SORTS).default('id'),
 });
 
