@@ -41,25 +41,41 @@ function toProduct(row: ProductWithCategory): Product {
   return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
 }
 
-/** ORDER BY and the keyset condition "after this cursor" for each sort; id breaks ties everywhere. */
-const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; after(key: CursorKey): SQL }> = {
+/**
+ * ORDER BY and the keyset condition "after this cursor" for each sort; id breaks ties everywhere.
+ * `collectedOrderBy` is the same order on expressions no index yields (`+ 0`), for matches that
+ * are few: Postgres then collects them through the trigram index and sorts them, and cannot
+ * choose to walk an ordered index past every row instead.
+ */
+const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; collectedOrderBy: SQL[]; after(key: CursorKey): SQL }> = {
   id: {
     orderBy: [asc(products.id)],
+    collectedOrderBy: [sql`${products.id} + 0`],
     after: ([id]) => sql`${products.id} > ${id}`,
   },
   price: {
     orderBy: [asc(products.priceCents), asc(products.id)],
+    collectedOrderBy: [sql`${products.priceCents} + 0`, sql`${products.id} + 0`],
     after: ([price, id]) => sql`(${products.priceCents}, ${products.id}) > (${price}, ${id})`,
   },
   '-price': {
     orderBy: [desc(products.priceCents), desc(products.id)],
+    collectedOrderBy: [sql`${products.priceCents} + 0 desc`, sql`${products.id} + 0 desc`],
     after: ([price, id]) => sql`(${products.priceCents}, ${products.id}) < (${price}, ${id})`,
   },
   newest: {
     orderBy: [desc(products.createdAt), desc(products.id)],
+    collectedOrderBy: [sql`${products.createdAt} + interval '0 s' desc`, sql`${products.id} + 0 desc`],
     after: ([createdAt, id]) => sql`(${products.createdAt}, ${products.id}) < (${createdAt}::timestamptz, ${id})`,
   },
 };
+
+/**
+ * Matches of a search within a category counted (through the trigram index) before a page is
+ * read: up to this many are collected and sorted; more, and the ordered walk meets a page within
+ * ~21 × category size / this many rows. See migrations/0007_count_name_matches.sql.
+ */
+export const FEW_MATCHES = 200;
 
 function cursorKeyOf(sort: ProductSort, row: ProductWithCategory & { createdAtExact: string }): CursorKey {
   if (sort === 'id') return [row.id];
@@ -88,15 +104,48 @@ function prepareList(db: Database, { sort, category, search, cursor }: ListShape
   if (category) conditions.push(eq(products.categoryId, sql`(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})`));
   if (search) conditions.push(ilike(products.name, sql.placeholder('pattern')));
   if (cursor) conditions.push(ordering.after(CURSOR_PLACEHOLDERS));
+  const name = `list_${sort}_${Number(category)}${Number(search)}${Number(cursor)}`;
+  if (!(category && search)) return listPage(db, conditions, ordering.orderBy).prepare(name);
+  // Postgres estimates "term and category" as if independent and, for a term common elsewhere but
+  // rare in the category, walks the category's ordered index to its end. So the matches are
+  // counted first, once, and that count lets exactly one of two branches run (a condition on the
+  // count alone is checked before any row): few matches collected and sorted, or many met on the
+  // ordered walk. Only one branch yields rows, in its order.
+  const matches = sql`count_name_matches(${sql.placeholder('pattern')}, ${sql.placeholder('category')}, ${FEW_MATCHES + 1})`;
+  const few = listPage(db, [sql`gate.matches <= ${FEW_MATCHES}`, ...conditions], ordering.collectedOrderBy);
+  const many = listPage(db, [sql`gate.matches > ${FEW_MATCHES}`, ...conditions], ordering.orderBy);
+  // OFFSET 0 keeps the count a row of its own: without it Postgres folds the call into each branch's condition and counts twice.
+  return db.select(FROM_PAGE_ROW).from(sql`(select ${matches} as matches offset 0) gate cross join lateral ((${few}) union all (${many})) page`).prepare(name);
+}
+
+function listPage(db: Database, conditions: SQL[], orderBy: SQL[]) {
   return db
-    .select({ ...productColumns, category: categories.slug, createdAtExact })
+    .select(PAGE_ROW)
     .from(products)
     .innerJoin(categories, eq(products.categoryId, categories.id))
     .where(and(...conditions))
-    .orderBy(...ordering.orderBy)
-    .limit(sql.placeholder('limit'))
-    .prepare(`list_${sort}_${Number(category)}${Number(search)}${Number(cursor)}`);
+    .orderBy(...orderBy)
+    .limit(sql.placeholder('limit'));
 }
+
+/** A page row with names the outer query can refer to (`page.<name>`), and the same row read back from there. */
+const PAGE_ROW = {
+  ...productColumns,
+  category: sql<string>`${categories.slug}`.as('category'),
+  createdAtExact: sql<string>`${createdAtExact}`.as('created_at_exact'),
+};
+const FROM_PAGE_ROW = {
+  id: sql`page.id`.mapWith(products.id),
+  sku: sql`page.sku`.mapWith(products.sku),
+  name: sql`page.name`.mapWith(products.name),
+  description: sql`page.description`.mapWith(products.description),
+  priceCents: sql`page.price_cents`.mapWith(products.priceCents),
+  stock: sql`page.stock`.mapWith(products.stock),
+  createdAt: sql`page.created_at`.mapWith(products.createdAt),
+  updatedAt: sql`page.updated_at`.mapWith(products.updatedAt),
+  category: sql<string>`page.category`,
+  createdAtExact: sql<string>`page.created_at_exact`,
+};
 
 function prepareGetProduct(db: Database) {
   return db

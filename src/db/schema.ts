@@ -26,10 +26,13 @@ export const products = pgTable('products', {
   // Price ordering with id as the tie-breaker, overall and within a category.
   index('products_price_id_idx').on(table.priceCents, table.id),
   index('products_category_price_id_idx').on(table.categoryId, table.priceCents, table.id),
-  // "newest" ordering.
+  // "newest" ordering, overall and within a category.
   index('products_created_at_id_idx').on(table.createdAt, table.id),
-  // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm.
-  index('products_name_trgm_idx').using('gin', sql`${table.name} gin_trgm_ops`),
+  index('products_category_created_at_id_idx').on(table.categoryId, table.createdAt, table.id),
+  // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm, with the category
+  // beside it (btree_gin): a search within a category reads that category's matches only, and one
+  // without a category uses the same index (GIN serves any subset of its columns).
+  index('products_category_name_trgm_idx').using('gin', table.categoryId, sql`${table.name} gin_trgm_ops`),
 ]);
 
 /**

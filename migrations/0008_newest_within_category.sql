@@ -1,0 +1,1 @@
+CREATE INDEX "products_category_created_at_id_idx" ON "products" USING btree ("category_id","created_at","id");
