@@ -1,14 +1,17 @@
 // `npm run bench`: one command, one run, every scenario measured side by side against the same
 // server (`npm run serve`, started here unless one already answers), so ratios survive a noisy machine.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { DEV_VARS_FILE, PROJECT_ROOT } from '../stack/dev-vars';
+import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
+import { startIsolates } from '../stack/isolates';
+import { buildBundle, readBundleSettings } from '../stack/production-bundle';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
+import { cpuMicros, pidsListeningOn } from './workerd-cpu';
 
 let options: BenchOptions;
 try {
@@ -24,19 +27,66 @@ interface Scenario {
   name: ScenarioName;
   path: string;
   headers?: Record<string, string>;
+  /** Served by a copy the bench started (the hello-world floor, the memory-less copy), not by the server under test. */
+  baseUrl?: string;
 }
 
-/** Cache hits, the database path (`no-store` bypasses the cache) and the runtime's floor, in one run. */
-function scenarios(productPath: string): Scenario[] {
-  const byName: Record<ScenarioName, Omit<Scenario, 'name'>> = {
-    'health (floor)': { path: '/health' },
+/**
+ * Cache hits from memory and from Upstash, a miss, the database path (`no-store` bypasses the
+ * cache), `/health` and the runtime's floor, in one run. Without the bench's own copies (a
+ * remote server) the scenarios they serve are left out.
+ */
+function scenarios(productPath: string, copies: BenchCopies | undefined): Scenario[] {
+  const byName: Record<ScenarioName, Omit<Scenario, 'name'> | undefined> = {
+    'hello-world': copies && { path: '/', baseUrl: copies.helloWorldUrl },
+    health: { path: '/health' },
     'product hit': { path: productPath },
+    'product upstash hit': copies && { path: productPath, baseUrl: copies.memorylessUrl },
+    'product miss': { path: productPath, headers: { 'Cache-Control': 'no-cache' } },
     'product bypass': { path: productPath, headers: { 'Cache-Control': 'no-store' } },
     'list hit': { path: '/api/products?category=kitchen&sort=price&limit=20' },
     'stats hit': { path: '/api/stats' },
     'stats bypass': { path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
   };
-  return SCENARIO_NAMES.map((name) => ({ name, ...byName[name] }));
+  return SCENARIO_NAMES.flatMap((name) => (byName[name] ? [{ name, ...byName[name] }] : []));
+}
+
+interface BenchCopies {
+  helloWorldUrl: string;
+  memorylessUrl: string;
+  stop(): Promise<void>;
+}
+
+const HELLO_WORLD = "export default { fetch() { return new Response('ok'); } };\n";
+
+/**
+ * Two more workerd processes, same binary: a one-line Worker (the runtime's own cost per
+ * request, the floor CPU is compared with) and the production bundle with its memory tier off
+ * (`CACHE_MEMORY_STALENESS=0s`: every hit is an Upstash read), with the local stack's settings.
+ */
+async function startBenchCopies(): Promise<BenchCopies> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-api-bench-'));
+  const helloPath = path.join(dir, 'hello-world.js');
+  await writeFile(helloPath, HELLO_WORLD);
+  const settings = readBundleSettings();
+  const bundlePath = await buildBundle(path.join(dir, 'bundle'));
+  const common = { isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags, port: 0 };
+  const hello = await startIsolates({ ...common, bundlePath: helloPath, bindings: {} });
+  const memoryless = await startIsolates({
+    ...common, bundlePath,
+    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off', CACHE_MEMORY_STALENESS: '0s' },
+  }).catch(async (error: unknown) => {
+    await hello.stop();
+    throw error;
+  });
+  return {
+    helloWorldUrl: hello.url,
+    memorylessUrl: memoryless.url,
+    stop: async () => {
+      await Promise.all([hello.stop(), memoryless.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A product that exists in this catalog (ids change if products were deleted and re-seeded). */
@@ -83,11 +133,23 @@ async function startServer(): Promise<() => Promise<void>> {
   return stop;
 }
 
-function measure(scenario: Scenario): Promise<ScenarioResult> {
+/** Runs one scenario and, when its server is a local workerd, adds the CPU it spent per request. */
+async function measure(scenario: Scenario): Promise<ScenarioResult> {
+  const url = scenario.baseUrl ?? baseUrl;
+  const pids = isLocal(url) ? await pidsListeningOn(Number(new URL(url).port)) : [];
+  const cpuBefore = pids.length ? await cpuMicros(pids) : 0;
+  const result = await load(scenario, url);
+  if (pids.length && result.total > 0) result.cpuMicrosPerRequest = Math.round((await cpuMicros(pids) - cpuBefore) / result.total);
+  return result;
+}
+
+const isLocal = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.test(url);
+
+function load(scenario: Scenario, url: string): Promise<ScenarioResult> {
   const latencies = createHistogram();
   return new Promise((resolve, reject) => {
     const instance = autocannon({
-      url: `${baseUrl}${scenario.path}`,
+      url: `${url}${scenario.path}`,
       headers: scenario.headers,
       connections,
       duration: durationSeconds,
@@ -125,20 +187,25 @@ function measure(scenario: Scenario): Promise<ScenarioResult> {
 const pad = (text: string | number, width: number) => String(text).padStart(width);
 
 function printTable(results: ScenarioResult[]): void {
-  console.log(`${'scenario'.padEnd(16)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)}`);
+  const helloCpu = results.find((r) => r.name === 'hello-world')?.cpuMicrosPerRequest;
+  const cpu = (r: ScenarioResult) => (r.cpuMicrosPerRequest === undefined ? '–' : String(r.cpuMicrosPerRequest));
+  const ratio = (r: ScenarioResult) => (helloCpu && r.cpuMicrosPerRequest !== undefined ? `${(r.cpuMicrosPerRequest / helloCpu).toFixed(2)}×` : '–');
+  console.log(`${'scenario'.padEnd(20)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU µs/req', 11)} ${pad('vs floor', 9)}`);
   for (const r of results) {
-    console.log(`${r.name.padEnd(16)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)}`);
+    console.log(`${r.name.padEnd(20)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)} ${pad(cpu(r), 11)} ${pad(ratio(r), 9)}`);
   }
 }
 
 async function main(): Promise<void> {
   const stopServer = (await answers(`${baseUrl}/health`)) ? undefined : await startServer();
+  let copies: BenchCopies | undefined;
   try {
-    const all = scenarios(await someProductPath());
+    if (isLocal(baseUrl)) copies = await startBenchCopies();
+    const all = scenarios(await someProductPath(), copies);
     const selected = options.only ? all.filter((s) => options.only!.includes(s.name)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
     for (const scenario of selected) {
-      for (let i = 0; i < 3; i++) await fetch(`${baseUrl}${scenario.path}`).then((r) => r.arrayBuffer());
+      for (let i = 0; i < 3; i++) await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }).then((r) => r.arrayBuffer());
     }
     console.log(`Benchmarking ${baseUrl}: ${selected.length} scenarios × ${durationSeconds} s, ${connections} connections`);
     const results: ScenarioResult[] = [];
@@ -165,6 +232,7 @@ async function main(): Promise<void> {
     console.log(`\nWrote ${path.relative(PROJECT_ROOT, file)}`);
     if (!stopServer) console.log(`(Measured the server already running at ${baseUrl}; ${path.relative(PROJECT_ROOT, DEV_VARS_FILE)} unchanged.)`);
   } finally {
+    await copies?.stop();
     await stopServer?.();
   }
 }

@@ -11,9 +11,13 @@ export interface ScenarioResult {
   /** Connection errors, timeouts and non-2xx answers. */
   errors: number;
   total: number;
+  /** workerd CPU time per request (µs), when the server is local. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface Ratios {
+  /** CPU per request over the hello-world Worker's, per scenario (when measured). */
+  cpuVsHelloWorld: Record<string, number>;
   hitVsFloorThroughput: number;
   hitVsFloorP95: number;
   hitVsBypassThroughput: number;
@@ -35,12 +39,18 @@ function find(results: ScenarioResult[], name: string): ScenarioResult {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 export function ratiosOf(results: ScenarioResult[]): Ratios {
-  const floor = find(results, 'health (floor)');
+  const floor = find(results, 'health');
   const hit = find(results, 'product hit');
   const bypass = find(results, 'product bypass');
   const statsHit = find(results, 'stats hit');
   const statsBypass = find(results, 'stats bypass');
+  const helloCpu = results.find((r) => r.name === 'hello-world')?.cpuMicrosPerRequest;
+  const cpuVsHelloWorld: Record<string, number> = {};
+  for (const r of results) {
+    if (helloCpu && r.cpuMicrosPerRequest !== undefined && r.name !== 'hello-world') cpuVsHelloWorld[r.name] = round(r.cpuMicrosPerRequest / helloCpu);
+  }
   return {
+    cpuVsHelloWorld,
     hitVsFloorThroughput: round(hit.requestsPerSecond / floor.requestsPerSecond),
     hitVsFloorP95: round(hit.p95 / floor.p95),
     hitVsBypassThroughput: round(hit.requestsPerSecond / bypass.requestsPerSecond),
@@ -50,7 +60,13 @@ export function ratiosOf(results: ScenarioResult[]): Ratios {
 
 export function compareToTargets(results: ScenarioResult[], ratios: Ratios): Verdict[] {
   const errors = results.reduce((sum, r) => sum + r.errors, 0);
+  const cpu = (name: string, limit: number): Verdict[] => {
+    const ratio = ratios.cpuVsHelloWorld[name];
+    return ratio === undefined ? [] : [{ description: `CPU per request, ${name} ≤ ${limit} × hello-world`, actual: `${ratio}×`, met: ratio <= limit }];
+  };
   return [
+    ...cpu('product hit', 1.5),
+    ...cpu('health', 1.3),
     { description: 'cache-hit throughput ≥ 0.8 × /health floor', actual: `${ratios.hitVsFloorThroughput}×`, met: ratios.hitVsFloorThroughput >= 0.8 },
     { description: 'cache-hit p95 ≤ 2 × floor p95', actual: `${ratios.hitVsFloorP95}×`, met: ratios.hitVsFloorP95 <= 2 },
     { description: 'stats hit ≥ 10 × stats bypass throughput', actual: `${ratios.statsHitVsBypassThroughput}×`, met: ratios.statsHitVsBypassThroughput >= 10 },

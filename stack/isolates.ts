@@ -2,7 +2,10 @@
 // (so its own isolate, on its own thread, with its own module state such as the in-memory cache
 // tier), all accepting on one port. Production runs many isolates per location; this shows
 // locally what that does to such state, and lets a multi-core machine serve them in parallel.
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { StackError } from './contracts';
 import { spawnWorkerdCopy, writeCopyConfig, type WorkerdCopy } from './plain-workerd';
 
@@ -71,23 +74,36 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
     throw new StackError(`Cannot serve ${count} isolates: from 1 to ${MAX_ISOLATES}.`);
   }
   const host = options.host ?? '127.0.0.1';
-  const configs = await Promise.all(Array.from({ length: count }, (_, index) => writeCopyConfig({
-    ...options,
-    index,
-    responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
-  })));
-
-  const { sockets, port } = await listenAll(host, options.port, count);
+  // Configs of their own (mkdtemp: private, as they hold the secrets): a bench's copies started
+  // beside `npm run serve` once overwrote its config before workerd had read it.
+  const configDir = await mkdtemp(path.join(os.tmpdir(), 'edge-api-workerd-'));
+  const removeConfigs = () => rm(configDir, { recursive: true, force: true });
   const copies: WorkerdCopy[] = [];
-  try {
-    // Spawned in one go, then this process lets go of the sockets before it could accept on one.
-    configs.forEach((config, index) => copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash)));
-  } finally {
-    for (const socket of sockets) socket.close();
-  }
   const stop = async () => {
     await Promise.all(copies.map((copy) => copy.stop()));
+    await removeConfigs();
   };
+  let listening: Awaited<ReturnType<typeof listenAll>>;
+  try {
+    const configs = await Promise.all(Array.from({ length: count }, (_, index) => writeCopyConfig({
+      ...options,
+      configDir,
+      index,
+      responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
+    })));
+    listening = await listenAll(host, options.port, count);
+    const { sockets } = listening;
+    try {
+      // Spawned in one go, then this process lets go of the sockets before it could accept on one.
+      configs.forEach((config, index) => copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash)));
+    } finally {
+      for (const socket of sockets) socket.close();
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const { port } = listening;
   try {
     await Promise.all(copies.map((copy) => copy.started));
   } catch (error) {

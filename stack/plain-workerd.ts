@@ -3,7 +3,7 @@
 // outbound fetches (Miniflare adds one, which more than doubled the Worker's CPU per request with
 // the k6 mix): what production runs, and nothing more.
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { StackError } from './contracts';
@@ -18,6 +18,8 @@ function wranglersWorkerd(): string {
 }
 
 export interface WorkerdCopyOptions extends Omit<IsolatesOptions, 'isolates' | 'port' | 'host' | 'inspector' | 'onCrash'> {
+  /** A private folder of this set of copies (the config holds the secrets); its own per set, so two sets never share a file. */
+  configDir: string;
   /** Which copy: names its config file. */
   index: number;
   /** Headers workerd adds to every response (e.g. `X-Isolate`). @default none */
@@ -26,8 +28,7 @@ export interface WorkerdCopyOptions extends Omit<IsolatesOptions, 'isolates' | '
 
 /** Writes the workerd config of one copy, listening on the socket handed to it as descriptor 3; returns its path. */
 export async function writeCopyConfig(options: WorkerdCopyOptions): Promise<string> {
-  const configFile = path.join(PROJECT_ROOT, '.local', `workerd-${options.index}.capnp`);
-  await mkdir(path.dirname(configFile), { recursive: true });
+  const configFile = path.join(options.configDir, `workerd-${options.index}.capnp`);
   await writeFile(configFile, workerdConfig({
     modulePath: path.relative(path.dirname(configFile), options.bundlePath),
     compatibilityDate: options.compatibilityDate,

@@ -150,7 +150,7 @@ describe('npm run bench flags', () => {
   });
 
   it.each([
-    [['--only', 'product bypass (database)'], /--only: no scenario "product bypass \(database\)"; the scenarios are "health \(floor\)"/],
+    [['--only', 'product bypass (database)'], /--only: no scenario "product bypass \(database\)"; the scenarios are "hello-world", "health"/],
     [['--duration', 'abc'], /--duration must be a whole number from 1 to 3600, not "abc"/],
     [['--connections', '0'], /--connections must be a whole number/],
     [['--fast'], /Unknown option '--fast'/],
