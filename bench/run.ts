@@ -1,5 +1,6 @@
-// `npm run bench`: one command, one run, every scenario measured side by side against the same
-// server (`npm run serve`, started here unless one already answers), so ratios survive a noisy machine.
+// `npm run bench`: one command, one run, every scenario measured side by side, so ratios survive a
+// noisy machine. Locally: on the stack of `npm run serve` (started here unless one answers), by
+// workerd copies the bench starts itself, whose CPU per request it reads; else on the --url server.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -7,7 +8,7 @@ import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
-import { startIsolates } from '../stack/isolates';
+import { startIsolates, type IsolatesOptions, type RunningIsolates } from '../stack/isolates';
 import { buildBundle, readBundleSettings } from '../stack/production-bundle';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
@@ -37,22 +38,25 @@ interface Scenario {
  * remote server) the scenarios they serve are left out.
  */
 function scenarios(productPath: string, copies: BenchCopies | undefined): Scenario[] {
+  const bundle = copies?.bundleUrl;
   const byName: Record<ScenarioName, Omit<Scenario, 'name'> | undefined> = {
     'hello-world': copies && { path: '/', baseUrl: copies.helloWorldUrl },
-    health: { path: '/health' },
-    'product hit': { path: productPath },
+    health: { path: '/health', baseUrl: bundle },
+    'product hit': { path: productPath, baseUrl: bundle },
     'product upstash hit': copies && { path: productPath, baseUrl: copies.memorylessUrl },
-    'product miss': { path: productPath, headers: { 'Cache-Control': 'no-cache' } },
-    'product bypass': { path: productPath, headers: { 'Cache-Control': 'no-store' } },
-    'list hit': { path: '/api/products?category=kitchen&sort=price&limit=20' },
-    'stats hit': { path: '/api/stats' },
-    'stats bypass': { path: '/api/stats', headers: { 'Cache-Control': 'no-store' } },
+    'product miss': { path: productPath, headers: { 'Cache-Control': 'no-cache' }, baseUrl: bundle },
+    'product bypass': { path: productPath, headers: { 'Cache-Control': 'no-store' }, baseUrl: bundle },
+    'list hit': { path: '/api/products?category=kitchen&sort=price&limit=20', baseUrl: bundle },
+    'stats hit': { path: '/api/stats', baseUrl: bundle },
+    'stats bypass': { path: '/api/stats', headers: { 'Cache-Control': 'no-store' }, baseUrl: bundle },
   };
   return SCENARIO_NAMES.flatMap((name) => (byName[name] ? [{ name, ...byName[name] }] : []));
 }
 
 interface BenchCopies {
   helloWorldUrl: string;
+  /** The production bundle as `npm run serve` runs it, but with no local metrics collector. */
+  bundleUrl: string;
   memorylessUrl: string;
   stop(): Promise<void>;
 }
@@ -60,33 +64,42 @@ interface BenchCopies {
 const HELLO_WORLD = "export default { fetch() { return new Response('ok'); } };\n";
 
 /**
- * Two more workerd processes, same binary: a one-line Worker (the runtime's own cost per
- * request, the floor CPU is compared with) and the production bundle with its memory tier off
- * (`CACHE_MEMORY_STALENESS=0s`: every hit is an Upstash read), with the local stack's settings.
+ * The workerd processes a local run measures, same binary, on the local stack's endpoints: a
+ * one-line Worker (the runtime's own cost per request, the floor CPU is compared with), the
+ * production bundle, and the bundle with its memory tier off (`CACHE_MEMORY_STALENESS=0s`: every
+ * hit is an Upstash read). Neither bundle copy sends metrics to the local collector: in
+ * production the Analytics Engine binding takes them natively, while batching them as JSON for
+ * the collector cost 30–65 µs of CPU a request here, more than `/health` itself adds to the floor.
  */
 async function startBenchCopies(): Promise<BenchCopies> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-api-bench-'));
-  const helloPath = path.join(dir, 'hello-world.js');
-  await writeFile(helloPath, HELLO_WORLD);
-  const settings = readBundleSettings();
-  const bundlePath = await buildBundle(path.join(dir, 'bundle'));
-  const common = { isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags, port: 0 };
-  const hello = await startIsolates({ ...common, bundlePath: helloPath, bindings: {} });
-  const memoryless = await startIsolates({
-    ...common, bundlePath,
-    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off', CACHE_MEMORY_STALENESS: '0s' },
-  }).catch(async (error: unknown) => {
-    await hello.stop();
-    throw error;
-  });
-  return {
-    helloWorldUrl: hello.url,
-    memorylessUrl: memoryless.url,
-    stop: async () => {
-      await Promise.all([hello.stop(), memoryless.stop()]);
-      await rm(dir, { recursive: true, force: true });
-    },
+  const started: RunningIsolates[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((copy) => copy.stop()));
+    await rm(dir, { recursive: true, force: true });
   };
+  try {
+    const helloPath = path.join(dir, 'hello-world.js');
+    await writeFile(helloPath, HELLO_WORLD);
+    const settings = readBundleSettings();
+    const bundlePath = await buildBundle(path.join(dir, 'bundle'));
+    const common = { isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags, port: 0 };
+    const bindings = { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off', METRICS_LOCAL_COLLECTOR: '' };
+    const start = async (options: Pick<IsolatesOptions, 'bundlePath' | 'bindings'>) => {
+      const copy = await startIsolates({ ...common, ...options });
+      started.push(copy);
+      return copy.url;
+    };
+    return {
+      helloWorldUrl: await start({ bundlePath: helloPath, bindings: {} }),
+      bundleUrl: await start({ bundlePath, bindings }),
+      memorylessUrl: await start({ bundlePath, bindings: { ...bindings, CACHE_MEMORY_STALENESS: '0s' } }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** A product that exists in this catalog (ids change if products were deleted and re-seeded). */
@@ -207,7 +220,7 @@ async function main(): Promise<void> {
     for (const scenario of selected) {
       for (let i = 0; i < 3; i++) await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }).then((r) => r.arrayBuffer());
     }
-    console.log(`Benchmarking ${baseUrl}: ${selected.length} scenarios × ${durationSeconds} s, ${connections} connections`);
+    console.log(`Benchmarking ${copies ? `the bench's workerd copies on the stack of ${baseUrl}` : baseUrl}: ${selected.length} scenarios × ${durationSeconds} s, ${connections} connections`);
     const results: ScenarioResult[] = [];
     for (const scenario of selected) results.push(await measure(scenario));
 
