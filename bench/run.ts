@@ -28,7 +28,7 @@ interface Scenario {
   name: ScenarioName;
   path: string;
   headers?: Record<string, string>;
-  /** Served by a copy the bench started (the hello-world floor, the memory-less copy), not by the server under test. */
+  /** The workerd copy the bench started for it (every scenario, locally); unset: the `--url` server. */
   baseUrl?: string;
 }
 
