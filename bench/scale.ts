@@ -4,7 +4,6 @@
 // uncached (`Cache-Control: no-store`, so each answer comes from Postgres), one request at a
 // time: p50/p95/max per shape, against the 20 ms p95 the catalog is held to. Nothing of the
 // developer's stack or .dev.vars is touched, and everything it made is removed at the end.
-import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +11,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { CursorKey } from '../src/catalog/page-cursor';
 import type { ProductSort } from '../src/schemas/product';
+import { throwawayDatabase } from '../stack/db/throwaway-database';
 import { PROJECT_ROOT } from '../stack/dev-vars';
 import { startIsolates, type RunningIsolates } from '../stack/isolates';
 import { findFreePort } from '../stack/ports';
@@ -31,30 +31,19 @@ if (!Number.isInteger(productCount) || productCount < 1000 || !Number.isInteger(
 }
 
 /** A database of its own: a new one on DATABASE_URL's server, or an embedded Postgres in a temporary folder. */
-async function throwawayDatabase(): Promise<{ databaseUrl?: string; dataDir: string; remove(): Promise<void> }> {
+async function scaleDatabase(): Promise<{ databaseUrl?: string; dataDir: string; remove(): Promise<void> }> {
   const tempDir = await mkdtemp(path.join(os.tmpdir(), 'edge-api-scale-'));
   await chmod(tempDir, 0o755); // the embedded Postgres runs as its own user, which must enter the folder
   const removeDir = () => rm(tempDir, { recursive: true, force: true });
   const server = process.env.DATABASE_URL;
   if (!server) return { dataDir: path.join(tempDir, 'postgres'), remove: removeDir };
-  const name = `edge_api_scale_${randomBytes(4).toString('hex')}`;
-  const onServer = async (statement: string) => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await onServer(`CREATE DATABASE ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const database = throwawayDatabase(server, 'edge_api_scale');
+  await database.create();
   return {
-    databaseUrl: url.toString(),
+    databaseUrl: database.url,
     dataDir: path.join(tempDir, 'unused'),
     remove: async () => {
-      await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await database.drop();
       await removeDir();
     },
   };
@@ -122,7 +111,7 @@ async function timeShape(baseUrl: string, shape: QueryShape): Promise<ShapeResul
 }
 
 async function main(): Promise<void> {
-  const database = await throwawayDatabase();
+  const database = await scaleDatabase();
   let stack: RunningStack | undefined;
   let isolates: RunningIsolates | undefined;
   try {

@@ -2,37 +2,22 @@
 // sequences of every kind of write (multi-row inserts and upserts, updates that move products
 // between categories, deletes, renames, truncates, rolled-back transactions), and after many
 // clients write at once. Runs on a throwaway database of the stack's Postgres.
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrateDatabase } from '../../stack/db/migrate';
+import { throwawayDatabase } from '../../stack/db/throwaway-database';
 
-const serverUrl = inject('stack').databaseUrl;
-const databaseName = `counters_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
+const database = throwawayDatabase(inject('stack').databaseUrl, 'counters');
+const databaseUrl = database.url;
 const CATEGORIES = 4;
-
-async function onServer(statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 let db: pg.Client;
 let categoryIds: number[];
 let nextSku = 0;
 
 beforeAll(async () => {
-  await onServer(`CREATE DATABASE ${databaseName}`);
+  await database.create();
   await migrateDatabase(databaseUrl);
   db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -44,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.end();
-  await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 /** Counters and a recount, per category (a category with no products counts zero either way). */

@@ -15,12 +15,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import WebSocket from 'ws';
 import type { FaultMode } from '../../stack/contracts';
 import { StackError } from '../../stack/contracts';
+import { throwawayDatabase } from '../../stack/db/throwaway-database';
 import { startNeonEndpoint } from '../../stack/neon/server';
 
 // The stack's Postgres (embedded, or DATABASE_URL) hosts a throwaway database for this file.
 const serverUrl = inject('stack').databaseUrl;
-const databaseName = `neon_ep_${randomBytes(6).toString('hex')}`;
-const databaseUrl = withUrl(serverUrl, (url) => (url.pathname = `/${databaseName}`));
+const database = throwawayDatabase(serverUrl, 'neon_ep');
+const databaseUrl = database.url;
 /** `host:port` of the database, as the driver names it in `?address=`. */
 const databaseAuthority = new URL(databaseUrl).host;
 
@@ -53,7 +54,7 @@ let sql: NeonQueryFunction<false, false>;
 let pool: Pool;
 
 beforeAll(async () => {
-  await onServer(`CREATE DATABASE ${databaseName}`);
+  await database.create();
   endpoint = await startNeonEndpoint({ port: 0, databaseUrl });
   const authority = new URL(endpoint.url).host;
   // What the Worker sets for the local stack, plus the WebSocket constructor Node needs.
@@ -78,7 +79,7 @@ afterAll(async () => {
   await pool?.end();
   await direct?.end();
   await endpoint?.close();
-  await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 beforeEach(async () => {
@@ -553,16 +554,6 @@ describe('lifecycle', () => {
     await expect(fetch(`${second.url}/_stack/stats`)).rejects.toThrow();
   });
 });
-
-async function onServer(statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
-  }
-}
 
 function withUrl(base: string, edit: (url: URL) => unknown): string {
   const url = new URL(base);

@@ -3,32 +3,17 @@
 // ordered walk. Both must page exactly like the plain query: every match once, in order, for
 // every sort. The Worker's own query code runs here through the real Neon driver against the
 // local Neon endpoint, on a throwaway database with a category on each side of the threshold.
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FEW_MATCHES, listProducts } from '../../src/catalog/product-queries';
 import { createDb, type Database } from '../../src/db/client';
 import type { ProductSort } from '../../src/schemas/product';
 import { migrateDatabase } from '../../stack/db/migrate';
+import { throwawayDatabase } from '../../stack/db/throwaway-database';
 import { startNeonEndpoint } from '../../stack/neon/server';
 
-const serverUrl = inject('stack').databaseUrl;
-const databaseName = `search_${randomBytes(6).toString('hex')}`;
-const databaseUrl = (() => {
-  const url = new URL(serverUrl);
-  url.pathname = `/${databaseName}`;
-  return url.toString();
-})();
-
-async function onServer(statement: string) {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const database = throwawayDatabase(inject('stack').databaseUrl, 'search');
+const databaseUrl = database.url;
 
 /** Matches per category: more than FEW_MATCHES, a few, none. */
 const OAK_PRODUCTS = { many: FEW_MATCHES + 100, few: 10, none: 0 };
@@ -39,7 +24,7 @@ let endpoint: Awaited<ReturnType<typeof startNeonEndpoint>>;
 let db: Database;
 
 beforeAll(async () => {
-  await onServer(`CREATE DATABASE ${databaseName}`);
+  await database.create();
   await migrateDatabase(databaseUrl);
   sql = new pg.Client({ connectionString: databaseUrl });
   await sql.connect();
@@ -62,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await endpoint?.close();
   await sql?.end();
-  await onServer(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await database.drop();
 });
 
 async function allPages(category: string, sort: ProductSort): Promise<number[]> {
