@@ -53,7 +53,8 @@ if not entry then entry = '' end
 local freshUntil, entryStamp = string.match(entry, '^ec2 (%d+) %d+ %d+ %d+ %-?%d+ ([^ \\n]*)')
 local fresh = freshUntil ~= nil and entryStamp == stamp and tonumber(freshUntil) > tonumber(ARGV[1])
 local lease = 0
-if not fresh and redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then lease = 1 end
+-- The same token again is the same caller asking twice (its first call went unanswered): still its lease.
+if not fresh and (redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) or redis.call('GET', KEYS[2]) == ARGV[2]) then lease = 1 end
 return {entry, stamp, lease, logTail(KEYS[3], KEYS[4], KEYS[5], ARGV[6])}
 `;
 

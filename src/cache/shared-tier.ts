@@ -41,6 +41,22 @@ const isTimeout = (error: unknown) => error instanceof Error && (error.name === 
 
 const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
 
+/**
+ * Runs a call that may safely run twice, once more when its budget passed with no answer at all.
+ * One call can be lost or held up on its way (a connection stuck in a queue) while Upstash keeps
+ * answering: with 4 isolates under load, a read now and then arrived 575 ms late or never, and
+ * each became a BYPASS that sent its request to the database. The second call is a new fetch; only
+ * its silence too counts as an outage (a BYPASS, and one failure toward the breaker).
+ */
+async function onceMoreIfSilent<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!wentSilent(error)) throw error;
+    return run();
+  }
+}
+
 /** A script's reply `[seq, gap, [records]]`, with what was asked. */
 function logTailOf(reply: unknown, since: number): LogTail {
   const [seq, gap, records] = reply as [string | number, number, unknown[]];
@@ -101,14 +117,16 @@ export class SharedTier {
   /**
    * Entry + tag versions + (when not fresh) a fill lease + the log's tail after `since`, in one
    * round trip. If the call times out after Redis ran it, the lease stays until it expires
-   * (leaseMs): waiters then fall back.
+   * (leaseMs): waiters then fall back. A silent first call is made once more with the same lease
+   * token, which the script accepts as this caller's own lease.
    */
   read(key: string, tags: readonly string[], now: number, leaseMs: number, since: number): Promise<SharedRead> {
+    const leaseToken = uniqueToken();
+    const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys(), ...tags.map(this.#tagKey)];
+    const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs), String(since)];
     return this.#call('read', async () => {
-      const leaseToken = uniqueToken();
-      const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys(), ...tags.map(this.#tagKey)];
-      const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs), String(since)];
-      const [stored, tagStamp, leased, tail] = await this.#script(this.redis, READ_SCRIPT, keys, args) as [string, string, number, unknown];
+      const reply = await onceMoreIfSilent(() => this.#script(this.redis, READ_SCRIPT, keys, args));
+      const [stored, tagStamp, leased, tail] = reply as [string, string, number, unknown];
       return {
         stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined,
         tail: logTailOf(tail, since),
@@ -127,13 +145,16 @@ export class SharedTier {
 
   /** The log's tail after `since`, for an isolate that has served from memory for a while. */
   logTail(since: number): Promise<LogTail> {
-    return this.#call('log', async () => logTailOf(await this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]), since));
+    return this.#call('log', async () => {
+      const reply = await onceMoreIfSilent(() => this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]));
+      return logTailOf(reply, since);
+    });
   }
 
   /** The stored string and whether anyone holds the fill lease (while waiting for another isolate's fill). */
   peek(key: string): Promise<{ stored: string | null; leased: boolean }> {
     return this.#call('peek', async () => {
-      const [stored, lease] = await this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec();
+      const [stored, lease] = await onceMoreIfSilent(() => this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec());
       return { stored: stored ?? null, leased: lease !== null };
     });
   }

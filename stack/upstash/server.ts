@@ -102,7 +102,8 @@ async function openBackend(redisUrl: string | null): Promise<RedisBackend> {
 /**
  * Starts the endpoint: `POST /` (one command), `POST /pipeline`, `POST /multi-exec`, behind a
  * bearer token; plus unauthenticated test controls: `GET /_stack/stats`, `POST /_stack/reset`,
- * `POST /_stack/fault` with `{"mode": "none" | "error" | "hang"}`.
+ * `POST /_stack/fault` with `{"mode": "none" | "error" | "hang", "requests"?: n}` (only the next n
+ * command requests, then healthy again).
  * Rejects with a one-line `StackError` when the port is taken or Redis cannot be reached.
  */
 export async function startUpstashEndpoint(options: UpstashEndpointOptions): Promise<UpstashEndpoint> {
@@ -114,13 +115,16 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
 
   const stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
   let fault: FaultMode = 'none';
+  /** Command requests the fault still applies to; then the endpoint is healthy again (Infinity: until changed). */
+  let faultRequestsLeft = Infinity;
   const held = new Set<ServerResponse>();
   const commandRoutes = createCommandRoutes(backend, (count) => {
     stats.commands += count;
   });
 
-  function setFault(mode: FaultMode): void {
+  function setFault(mode: FaultMode, requests = Infinity): void {
     fault = mode;
+    faultRequestsLeft = requests;
     if (mode === 'hang') return;
     for (const response of held) response.socket?.destroy();
     held.clear();
@@ -135,6 +139,8 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   /** Counts the request, then applies the fault mode and the token; false when it has been answered (or is held). */
   function admitted(request: IncomingMessage, response: ServerResponse): boolean {
     stats.requests++;
+    // A counted fault ends by itself; requests it held stay held (a lost call stays lost).
+    if (fault !== 'none' && faultRequestsLeft-- <= 0) fault = 'none';
     if (fault === 'error') {
       sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
       return false;
@@ -198,10 +204,13 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
       return sendEmpty(response, 204);
     }
     if (route === 'POST /_stack/fault') {
-      const body = (await readJsonBody(request)) as { mode?: unknown } | null | undefined;
+      const body = (await readJsonBody(request)) as { mode?: unknown; requests?: unknown } | null | undefined;
       const mode = FAULT_MODES.find((known) => known === body?.mode);
-      if (!mode) return sendJson(response, 400, { message: `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}}` });
-      setFault(mode);
+      const requests = body?.requests ?? Infinity;
+      if (!mode || !(requests === Infinity || (Number.isInteger(requests) && Number(requests) > 0))) {
+        return sendJson(response, 400, { message: `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}, "requests"?: a positive integer}` });
+      }
+      setFault(mode, Number(requests));
       return sendEmpty(response, 204);
     }
     return sendJson(response, 404, { message: `no control route ${route}` });

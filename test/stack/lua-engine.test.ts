@@ -75,6 +75,14 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect(await t.command('GET', k.lease)).toEqual(bytes('first'));
     });
 
+    it('gives the lease holder its lease again when it asks twice with the same token (its first call went unanswered)', async () => {
+      const k = keys('again');
+      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v1,v1'), 1, emptyTail]);
+      expect(await read(k, 'first')).toEqual([bytes(''), bytes('v1,v1'), 1, emptyTail]);
+      expect(await read(k, 'other')).toEqual([bytes(''), bytes('v1,v1'), 0, emptyTail]);
+      expect(await t.command('GET', k.lease)).toEqual(bytes('first'));
+    });
+
     it('serves a fresh entry with a matching stamp without a lease', async () => {
       const k = keys('fresh');
       await t.command('SET', k.tagA, 'v1');

@@ -642,7 +642,19 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await t.redis.ping()).toBe('PONG');
     });
 
-    it('rejects an unknown fault mode and an unknown control route', async () => {
+    it('hang for n requests: holds the next n, answers the rest, and keeps holding the held ones', async () => {
+      await t.control('fault', { mode: 'hang', requests: 1 });
+      const impatient = t.client({ enableAutoPipelining: false, signal: () => AbortSignal.timeout(300) });
+      const lost = impatient.get(t.key('counted'));
+      await expect.poll(() => t.endpoint.stats().requests).toBe(1);
+      expect(await t.redis.ping()).toBe('PONG');
+      await expect(lost).rejects.toMatchObject({ name: 'TimeoutError' });
+    });
+
+    it('rejects an unknown fault mode, a bad request count and an unknown control route', async () => {
+      for (const body of ['{"mode":"hang","requests":0}', '{"mode":"hang","requests":"2"}']) {
+        expect((await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body })).status).toBe(400);
+      }
       const response = await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"slow"}' });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang"') });

@@ -41,8 +41,11 @@ let skuCounter = 0;
 /** A sku no other test uses. */
 export const uniqueSku = (prefix = 'TEST') => `${prefix}-${Date.now().toString(36)}-${(skuCounter++).toString(36)}`.toUpperCase();
 
-/** Switches a local endpoint (Neon or Upstash) into a fault mode; `none` restores it. */
-export async function setFault(endpoint: string, mode: 'none' | 'error' | 'hang'): Promise<void> {
-  const response = await fetch(`${endpoint}/_stack/fault`, { method: 'POST', body: JSON.stringify({ mode }) });
+/**
+ * Switches a local endpoint (Neon or Upstash) into a fault mode; `none` restores it. With
+ * `requests` (Upstash only), the fault applies to the next that many command requests.
+ */
+export async function setFault(endpoint: string, mode: 'none' | 'error' | 'hang', requests?: number): Promise<void> {
+  const response = await fetch(`${endpoint}/_stack/fault`, { method: 'POST', body: JSON.stringify({ mode, requests }) });
   if (!response.ok) throw new Error(`Could not set fault mode ${mode} on ${endpoint}: ${response.status}`);
 }

@@ -235,9 +235,25 @@ describe('fail-open', () => {
       // Far below the client's default retries (seconds): the 50 ms budget plus the query.
       expect(Date.now() - started).toBeLessThan(400);
     }
-    // After five failures (all of the calls) the circuit opens: the rest skip Upstash entirely.
-    expect((await counts()).redis.requests).toBe(5);
+    // After five failures (all of the reads) the circuit opens: the rest skip Upstash entirely. A
+    // read that got no answer at all was made once more first.
+    expect((await counts()).redis.requests).toBe(mode === 'hang' ? 10 : 5);
     expect(app.cache.breaker.isOpen).toBe(true);
+  });
+
+  it('asks once more when one read goes unanswered while Upstash is fine: a MISS that stores, not a BYPASS', async () => {
+    const app = isolate(namespace, { timeoutMs: 50 });
+    await warmScript(app);
+    await resetCounters();
+    await setFault(stack.upstashUrl, 'hang', 1);
+    const response = await app.fetch('/api/products/64');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('X-Cache')).toBe('MISS');
+    expect(response.headers.get('Cache-Status')).toBe('edge-api; fwd=uri-miss; stored');
+    // The lost read, the one that answered, and the fill (which found the lease still this request's).
+    await vi.waitFor(async () => expect((await counts()).redis.requests).toBe(3));
+    const peer = await isolate(namespace, { timeoutMs: 50 }).fetch('/api/products/64');
+    expect(peer.headers.get('Cache-Status')).toMatch(/detail=redis$/);
   });
 
   it('knows a timeout in which Upstash answered nothing as such after it rejected a fetch (an outage the breaker counts)', async () => {
