@@ -2,12 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
+import { bitCommands } from './memory-bit-commands';
 import { dataCommands } from './memory-commands';
+import { geoCommands } from './memory-geo-commands';
 import { hashCommands } from './memory-hash-commands';
 import { keyCommands } from './memory-key-commands';
+import { hyperLogLogCommands } from './memory-hyperloglog-commands';
 import { listCommands } from './memory-list-commands';
+import { moreCommands } from './memory-more-commands';
 import { setCommands } from './memory-set-commands';
 import { sortedSetCommands } from './memory-sorted-set-commands';
+import { streamCommands } from './memory-stream-commands';
 import { stringCommands } from './memory-string-commands';
 import { scriptCommands } from './memory-scripts';
 import { PubSubHub } from './pubsub';
@@ -15,7 +20,10 @@ import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { createSyncMock } from './sync-mock';
 
-const commands: ReadonlyMap<string, MemoryCommand> = new Map([...dataCommands, ...keyCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands, ...scriptCommands]);
+const commands: ReadonlyMap<string, MemoryCommand> = new Map([
+  ...dataCommands, ...keyCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands,
+  ...bitCommands, ...hyperLogLogCommands, ...geoCommands, ...streamCommands, ...moreCommands, ...scriptCommands,
+]);
 
 /** The command to run, or why Redis would refuse it before running anything. */
 function lookUp([name = '', ...args]: readonly string[]): MemoryCommand | 'unknown' | 'wrong arity' {

@@ -4,12 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
+import type { AgreeFamilies } from './agree-families/agree-command';
+import { bitFamilies } from './agree-families/bits';
+import { geoFamilies } from './agree-families/geo';
+import { hyperLogLogFamilies } from './agree-families/hyperloglog';
+import { moreFamilies } from './agree-families/more-commands';
+import { streamFamilies } from './agree-families/streams';
 
 const TOKEN = 'agree-test-token';
 const realRedisUrl = process.env.REDIS_URL || null;
 
-/** `{name}` in a command stands for a key of this run. */
-const FAMILIES: Record<string, Array<Array<string | number>>> = {
+/** `{name}` in a command stands for a key of this run. Later families live in agree-families/. */
+const CORE_FAMILIES: AgreeFamilies = {
   strings: [
     ['SET', '{s}', 'v'], ['GET', '{s}'], ['SET', '{s}', 'w', 'NX'], ['SET', '{s}', 'w', 'XX', 'GET'], ['GET', '{s}'],
     ['SET', '{s}', 'x', 'EX', 100], ['TTL', '{s}'], ['SET', '{s}', 'y', 'KEEPTTL'], ['TTL', '{s}'], ['SET', '{s}', 'z', 'EX', 0],
@@ -113,6 +119,8 @@ const FAMILIES: Record<string, Array<Array<string | number>>> = {
     ['EVAL', "return redis.status_reply('FINE')", 0], ['EVAL', "return redis.error_reply('MY failure')", 0],
   ],
 };
+
+const FAMILIES: AgreeFamilies = { ...CORE_FAMILIES, ...bitFamilies, ...hyperLogLogFamilies, ...geoFamilies, ...streamFamilies, ...moreFamilies };
 
 describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', () => {
   let memory: UpstashEndpoint;

