@@ -4,6 +4,7 @@ import RedisMock from 'ioredis-mock';
 import { LuaEngine } from './lua-engine';
 import { bitCommands } from './memory-bit-commands';
 import { dataCommands } from './memory-commands';
+import { functionCommands } from './memory-function-commands';
 import { geoCommands } from './memory-geo-commands';
 import { hashCommands } from './memory-hash-commands';
 import { keyCommands } from './memory-key-commands';
@@ -22,7 +23,8 @@ import { createSyncMock } from './sync-mock';
 
 const commands: ReadonlyMap<string, MemoryCommand> = new Map([
   ...dataCommands, ...keyCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands,
-  ...bitCommands, ...hyperLogLogCommands, ...geoCommands, ...streamCommands, ...moreCommands, ...scriptCommands,
+  ...bitCommands, ...hyperLogLogCommands, ...geoCommands, ...streamCommands, ...moreCommands, ...functionCommands,
+  ...scriptCommands,
 ]);
 
 /** The command to run, or why Redis would refuse it before running anything. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
 import type { AgreeFamilies } from './agree-families/agree-command';
 import { bitFamilies } from './agree-families/bits';
+import { functionFamilies } from './agree-families/functions';
 import { geoFamilies } from './agree-families/geo';
 import { hyperLogLogFamilies } from './agree-families/hyperloglog';
 import { moreFamilies } from './agree-families/more-commands';
@@ -120,7 +121,9 @@ const CORE_FAMILIES: AgreeFamilies = {
   ],
 };
 
-const FAMILIES: AgreeFamilies = { ...CORE_FAMILIES, ...bitFamilies, ...hyperLogLogFamilies, ...geoFamilies, ...streamFamilies, ...moreFamilies };
+const FAMILIES: AgreeFamilies = { ...CORE_FAMILIES, ...bitFamilies, ...hyperLogLogFamilies, ...geoFamilies, ...streamFamilies, ...moreFamilies,
+  ...functionFamilies,
+};
 
 describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', () => {
   let memory: UpstashEndpoint;

@@ -1,0 +1,3 @@
+import type { AgreeFamilies } from './agree-command';
+
+export const functionFamilies: AgreeFamilies = {};
