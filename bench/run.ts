@@ -35,20 +35,22 @@ interface Scenario {
 /**
  * Cache hits from memory and from Upstash, a miss, the database path (`no-store` bypasses the
  * cache), `/health` and the runtime's floor, in one run. Without the bench's own copies (a
- * remote server) the scenarios they serve are left out.
+ * remote server) the scenarios they serve are left out. Misses and bypasses carry the API token:
+ * the cache ignores anonymous clients' directives.
  */
-function scenarios(productPath: string, copies: BenchCopies | undefined): Scenario[] {
+function scenarios(productPath: string, copies: BenchCopies | undefined, apiToken: string): Scenario[] {
   const bundle = copies?.bundleUrl;
+  const operator = (directive: string) => ({ 'Cache-Control': directive, Authorization: `Bearer ${apiToken}` });
   const byName: Record<ScenarioName, Omit<Scenario, 'name'> | undefined> = {
     'hello-world': copies && { path: '/', baseUrl: copies.helloWorldUrl },
     health: { path: '/health', baseUrl: bundle },
     'product hit': { path: productPath, baseUrl: bundle },
     'product upstash hit': copies && { path: productPath, baseUrl: copies.memorylessUrl },
-    'product miss': { path: productPath, headers: { 'Cache-Control': 'no-cache' }, baseUrl: bundle },
-    'product bypass': { path: productPath, headers: { 'Cache-Control': 'no-store' }, baseUrl: bundle },
+    'product miss': { path: productPath, headers: operator('no-cache'), baseUrl: bundle },
+    'product bypass': { path: productPath, headers: operator('no-store'), baseUrl: bundle },
     'list hit': { path: '/api/products?category=kitchen&sort=price&limit=20', baseUrl: bundle },
     'stats hit': { path: '/api/stats', baseUrl: bundle },
-    'stats bypass': { path: '/api/stats', headers: { 'Cache-Control': 'no-store' }, baseUrl: bundle },
+    'stats bypass': { path: '/api/stats', headers: operator('no-store'), baseUrl: bundle },
   };
   return SCENARIO_NAMES.flatMap((name) => (byName[name] ? [{ name, ...byName[name] }] : []));
 }
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
   let copies: BenchCopies | undefined;
   try {
     if (isLocal(baseUrl)) copies = await startBenchCopies();
-    const all = scenarios(await someProductPath(), copies);
+    const all = scenarios(await someProductPath(), copies, process.env.API_TOKEN || readDevVars(DEV_VARS_FILE).API_TOKEN || '');
     const selected = options.only ? all.filter((s) => options.only!.includes(s.name)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
     for (const scenario of selected) {

@@ -1,6 +1,7 @@
 // The realistic traffic model: product pages by Zipf popularity, list pages with filters and
 // followed cursors, searches, categories, stats, ~2 % authenticated writes, and a small share
-// of `Cache-Control: no-cache` reads. Each response is parsed at most once; nothing is logged.
+// of `Cache-Control: no-cache` reads (anonymous, so the cache answers them as any read: clients
+// cannot force database work). Each response is parsed at most once; nothing is logged.
 import { check, sleep } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';

@@ -38,6 +38,15 @@ export interface CacheLayerOptions {
   when?: (c: Context<AppEnv>) => boolean;
   /** Request headers that select a different representation: part of the key, sent as `Vary`. @default [] */
   vary?: readonly string[];
+  /**
+   * Whether a request may force origin work with its own directives: `no-cache` recomputes,
+   * `no-store` and `Authorization` bypass the cache. Asked only of requests that carry one. For
+   * everyone else they change nothing: the cache answers as for any request (it is the origin's
+   * own, and invalidated by every write, so it never serves what a write changed), as CDNs ignore
+   * anonymous clients' directives; otherwise one client with a loop could send every request to
+   * the database. @default nobody
+   */
+  trustsClient?: (c: Context<AppEnv>) => boolean | Promise<boolean>;
 }
 
 /** Path plus query string with parameters sorted, so `?a=1&b=2` and `?b=2&a=1` share an entry. */
@@ -52,10 +61,31 @@ export function defaultCacheKey(c: Context<AppEnv>): string {
 
 function bypassReasonOf(c: Context<AppEnv>, requestDirectives: ReadonlySet<string>): string | undefined {
   if (requestDirectives.has('no-store')) return 'no-store';
-  // A shared cache must not answer or store authenticated requests (RFC 9111 §3.5).
+  // no-cache recomputes and stores: a trusted client's way to refresh an entry for everyone.
+  if (requestDirectives.has('no-cache')) return undefined;
+  // Otherwise a trusted client that authenticates asks the origin itself.
   if (c.req.header('Authorization')) return 'authorization';
   return undefined;
 }
+
+/**
+ * Background revalidations replayed through the app (`dispatch`): they recompute whatever the
+ * client is trusted with. Plain objects made and used by the revalidating request only.
+ */
+const revalidations = new WeakSet<Request>();
+
+/** The request's cache directives if it may act on them, else none (see `trustsClient`). */
+async function honouredDirectives(
+  c: Context<AppEnv>, trustsClient: (c: Context<AppEnv>) => boolean | Promise<boolean>,
+): Promise<ReadonlySet<string>> {
+  if (revalidations.has(c.req.raw)) return RECOMPUTE;
+  const directives = cacheControlDirectives(c.req.header('Cache-Control'));
+  if (directives.size === 0 && !c.req.header('Authorization')) return directives;
+  return (await trustsClient(c)) ? directives : NO_DIRECTIVES;
+}
+const NO_DIRECTIVES: ReadonlySet<string> = new Set();
+const RECOMPUTE: ReadonlySet<string> = new Set(['no-cache']);
+const nobody = () => false;
 
 const seconds = (duration: Duration) => Math.round(toMilliseconds(duration) / 1000);
 
@@ -75,6 +105,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   const keyOf = options.key ?? defaultCacheKey;
   const tagsOf = options.tags ?? (() => []);
   const cacheable = options.when ?? (() => true);
+  const trustsClient = options.trustsClient ?? nobody;
   const cdnSeconds = options.cdnTtl === undefined ? ttlSeconds : seconds(options.cdnTtl);
   const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
@@ -93,8 +124,8 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   return async function cacheLayer(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
     if (!cacheable(c)) return next();
-    const requestDirectives = cacheControlDirectives(c.req.header('Cache-Control'));
-    const bypassReason = bypassReasonOf(c, requestDirectives);
+    const requestDirectives = await honouredDirectives(c, trustsClient);
+    const bypassReason = requestDirectives === NO_DIRECTIVES ? undefined : bypassReasonOf(c, requestDirectives);
     if (bypassReason) {
       await next();
       c.res.headers.set('X-Cache', 'BYPASS');
@@ -116,13 +147,15 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       storable: (snapshot) => snapshot.storable,
       failed: (snapshot) => snapshot.status >= 500,
       validate: isResponseSnapshot,
-      // Refreshing after the response is sent: replay the request through the whole app with no-cache.
+      // Refreshing after the response is sent: replay the request through the whole app, marked to recompute.
       revalidate: async () => {
-        const headers = new Headers([['Cache-Control', 'no-cache'], ...vary.flatMap((name) => {
+        const headers = new Headers(vary.flatMap((name) => {
           const value = c.req.header(name);
           return value === undefined ? [] : [[name, value] as [string, string]];
-        })]);
-        await c.get('dispatch')(new Request(c.req.url, { headers }));
+        }));
+        const revalidation = new Request(c.req.url, { headers });
+        revalidations.add(revalidation);
+        await c.get('dispatch')(revalidation);
       },
     };
 

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { problemResponse } from '../http/problem';
 
@@ -11,6 +11,13 @@ async function tokensMatch(given: string, expected: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
+/** Whether the request carries `Authorization: Bearer <API_TOKEN>` (never, when no API_TOKEN is configured). */
+export async function carriesApiToken(c: Context<AppEnv>): Promise<boolean> {
+  const expected = c.env.API_TOKEN;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '');
+  return Boolean(expected && match && (await tokensMatch(match[1]!, expected)));
+}
+
 /**
  * `Authorization: Bearer <API_TOKEN>` on writes. Fails closed: without a configured
  * API_TOKEN no write is accepted, whatever the request carries.
@@ -21,8 +28,7 @@ export function requireApiToken(): MiddlewareHandler<AppEnv> {
     if (!expected) {
       return problemResponse(c, 503, 'Service Unavailable', { detail: 'Writes are disabled: API_TOKEN is not configured on the server.' });
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '');
-    if (!match || !(await tokensMatch(match[1]!, expected))) {
+    if (!(await carriesApiToken(c))) {
       return problemResponse(c, 401, 'Unauthorized', { detail: 'A valid "Authorization: Bearer <API_TOKEN>" header is required.' },
         { 'WWW-Authenticate': 'Bearer realm="edge-api"' });
     }

@@ -5,13 +5,14 @@ import { catalogStats, listCategories } from '../catalog/summary-queries';
 import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { validationHook } from '../http/validation-hook';
+import { carriesApiToken } from '../middleware/require-api-token';
 import { CategoryListSchema, StatsSchema } from '../schemas/catalog-summary';
 import { problemDoc } from '../schemas/problem';
 
 const categories = createRoute({
   method: 'get', path: '/categories', tags: ['catalog'], summary: 'Categories with their product counts',
   // Counts change only when products are created, deleted or moved, and those writes invalidate it.
-  middleware: [cacheLayer({ ttl: '5m', swr: '1h', tags: () => [CATEGORIES] })] as const,
+  middleware: [cacheLayer({ ttl: '5m', swr: '1h', tags: () => [CATEGORIES], trustsClient: carriesApiToken })] as const,
   responses: {
     200: { description: 'All categories', content: { 'application/json': { schema: CategoryListSchema } } },
     503: problemDoc('Database unavailable'),
@@ -20,7 +21,7 @@ const categories = createRoute({
 const stats = createRoute({
   method: 'get', path: '/stats', tags: ['catalog'], summary: 'Per-category and catalog-wide price and stock aggregates',
   // The expensive aggregate: cached, invalidated by price, stock and catalog changes.
-  middleware: [cacheLayer({ ttl: '60s', swr: '10m', tags: () => [STATS] })] as const,
+  middleware: [cacheLayer({ ttl: '60s', swr: '10m', tags: () => [STATS], trustsClient: carriesApiToken })] as const,
   responses: {
     200: { description: 'The aggregates', content: { 'application/json': { schema: StatsSchema } } },
     503: problemDoc('Database unavailable'),

@@ -7,7 +7,7 @@ import { createDb } from '../db/client';
 import type { AppEnv } from '../env';
 import { NotFoundError } from '../http/not-found-error';
 import { validationHook } from '../http/validation-hook';
-import { requireApiToken } from '../middleware/require-api-token';
+import { carriesApiToken, requireApiToken } from '../middleware/require-api-token';
 import { requireJsonBody } from '../middleware/require-json-body';
 import { writeBodyLimit } from '../middleware/write-body-limit';
 import { problemDoc } from '../schemas/problem';
@@ -53,6 +53,7 @@ const listCache = cacheLayer({
   },
   tags: (c) => productListTags(listQueryOf(c)?.category),
   contentTags: (response) => productTagsOfPage(response.body),
+  trustsClient: carriesApiToken,
 });
 
 /**
@@ -63,6 +64,7 @@ const productCache = cacheLayer({
   ttl: '10m', cdnTtl: '60s', swr: '10m',
   when: (c) => PRODUCT_ID.test(c.req.param('id') ?? ''),
   tags: (c) => [productTag(c.req.param('id')!)],
+  trustsClient: carriesApiToken,
 });
 
 const list = createRoute({

@@ -189,24 +189,53 @@ describe('HTTP validators and directives', () => {
     expect((await app.fetch('/api/products/51', { headers: { 'If-None-Match': '"other"' } })).status).toBe(200);
   });
 
-  it('no-cache forces a refresh; no-store and Authorization bypass the cache', async () => {
+  it('from a client with the API token, no-cache refreshes the entry and no-store or Authorization bypass the cache', async () => {
     const app = isolate(namespace);
     await app.fetch('/api/categories');
     await resetCounters();
-    const refreshed = await app.fetch('/api/categories', { headers: { 'Cache-Control': 'no-cache' } });
+    const refreshed = await app.fetch('/api/categories', { headers: { ...auth, 'Cache-Control': 'no-cache' } });
     expect(refreshed.headers.get('X-Cache')).toBe('MISS');
     expect(refreshed.headers.get('Cache-Status')).toBe('edge-api; fwd=request; stored');
     expect((await counts()).db.commands).toBe(1);
 
     await resetCounters();
-    const bypassed = await app.fetch('/api/categories', { headers: { 'Cache-Control': 'no-store' } });
+    const bypassed = await app.fetch('/api/categories', { headers: { ...auth, 'Cache-Control': 'no-store' } });
     expect(bypassed.headers.get('X-Cache')).toBe('BYPASS');
     expect(bypassed.headers.get('Cache-Status')).toBe('edge-api; fwd=bypass; detail=no-store');
     const authorized = await app.fetch('/api/categories', { headers: auth });
     expect(authorized.headers.get('X-Cache')).toBe('BYPASS');
+    expect(authorized.headers.get('Cache-Status')).toBe('edge-api; fwd=bypass; detail=authorization');
     const { db, redis } = await counts();
     expect(db.commands).toBe(2);
     expect(redis.requests).toBe(0);
+  });
+
+  it('answers anonymous no-cache, no-store and a wrong token from the cache, as any request', async () => {
+    const app = isolate(namespace);
+    await app.fetch('/api/categories');
+    await resetCounters();
+    const forcing: Array<Record<string, string>> = [
+      { 'Cache-Control': 'no-cache' }, { 'Cache-Control': 'no-store, max-age=0' }, { Authorization: 'Bearer guess' },
+    ];
+    for (const headers of forcing) {
+      const response = await app.fetch('/api/categories', { headers });
+      expect(response.headers.get('X-Cache'), JSON.stringify(headers)).toBe('HIT');
+    }
+    expect((await counts()).db.commands).toBe(0);
+  });
+
+  it('lets a flood of anonymous no-cache and no-store reads across isolates reach Postgres once per key', async () => {
+    const isolates = [isolate(namespace), isolate(namespace), isolate(namespace)];
+    await warmScript(isolates[0]!);
+    await resetCounters();
+    const forcing: Array<Record<string, string>> = [
+      { 'Cache-Control': 'no-cache' }, { 'Cache-Control': 'no-store' }, { Authorization: 'Bearer guess' },
+    ];
+    const flood = () => Promise.all(Array.from({ length: 60 }, (_, i) =>
+      isolates[i % 3]!.fetch(`/api/products/${83 + (i % 2)}`, { headers: forcing[Math.floor(i / 3) % 3] })));
+    for (const response of [...await flood(), ...await flood()]) expect(response.status).toBe(200);
+    // Two keys, each computed once in all: the other 118 requests were answered by the cache.
+    expect((await counts()).db.commands).toBe(2);
   });
 
   it('never stores error answers', async () => {
@@ -342,7 +371,8 @@ describe('keys and what is not cached', () => {
     const app = isolate(namespace);
     await warmScript(app);
     await resetCounters();
-    const responses = await Promise.all(Array.from({ length: 20 }, () => app.fetch('/api/stats', { headers: { 'Cache-Control': 'no-cache' } })));
+    const headers = { ...auth, 'Cache-Control': 'no-cache' };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => app.fetch('/api/stats', { headers })));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect((await counts()).db.commands).toBe(1);
   });

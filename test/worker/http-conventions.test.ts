@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, problemOf, setFault, stack } from './api-client';
+import { authorized, api, problemOf, setFault, stack } from './api-client';
 import { freshNamespace, isolate } from './cache-harness';
 
 describe('request ids', () => {
@@ -160,7 +160,7 @@ describe('database unavailable', () => {
 
   it('answers 503 problem+json with Retry-After and nothing internal', async () => {
     await setFault(stack.neonEndpoint, 'error');
-    const response = await api('/api/products/1', { headers: { 'Cache-Control': 'no-store' } });
+    const response = await api('/api/products/1', { headers: authorized({ 'Cache-Control': 'no-store' }) });
     const problem = await problemOf(response);
     expect(response.status).toBe(503);
     expect(response.headers.get('Retry-After')).toBe('5');

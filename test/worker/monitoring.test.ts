@@ -5,7 +5,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exports } from 'cloudflare:workers';
 import { createApp } from '../../src/app';
-import { setFault, stack } from './api-client';
+import { authorized, setFault, stack } from './api-client';
 
 interface StoredPoint {
   route: string;
@@ -55,7 +55,7 @@ describe('one data point per request', () => {
 
   it('records a miss and then a hit of the same product, with their cache outcome, timings and bytes', async () => {
     const colo = newLocation();
-    const miss = await request('/api/products/7', colo, { headers: { 'Cache-Control': 'no-cache' } });
+    const miss = await request('/api/products/7', colo, { headers: authorized({ 'Cache-Control': 'no-cache' }) });
     const hit = await request('/api/products/7', colo);
     const bodies = [await miss.text(), await hit.text()];
     expect([miss.headers.get('X-Cache'), hit.headers.get('X-Cache')]).toEqual(['MISS', 'HIT']);
@@ -72,7 +72,7 @@ describe('one data point per request', () => {
 
   it('records a bypass', async () => {
     const colo = newLocation();
-    const response = await request('/api/categories', colo, { headers: { 'Cache-Control': 'no-store' } });
+    const response = await request('/api/categories', colo, { headers: authorized({ 'Cache-Control': 'no-store' }) });
     await response.arrayBuffer();
     expect(response.headers.get('X-Cache')).toBe('BYPASS');
     expect(await pointsOf(colo)).toMatchObject([{ route: '/api/categories', method: 'GET', cache: 'BYPASS', status: 200, cache_ms: 0 }]);

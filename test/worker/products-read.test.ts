@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { api, problemOf, type ProblemBody, type ProductBody } from './api-client';
+import { authorized, api, problemOf, type ProblemBody, type ProductBody } from './api-client';
 
 interface Page {
   items: ProductBody[];
@@ -138,7 +138,7 @@ describe('GET /api/stats', () => {
   });
 
   it('agrees with Postgres aggregating the whole catalog itself (totals and rounded averages)', async () => {
-    const body = await (await api('/api/stats', { headers: { 'Cache-Control': 'no-cache' } })).json<{
+    const body = await (await api('/api/stats', { headers: authorized({ 'Cache-Control': 'no-cache' }) })).json<{
       categories: Array<{ slug: string; avgPriceCents: number }>;
       totals: { productCount: number; minPriceCents: number; avgPriceCents: number; maxPriceCents: number; totalStock: number };
     }>();
