@@ -367,9 +367,11 @@ export class CacheSession {
   }
 
   /**
-   * Upstash cannot be asked (failing, or skipped by the open circuit): what this isolate remembers
-   * answers while it is fresh, so an outage never sends every request to the database; otherwise
-   * one computation per key (the caller's slot), kept in memory, with the old entry as fallback.
+   * Upstash cannot be asked (failing, skipped by the open circuit, or too busy to answer in time):
+   * what this isolate remembers answers, fresh (HIT), or past its freshness but within its
+   * stale-if-error window (STALE, refreshed in the background once per key), so neither an outage
+   * nor an overload sends requests to the database that memory can answer. Otherwise one
+   * computation per key (the caller's slot), kept in memory.
    */
   async #answerWithoutShared<T>(
     key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, epoch: number, started: number,
@@ -378,7 +380,30 @@ export class CacheSession {
     const kept = this.cache.memory.retained(key, now);
     const entry = kept && options.validate(kept.value) ? (kept as DecodedEntry<T>) : undefined;
     if (entry && freshnessOf(entry, now) === 'fresh') return { ...this.#fromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
-    return this.#computeWithoutShared(key, compute, options, entry, epoch, elapsedSince(started));
+    if (entry) {
+      this.#refreshWithoutShared(key, compute, options, entry, epoch);
+      return { ...this.#fromEntry<T>(entry, now, 'STALE', 'cache-unavailable'), cacheMs: elapsedSince(started) };
+    }
+    return this.#computeWithoutShared(key, compute, options, undefined, epoch, elapsedSince(started));
+  }
+
+  /** Refreshes a stale memory entry after the response, unless a refresh of the key is already under way here. */
+  #refreshWithoutShared<T>(key: string, compute: () => Promise<T>, options: ResolvedOptions<T>, stale: DecodedEntry<T>, epoch: number): void {
+    const refreshing = this.cache.refreshingWithoutShared;
+    if (refreshing.has(key)) return;
+    refreshing.add(key);
+    const refresh = async () => {
+      try {
+        // An HTTP response is recomputed by replaying its request (this one's is already answered).
+        if (options.revalidate) await options.revalidate();
+        else await this.#computeWithoutShared(key, compute, options, stale, epoch, 0);
+      } catch {
+        // The stale entry keeps answering; a later request tries again.
+      } finally {
+        refreshing.delete(key);
+      }
+    };
+    this.waitUntil(refresh());
   }
 
   /**

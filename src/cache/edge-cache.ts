@@ -36,6 +36,8 @@ export class EdgeCache {
   readonly log = new InvalidationLog();
   readonly breaker: CircuitBreaker;
   readonly inFlight = new Map<string, InFlight>();
+  /** Keys whose stale memory entry is being refreshed in the background while Upstash is unavailable: one refresh each. */
+  readonly refreshingWithoutShared = new Set<string>();
   /**
    * Tags this isolate invalidated that Upstash has not acknowledged yet, each with the attempt
    * that left it pending. Retried; meanwhile their entries in Upstash are not trusted here.

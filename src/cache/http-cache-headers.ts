@@ -47,7 +47,7 @@ export function cacheStatus(facts: CacheStatusFacts): string {
     case 'STALE':
       return facts.detail === 'stale-if-error'
         ? `edge-api; fwd=uri-miss${failedWith}; ttl=${facts.ttlSeconds}; detail=stale-if-error`
-        : `edge-api; hit; ttl=${facts.ttlSeconds}; detail=stale-while-revalidate`;
+        : `edge-api; hit; ttl=${facts.ttlSeconds}; detail=${facts.detail}`; // stale-while-revalidate, cache-unavailable
     case 'MISS':
       return `edge-api; fwd=${facts.detail === 'refresh' ? 'request' : 'uri-miss'}${failedWith}`
         + `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}`

@@ -275,6 +275,32 @@ describe('CacheSession', () => {
     expect(cache.memory.get('cold', Date.now())?.entry.value).toBe('computed');
   });
 
+  it('answers a stale memory entry at once while Upstash is unavailable, and refreshes it in the background once', async () => {
+    const { shared, cache, session, settle } = setup();
+    await session().cached('k', async () => 'old', options);
+    await settle();
+    shared.read = async () => {
+      throw new Error('Upstash down');
+    };
+    const later = Date.now() + 61_000; // past the 60 s ttl, within the default 1 h stale-if-error
+    const realNow = Date.now;
+    Date.now = () => later;
+    try {
+      const refresh = countedCompute('new', 20);
+      const stale = await Promise.all([1, 2, 3].map(() => session().lookup('k', refresh.compute, options)));
+      expect(stale.map((r) => [r.value, r.outcome])).toEqual(Array(3).fill(['old', 'STALE']));
+      expect(stale.map((r) => r.detail)).toEqual(['cache-unavailable', 'collapsed', 'collapsed']);
+      const again = await session().lookup('k', refresh.compute, options);
+      expect(again.outcome).toBe('STALE');
+      await settle();
+      expect(refresh.calls).toBe(1);
+      expect(cache.memory.retained('k', later)?.value).toBe('new');
+      expect(await session().lookup('k', refresh.compute, options)).toMatchObject({ value: 'new', outcome: 'HIT', detail: 'memory' });
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('keeps answering from memory without waiting on Upstash while looks at the log fail, for one breaker cooldown', async () => {
     const shared = new FakeSharedTier();
     const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, memoryMaxStalenessMs: 1, timeoutMs: 20, breakerCooldownMs: 60 });

@@ -31,6 +31,7 @@ describe('Cache-Control and validators', () => {
     expect(cacheStatus({ ...base, outcome: 'MISS', detail: 'miss', stored: true })).toBe('edge-api; fwd=uri-miss; stored');
     expect(cacheStatus({ ...base, outcome: 'MISS', detail: 'refresh', stored: true })).toBe('edge-api; fwd=request; stored');
     expect(cacheStatus({ ...base, ttlSeconds: -3, outcome: 'STALE', detail: 'stale-if-error', originStatus: 503 })).toBe('edge-api; fwd=uri-miss; fwd-status=503; ttl=-3; detail=stale-if-error');
+    expect(cacheStatus({ ...base, ttlSeconds: -3, outcome: 'STALE', detail: 'cache-unavailable' })).toBe('edge-api; hit; ttl=-3; detail=cache-unavailable');
     expect(cacheStatus({ ...base, outcome: 'MISS', detail: 'collapsed', originStatus: 503 })).toBe('edge-api; fwd=uri-miss; fwd-status=503; collapsed');
     expect(cacheStatus({ ...base, outcome: 'BYPASS', detail: 'cache-unavailable' })).toBe('edge-api; fwd=bypass; detail=cache-unavailable');
   });

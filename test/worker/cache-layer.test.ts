@@ -270,6 +270,23 @@ describe('fail-open', () => {
     expect(app.cache.breaker.isOpen).toBe(true);
   });
 
+  it('answers a stale memory entry while Upstash is down, and refreshes it once in the background', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const app = isolate(namespace, { timeoutMs: 50 });
+    await app.fetch('/api/products/65');
+    vi.setSystemTime(Date.now() + 10 * 60_000 + 1000); // past the product ttl (10 min), within stale-if-error (1 h)
+    await resetCounters(); // (it clears faults too)
+    await setFault(stack.upstashUrl, 'error');
+    const stale = await Promise.all([1, 2, 3].map(() => app.fetch('/api/products/65')));
+    for (const response of stale) expect(response.headers.get('X-Cache')).toBe('STALE');
+    expect(stale[0]!.headers.get('Cache-Status')).toMatch(/^edge-api; hit; ttl=-\d+; detail=cache-unavailable$/);
+    // The harness waits for waitUntil work: one background refresh for the three.
+    expect((await counts()).db.commands).toBe(1);
+    const refreshed = await app.fetch('/api/products/65');
+    expect(refreshed.headers.get('X-Cache')).toBe('HIT');
+    expect(refreshed.headers.get('Age')).toBe('0');
+  });
+
   it('asks once more when one read goes unanswered while Upstash is fine: a MISS that stores, not a BYPASS', async () => {
     const app = isolate(namespace, { timeoutMs: 50 });
     await warmScript(app);
