@@ -47,7 +47,10 @@ export const options: Options = {
 
 export function setup(): void {
   requireHealthyApi();
-  if (!API_TOKEN) throw new Error('stampede.ts invalidates keys with a write: pass -e API_TOKEN=<token> (see .dev.vars locally).');
+  if (!API_TOKEN) {
+    throw new Error('stampede.ts invalidates keys with a write: pass -e API_TOKEN=<token> (see .dev.vars locally), '
+      + 'and -e ALLOW_WRITES=1 if BASE_URL is not local (only for an API whose data is disposable).');
+  }
 }
 
 /** Every VU opens its two connections together, on the same whole second as the rounds. */

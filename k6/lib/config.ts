@@ -1,9 +1,12 @@
 // Settings from the environment (`k6 run -e BASE_URL=… -e API_TOKEN=…`), with local defaults.
+import { writesAllowed } from './write-policy.ts';
 
 /** The API under test: `npm run serve` (or `npm run dev`) by default, or a preview URL. */
 export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:8787').replace(/\/$/, '');
-/** Bearer token for the write share of the traffic; without it the model sends no writes. */
-export const API_TOKEN = __ENV.API_TOKEN || '';
+/** Whether writes may go to BASE_URL: the local stack, or `-e ALLOW_WRITES=1` (write-policy.ts). */
+export const WRITES_ALLOWED = writesAllowed(BASE_URL, __ENV.ALLOW_WRITES);
+/** Bearer token for the write share of the traffic; without it (or WRITES_ALLOWED) the model sends no writes. */
+export const API_TOKEN = WRITES_ALLOWED ? __ENV.API_TOKEN || '' : '';
 /** Products in the seeded catalog (`npm run db:seed -- --products N`). */
 export const PRODUCT_COUNT = Number(__ENV.PRODUCT_COUNT || 10000);
 /** Target request rate (per second) of the average-load shape; the other shapes scale from it. */
