@@ -12,24 +12,37 @@
 //   and the LOG_* levels; not setresp, set_repl, replicate_commands, breakpoint, debug,
 //   acl_check_cmd or REDIS_VERSION.
 // - redis.call() runs the backend's own commands (memory-commands.ts), their checks included;
-//   any other command is unknown to it, and EVAL, EVALSHA and SCRIPT are not allowed.
+//   any other command is unknown to it. Commands Redis flags `noscript` (EVAL, FCALL, SCRIPT …)
+//   are not allowed, and a read-only run (EVAL_RO, FCALL_RO, a `no-writes` function) refuses
+//   Redis's write commands, as redis-command-flags.ts lists them.
+// - Redis functions (lua-functions.ts): a library's code runs once, at FUNCTION LOAD, seeing only
+//   redis.register_function, redis.log and the LOG_* levels; its functions then run like
+//   scripts, given (keys, args) and no KEYS or ARGV. Functions share the scripts' Lua state
+//   (Redis has one per engine), which read-only globals make unobservable.
 // - Globals are read-only, as in Redis 7: setting one, or a field of a library table, is an
 //   error, and so is reading an undefined one. Library tables are read-only views, which
 //   pairs() sees as empty.
 // - No time limit: a script that never ends blocks the endpoint (Redis would answer BUSY to
 //   other clients and accept SCRIPT KILL). No `#!lua` shebang line.
-// - A failing script answers `ERR Error running script: <message>`, where Redis 7 answers
-//   `<message> script: <sha>, on @user_script:<line>.`
+// - A failing EVAL or EVALSHA answers `ERR Error running script: <message>`, where Redis 7 answers
+//   `<message> script: <sha>, on @user_script:<line>.`; EVAL_RO, EVALSHA_RO and FCALL answer as
+//   Redis does (`redisErrors`), the line being that of the innermost user code on the stack.
+//   Lua 5.3's messages are not always 5.1's ("attempt to call a nil value (field 'x')").
 import { createHash } from 'node:crypto';
 import { lauxlib, lua, lualib, type LuaJsFunction, type LuaState } from 'fengari';
+import {
+  FUNCTION_CHUNK, SCRIPT_CHUNK, errorLocation, raisedBy, registerFunction, setEnvironment, type RegisteredFunction,
+} from './lua-function-api';
 import { errorText, luaText, pushReply, pushReplyTable, pushStringArray, readCommand, toReply } from './lua-values';
+import { SANDBOX } from './lua-sandbox';
+import { scriptRefusal } from './redis-command-flags';
 import { ReplyError, type Reply } from './redis-backend';
 
 /** Runs one command for redis.call(); an error reply comes back as a value. */
 export type ScriptCommandRunner = (command: string[]) => Reply;
 
-const { LUA_OK, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS, LUA_TSTRING } = lua;
-const CHUNK_NAME = Buffer.from('@user_script'); // messages read "user_script:1: …", as in Redis
+const { LUA_OK, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS, LUA_TSTRING, LUA_TTABLE } = lua;
+const CHUNK_NAME = Buffer.from(SCRIPT_CHUNK); // messages read "user_script:1: …", as in Redis
 const KEYS = Buffer.from('KEYS');
 const ARGV = Buffer.from('ARGV');
 
@@ -43,39 +56,13 @@ const LIBRARIES: [string, LuaJsFunction][] = [
 
 const LOG_LEVELS = { LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3 };
 
-/** Runs once, with the real globals as _ENV; returns the read-only view scripts get instead. */
-const SANDBOX = `
-local globals, load, rawset, setmetatable, error, tostring = _G, load, rawset, setmetatable, error, tostring
-local views = setmetatable({}, { __mode = 'k' })
-local function readonly(t)
-  local view = setmetatable({}, {
-    __index = t,
-    __newindex = function() error('Attempt to modify a readonly table', 2) end,
-    __metatable = false,
-  })
-  views[view] = true
-  return view
-end
-
--- Redis's Lua has no files, no print, and no precompiled chunks.
-dofile, loadfile, print = nil, nil, nil
-function globals.load(chunk, name) return load(chunk, name, 't') end
-loadstring, unpack = globals.load, table.unpack -- their Lua 5.1 names
-function globals.rawset(t, key, value)
-  if views[t] then error('Attempt to modify a readonly table', 2) end
-  return rawset(t, key, value)
-end
-for _, name in ipairs({ 'coroutine', 'math', 'redis', 'string', 'table' }) do
-  globals[name] = readonly(globals[name])
-end
-globals._G = readonly(globals)
-setmetatable(globals, {
-  __index = function(_, name)
-    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
-  end,
-})
-return globals._G
-`;
+/** How a script or function runs. */
+export interface RunOptions {
+  /** Refuses Redis's write commands, as EVAL_RO, FCALL_RO and `no-writes` functions do. */
+  readOnly?: boolean;
+  /** Fails as Redis 7 does (`<message> script: <name>, on @user_script:<line>.`), not `ERR Error running script: …`. */
+  redisErrors?: boolean;
+}
 
 function sha1(script: string): string {
   return createHash('sha1').update(script).digest('hex');
@@ -89,6 +76,17 @@ export class LuaEngine {
   readonly #scripts = new Map<string, number>();
   /** Registry reference of the real globals table, where each call's KEYS and ARGV go. */
   readonly #globals: number;
+  /** Registry references of the `_ENV` of Redis functions: while their library loads, and when they run. */
+  readonly #libraryEnv: number;
+  readonly #functionEnv: number;
+  /** What the library being loaded has registered so far; null outside FUNCTION LOAD. */
+  #registering: RegisteredFunction[] | null = null;
+  /** Whether the current run refuses write commands. */
+  #readOnly = false;
+  /** Whether the current run failed on redis.call()'s own raise (a string here, an {err=…} table in Redis 7.0). */
+  #failedInCall = false;
+  /** Where the current run failed, as "@user_script:3", found by its error handler. */
+  #failedAt: string | null = null;
 
   constructor(runCommand: ScriptCommandRunner) {
     this.#runCommand = runCommand;
@@ -98,7 +96,7 @@ export class LuaEngine {
       lua.lua_pop(L, 1);
     }
     const redis: [string, LuaJsFunction][] = [
-      ['call', (thread) => this.#call(thread, true)],
+      ['call', this.#raisingCall],
       ['pcall', (thread) => this.#call(thread, false)],
       ['error_reply', replyTable('err')],
       ['status_reply', replyTable('ok')],
@@ -120,7 +118,10 @@ export class LuaEngine {
     this.#globals = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     const sandbox = Buffer.from(SANDBOX);
     const status = lauxlib.luaL_loadbuffer(L, sandbox, sandbox.length, '=sandbox');
-    if (status !== LUA_OK || lua.lua_pcall(L, 0, 1, 0) !== LUA_OK) throw new Error(`The Lua sandbox failed: ${errorText(L)}`);
+    lua.lua_pushjsfunction(L, this.#register);
+    if (status !== LUA_OK || lua.lua_pcall(L, 1, 3, 0) !== LUA_OK) throw new Error(`The Lua sandbox failed: ${errorText(L)}`);
+    this.#functionEnv = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
+    this.#libraryEnv = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     // Chunks compiled from now on, scripts and load() alike, see the read-only view as globals.
     lua.lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
   }
@@ -145,23 +146,105 @@ export class LuaEngine {
   }
 
   /** Runs a loaded script with fresh KEYS and ARGV tables, as Redis gives each call. */
-  run(sha: string, keys: readonly string[], args: readonly string[]): Reply {
+  run(sha: string, keys: readonly string[], args: readonly string[], options: RunOptions = {}): Reply {
     const script = this.#scripts.get(sha.toLowerCase());
     if (script === undefined) throw new ReplyError('NOSCRIPT No matching script. Please use EVAL.');
     const L = this.#L;
+    lua.lua_rawgeti(L, LUA_REGISTRYINDEX, this.#globals);
+    pushStringArray(L, keys);
+    lua.lua_setfield(L, -2, KEYS);
+    pushStringArray(L, args);
+    lua.lua_setfield(L, -2, ARGV);
+    lua.lua_pop(L, 1);
+    return this.#protectedCall(script, [], sha.toLowerCase(), options);
+  }
+
+  /**
+   * FUNCTION LOAD's part: compiles a library's code (after its shebang line) and runs it once,
+   * where it registers its functions, which it returns. Throws Redis's errors; keeps nothing then.
+   */
+  loadLibrary(code: string): RegisteredFunction[] {
+    const L = this.#L;
+    const source = Buffer.from(code);
+    const registered: RegisteredFunction[] = [];
     try {
-      lua.lua_rawgeti(L, LUA_REGISTRYINDEX, this.#globals);
-      pushStringArray(L, keys);
-      lua.lua_setfield(L, -2, KEYS);
-      pushStringArray(L, args);
-      lua.lua_setfield(L, -2, ARGV);
-      lua.lua_rawgeti(L, LUA_REGISTRYINDEX, script);
-      if (lua.lua_pcall(L, 0, 1, 0) !== LUA_OK) throw new ReplyError(`ERR Error running script: ${errorText(L)}`);
-      return toReply(L);
+      if (lauxlib.luaL_loadbuffer(L, source, source.length, FUNCTION_CHUNK) !== LUA_OK) {
+        throw new ReplyError(`ERR Error compiling function: ${errorText(L)}`);
+      }
+      setEnvironment(L, -1, this.#libraryEnv);
+      lua.lua_pushvalue(L, -1); // kept: the functions it defines share its _ENV, set below
+      this.#registering = registered;
+      if (lua.lua_pcall(L, 0, 0, 0) !== LUA_OK) {
+        const message = lua.lua_type(L, -1) === LUA_TTABLE ? errorText(L) : `ERR ${errorText(L)}`;
+        this.release(registered);
+        throw new ReplyError(`ERR Error registering functions: ${message}`);
+      }
+      setEnvironment(L, -1, this.#functionEnv);
+      return registered;
     } finally {
+      this.#registering = null;
       lua.lua_settop(L, 0);
     }
   }
+
+  /** FCALL and FCALL_RO: runs a registered function with its (keys, args) tables. */
+  callFunction(fn: RegisteredFunction, keys: readonly string[], args: readonly string[], readOnly: boolean): Reply {
+    return this.#protectedCall(fn.ref, [keys, args], fn.name, { readOnly, redisErrors: true });
+  }
+
+  /** Forgets functions of a deleted or replaced library. */
+  release(functions: readonly RegisteredFunction[]): void {
+    for (const fn of functions) lauxlib.luaL_unref(this.#L, LUA_REGISTRYINDEX, fn.ref);
+  }
+
+  /** Calls the function under `ref` in the registry with string arrays as arguments; `name` is what Redis's errors call it. */
+  #protectedCall(ref: number, args: (readonly string[])[], name: string, { readOnly = false, redisErrors = false }: RunOptions): Reply {
+    const L = this.#L;
+    this.#readOnly = readOnly;
+    this.#failedInCall = false;
+    this.#failedAt = null;
+    try {
+      if (redisErrors) lua.lua_pushjsfunction(L, this.#locateError);
+      const handler = lua.lua_gettop(L);
+      lua.lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+      for (const items of args) pushStringArray(L, items);
+      if (lua.lua_pcall(L, args.length, 1, redisErrors ? handler : 0) !== LUA_OK) {
+        throw redisErrors ? this.#redisFailure(name) : new ReplyError(`ERR Error running script: ${errorText(L)}`);
+      }
+      return toReply(L);
+    } finally {
+      this.#readOnly = false;
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  /** The error handler of runs with `redisErrors`: notes where the error happened, keeps the error. */
+  readonly #locateError = (L: LuaState): number => {
+    this.#failedAt = errorLocation(L);
+    this.#failedInCall = raisedBy(L, this.#raisingCall);
+    return 1;
+  };
+
+  /** Redis 7.0's reply to a failed run (luaCallFunction in src/script_lua.c), from the error on top of the stack. */
+  #redisFailure(name: string): ReplyError {
+    const L = this.#L;
+    const type = lua.lua_type(L, -1);
+    // An {err=…} table is the reply as is, and so is what redis.call() raised (such a table in Redis).
+    const text = errorText(L).replace(/[\r\n]/g, ' ');
+    const message = type === LUA_TTABLE || (type === LUA_TSTRING && this.#failedInCall) ? text : `ERR ${text}`;
+    return new ReplyError(this.#failedAt === null ? message : `${message} script: ${name}, on ${this.#failedAt}.`);
+  }
+
+  /** redis.call(). */
+  readonly #raisingCall = (L: LuaState): number => this.#call(L, true);
+
+  /** redis.register_function(), refused as Redis refuses it (an {err=…} table raised). */
+  readonly #register = (L: LuaState): number => {
+    const refusal = registerFunction(L, this.#registering);
+    if (refusal === null) return 0;
+    pushReplyTable(L, 'err', `ERR ${refusal}`);
+    return lua.lua_error(L);
+  };
 
   /** SCRIPT FLUSH: forgets every script. */
   flush(): void {
@@ -174,7 +257,12 @@ export class LuaEngine {
     const command = readCommand(L);
     let reply: Reply;
     try {
-      reply = command instanceof ReplyError ? command : this.#runCommand(command);
+      if (command instanceof ReplyError) reply = command;
+      else {
+        // Refusals the backend cannot know of: `noscript` commands, and writes in a read-only run.
+        const refusal = scriptRefusal(command, this.#readOnly);
+        reply = refusal === null ? this.#runCommand(command) : new ReplyError(refusal);
+      }
     } catch (error) {
       // A JavaScript exception must not unwind through fengari's frames: it would lose the error.
       reply = new ReplyError(`ERR ${error instanceof Error ? error.message : String(error)}`);

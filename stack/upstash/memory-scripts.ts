@@ -3,7 +3,7 @@ import { ReplyError, type Reply } from './redis-backend';
 import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 
 /** numkeys, then the keys and the other arguments; checked before the script is compiled, as Redis does. */
-function splitArguments([numKeys = '', ...args]: string[]): { keys: string[]; argv: string[] } {
+export function splitArguments([numKeys = '', ...args]: string[]): { keys: string[]; argv: string[] } {
   const keyCount = parseInteger(numKeys);
   if (keyCount < 0) throw new ReplyError("ERR Number of keys can't be negative");
   if (keyCount > args.length) throw new ReplyError("ERR Number of keys can't be greater than number of args");
@@ -17,7 +17,7 @@ export const scriptCommands: ReadonlyMap<string, MemoryCommand> = new Map<string
       arity: -3,
       run({ lua }, [script = '', ...args]) {
         const { keys, argv } = splitArguments(args);
-        return lua.run(lua.load(script), keys, argv); // Redis keeps EVAL'd scripts for EVALSHA too
+        return lua.run(lua.load(script), keys, argv, { redisErrors: true }); // Redis keeps EVAL'd scripts for EVALSHA too
       },
     },
   ],
@@ -27,7 +27,7 @@ export const scriptCommands: ReadonlyMap<string, MemoryCommand> = new Map<string
       arity: -3,
       run({ lua }, [sha = '', ...args]) {
         const { keys, argv } = splitArguments(args);
-        return lua.run(sha, keys, argv);
+        return lua.run(sha, keys, argv, { redisErrors: true });
       },
     },
   ],

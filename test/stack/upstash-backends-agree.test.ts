@@ -118,6 +118,9 @@ const CORE_FAMILIES: AgreeFamilies = {
     ['EVAL', "return {1, 'two', {3}, false, redis.call('SET', KEYS[1], ARGV[1])}", 1, '{e}', 'v'],
     ['EVAL', "return redis.pcall('INCR', KEYS[1])", 1, '{e}'], ['EVAL', 'return 10 / 3', 0],
     ['EVAL', "return redis.status_reply('FINE')", 0], ['EVAL', "return redis.error_reply('MY failure')", 0],
+    // Errors raised in a script carry its sha and line, as Redis 7 reports them.
+    ['SET', '{e2}', 'x'], ['EVAL', "return redis.call('INCR', KEYS[1])", 1, '{e2}'], ['EVAL', "local a = 1\nerror('boom')", 0],
+    ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', 0],
   ],
 };
 
@@ -130,10 +133,11 @@ describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', ()
   let real: UpstashEndpoint;
   const prefix = `agree:${randomUUID()}:`;
   const used = new Set<string>();
-  const withKeys = (command: Array<string | number>) => command.map((part) => (typeof part === 'string'
+  /** `{name}` → a key of this run; each family gets keys of its own, so families cannot see each other's data. */
+  const withKeys = (command: Array<string | number>, scope = '') => command.map((part) => (typeof part === 'string'
     ? part.replace(/\{(\w+)\}/g, (_, name: string) => {
-      used.add(prefix + name);
-      return prefix + name;
+      used.add(prefix + scope + name);
+      return prefix + scope + name;
     })
     : part));
 
@@ -182,7 +186,7 @@ describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', ()
 
   for (const [family, commands] of Object.entries(FAMILIES)) {
     it(family, async () => {
-      for (const command of commands.map(withKeys)) {
+      for (const command of commands.map((command) => withKeys(command, `${family.replace(/\W+/g, '-')}:`))) {
         const [fromMemory, fromRedis] = await Promise.all([post(memory, command), post(real, command)]);
         expect(fromMemory, JSON.stringify(command)).toEqual(fromRedis);
       }
