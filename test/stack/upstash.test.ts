@@ -429,6 +429,39 @@ function conformanceSuite(redisUrl: string | null) {
     });
   });
 
+  describe('the later command families through the real client', () => {
+    it('streams, geo, bits, HyperLogLog, COPY, floats, LMPOP, read-only scripts and functions', async () => {
+      const key = (name: string) => t.key(`families:${name}`);
+      const [stream, places, bits, visitors, other, copied, float, list] = [key('stream'), key('places'), key('bits'),
+        key('visitors'), key('visitors2'), key('copied'), key('float'), key('list')];
+      expect(await t.redis.xadd(stream, '1-1', { f: 'v' })).toBe('1-1');
+      expect(await t.redis.xrange(stream, '-', '+')).toEqual({ '1-1': { f: 'v' } });
+      expect(await t.redis.geoadd(places, { longitude: 13.361389, latitude: 38.115556, member: 'Palermo' },
+        { longitude: 15.087269, latitude: 37.502669, member: 'Catania' })).toBe(2);
+      expect(await t.redis.geodist(places, 'Palermo', 'Catania', 'KM')).toBe(166.2742);
+      expect(await t.redis.setbit(bits, 7, 1)).toBe(0);
+      expect(await t.redis.bitcount(bits, 0, -1)).toBe(1);
+      expect(await t.redis.pfadd(visitors, 'a', 'b', 'c')).toBe(1);
+      await t.redis.pfadd(other, 'c', 'd');
+      expect(await t.redis.pfcount(visitors, other)).toBe(4);
+      expect(await t.redis.copy(places, copied)).toBe('COPIED');
+      expect(await t.redis.geodist(copied, 'Palermo', 'Catania', 'KM')).toBe(166.2742);
+      expect(await t.redis.incrbyfloat(float, 0.1)).toBe(0.1);
+      expect(await t.redis.incrbyfloat(float, 0.2)).toBe(0.3);
+      await t.redis.rpush(list, 'x', 'y');
+      expect(await t.redis.lmpop(1, [list], 'LEFT', 2)).toEqual([list, ['x', 'y']]);
+      expect(await t.redis.evalRo("return redis.call('XLEN', KEYS[1])", [stream], [])).toBe(1);
+      await expect(t.redis.evalRo("return redis.call('DEL', KEYS[1])", [stream], [])).rejects.toThrow(/Write commands are not allowed/);
+      const library = `families_${randomUUID().replace(/-/g, '')}`;
+      await t.redis.functions.load({ code: `#!lua name=${library}\nredis.register_function('${library}_len', function(keys) return redis.call('XLEN', keys[1]) end)` });
+      try {
+        expect(await t.redis.functions.call(`${library}_len`, [stream])).toBe(1);
+      } finally {
+        await t.redis.functions.delete(library);
+      }
+    });
+  });
+
   describe('read-your-writes', () => {
     it('returns a sync token that the client keeps and sends back, growing with each request', async () => {
       const k = t.key('ryw');
