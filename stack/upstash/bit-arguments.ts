@@ -1,20 +1,12 @@
 // Arguments of the bit commands as Redis reads them (bitops.c, util.c's string2ll), and the zero padding their
 // writes grow strings by.
 import { ReplyError } from './redis-backend';
+import { parseLongLong } from './redis-integers';
 
 export const SYNTAX_ERROR = 'ERR syntax error';
-const NOT_AN_INTEGER = 'ERR value is not an integer or out of range';
 const BAD_OFFSET = 'ERR bit offset is not an integer or out of range';
 /** Redis's proto-max-bulk-len default: no bit offset may reach past a 512 MB string. */
 const MAX_STRING_BYTES = 512n * 1024n * 1024n;
-
-/** A 64-bit integer argument as Redis reads it (string2ll): no sign but `-`, no leading zero, at most 20 characters. */
-export function parseLongLong(text: string, error = NOT_AN_INTEGER): bigint {
-  if (text.length > 20 || !/^(0|-?[1-9][0-9]*)$/.test(text)) throw new ReplyError(error);
-  const value = BigInt(text);
-  if (BigInt.asIntN(64, value) !== value) throw new ReplyError(error);
-  return value;
-}
 
 /** A bit offset; BITFIELD's `#n` means the n-th field of `fieldBits` bits (getBitOffsetFromArgument). */
 export function parseBitOffset(text: string, fieldBits = 0): number {

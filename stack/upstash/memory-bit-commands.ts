@@ -7,7 +7,8 @@
 import { ReplyError } from './redis-backend';
 import type { MemoryCommand } from './memory-store';
 import { readBytes, writeBytes } from './stored-bytes';
-import { SYNTAX_ERROR, grown, parseBitOffset, parseLongLong } from './bit-arguments';
+import { SYNTAX_ERROR, grown, parseBitOffset } from './bit-arguments';
+import { parseLongLong } from './redis-integers';
 import { bitfield } from './memory-bitfield-command';
 
 const commands = new Map<string, MemoryCommand>();

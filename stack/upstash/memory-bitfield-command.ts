@@ -4,7 +4,8 @@ import { ReplyError, type Reply } from './redis-backend';
 import type { MemoryCommand } from './memory-store';
 import { readBytes, writeBytes } from './stored-bytes';
 import { addToField, getField, setField, type FieldType, type Overflow } from './bitfield';
-import { SYNTAX_ERROR, grown, parseBitOffset, parseLongLong } from './bit-arguments';
+import { SYNTAX_ERROR, grown, parseBitOffset } from './bit-arguments';
+import { parseLongLong } from './redis-integers';
 
 type FieldOperation = { type: FieldType; offset: number; overflow: Overflow } & (
   { name: 'GET' } | { name: 'SET' | 'INCRBY'; value: bigint }

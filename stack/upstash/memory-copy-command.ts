@@ -2,7 +2,7 @@
 // upstash-backends-agree.test.ts). The copy shares nothing with the source, and keeps its TTL.
 import { ReplyError } from './redis-backend';
 import type { MemoryCommand } from './memory-store';
-import { parseRangeLong } from './long-argument';
+import { parseRangeLong } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
 import { cloneStream } from './stream-copy';
 import { LIST, listAt, sortedSetAt, STREAM, streamAt, typeOf } from './stored-structures';

@@ -7,7 +7,8 @@ import type { MemoryCommand, MemoryStore } from './memory-store';
 import { ReplyError, type Reply } from './redis-backend';
 import { distance, geohashString, isValidPosition, positionOf, scoreOf, type GeoShape } from './geohash';
 import { nearest, pointsWithin, type GeoPoint } from './geo-search';
-import { distanceText, humanDouble, parseDouble, parseLongLong, toFixedExact } from './redis-double-text';
+import { distanceText, humanDouble, parseDouble, toFixedExact } from './redis-double-text';
+import { longLongOf } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
 import { expectType, sortedSetAt } from './stored-structures';
 
@@ -125,7 +126,7 @@ function parseSearch(name: string, zset: SortedSet | undefined, options: string[
     else if (option === 'ANY') request.any = true;
     else if (option === 'ASC' || option === 'DESC') request.order = option;
     else if (option === 'COUNT' && following >= 1) {
-      const count = parseLongLong(options[++i]!);
+      const count = longLongOf(options[++i]!);
       if (count === undefined) throw new ReplyError('ERR value is not an integer or out of range');
       if (count <= 0n) throw new ReplyError('ERR COUNT must be > 0');
       request.count = Number(count);

@@ -4,7 +4,7 @@
 // (COPY, the float increments, OBJECT, the random picks), gathered into `moreCommands`.
 import { ReplyError, type Reply } from './redis-backend';
 import type { MemoryCommand } from './memory-store';
-import { LONG_MAX, parseRangeLong } from './long-argument';
+import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { copyCommands } from './memory-copy-command';
 import { floatCommands } from './memory-float-commands';
 import { objectCommands } from './memory-object-command';

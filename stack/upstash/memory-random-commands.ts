@@ -5,7 +5,7 @@
 // the whole collection answers all of it in the collection's order.
 import { ReplyError, type Reply } from './redis-backend';
 import type { MemoryCommand } from './memory-store';
-import { LONG_MAX, parseRangeLong } from './long-argument';
+import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 

@@ -1,6 +1,7 @@
 // What the in-memory stream commands share: finding or making the stream at a key, Redis's
 // long long arguments, and the shape of an entry in a reply.
 import { ReplyError, type Reply } from './redis-backend';
+import { parseLongLong as parseLongLongExactly } from './redis-integers';
 import { STREAM, expectType, streamAt } from './stored-structures';
 import { createStream, type Stream, type StreamEntry } from './stream';
 import { idReply } from './stream-id';
@@ -22,18 +23,13 @@ export function writableStream(redis: SyncMock, key: string): Stream {
   return created;
 }
 
-const INT64_MIN = -(1n << 63n);
-const INT64_MAX = (1n << 63n) - 1n;
 
 /**
  * Redis's getLongLongFromObjectOrReply: a strict 64-bit integer. Beyond 2^53 the number is
  * approximate, which changes nothing for counts, lengths and times.
  */
 export function parseLongLong(text: string, error = 'ERR value is not an integer or out of range'): number {
-  if (!/^(0|-?[1-9]\d*)$/.test(text)) throw new ReplyError(error);
-  const value = BigInt(text);
-  if (value < INT64_MIN || value > INT64_MAX) throw new ReplyError(error);
-  return Number(value);
+  return Number(parseLongLongExactly(text, error));
 }
 
 /** [id, [field, value, …]] */

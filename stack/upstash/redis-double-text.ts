@@ -29,13 +29,6 @@ export function parseDouble(text: string): number | undefined {
   return value;
 }
 
-/** string2ll: Redis's strict integer syntax within a signed 64-bit integer. */
-export function parseLongLong(text: string): bigint | undefined {
-  if (text.length >= 21 || !/^(0|-?[1-9]\d*)$/.test(text)) return undefined;
-  const value = BigInt(text);
-  return value === BigInt.asIntN(64, value) ? value : undefined;
-}
-
 /** The double's exact value as sign, integer mantissa and power of two. */
 function exactParts(value: number): { negative: boolean; mantissa: bigint; exponent: number } {
   const view = new DataView(new ArrayBuffer(8));

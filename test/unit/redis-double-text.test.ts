@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  distanceText, humanDouble, parseDouble, parseLongLong, toFixedExact,
+  distanceText, humanDouble, parseDouble, toFixedExact,
 } from '../../stack/upstash/redis-double-text';
 
 describe('doubles as Redis 7.0 reads and prints them', () => {
@@ -15,11 +15,6 @@ describe('doubles as Redis 7.0 reads and prints them', () => {
     for (const bad of ['', ' 1', '1 ', 'nan', '1e400', '1e-400', '0x', '1e', '.', 'abc']) {
       expect(parseDouble(bad)).toBeUndefined();
     }
-  });
-
-  it('reads 64-bit integers strictly', () => {
-    expect(parseLongLong('9223372036854775807')).toBe(9223372036854775807n);
-    for (const bad of ['9223372036854775808', '-0', '01', '+1', '1.0']) expect(parseLongLong(bad)).toBeUndefined();
   });
 
   it('prints %f exactly, ties to even', () => {
