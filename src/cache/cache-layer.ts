@@ -69,8 +69,9 @@ function bypassReasonOf(c: Context<AppEnv>, requestDirectives: ReadonlySet<strin
 }
 
 /**
- * Background revalidations replayed through the app (`dispatch`): they recompute whatever the
- * client is trusted with. Plain objects made and used by the revalidating request only.
+ * Background revalidations replayed through the app (`dispatch`): they recompute whoever the
+ * original client was. Marked by their Request object, which no client can forge (a header could
+ * be sent by anyone); made and used by the revalidating request only.
  */
 const revalidations = new WeakSet<Request>();
 
