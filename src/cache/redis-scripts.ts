@@ -7,6 +7,12 @@
 //               capped at the newest LOG_CAP members
 //   <ns>:floor  the highest seq trimmed from the log: records after it are all there
 //
+// The same scripts run on the local stack's in-memory backend (stack/upstash: fengari, Lua 5.3,
+// where Redis has 5.1), so they keep to what both share: numbers through tonumber (fengari's are
+// exact to 2^53, enough for the millisecond sequence numbers), string.match patterns, tables, and
+// redis.call of GET, SET, DEL, ZADD, ZCARD, ZRANGE and ZREM; no cjson, bit or struct,
+// no integer division, no 64-bit integers.
+//
 // Isolates keep the log's tail in sync (every read returns what is new since the caller's last
 // look), which lets them check tags that are only known after a value is computed (the
 // products on a list page) and keep serving from memory without asking Redis per request.
