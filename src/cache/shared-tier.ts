@@ -87,13 +87,14 @@ export class SharedTier {
    * Runs one Upstash call through the breaker. A timeout that ran past its budget (queued here or
    * behind other calls) is load, not an Upstash failure: it does not count toward opening the
    * circuit, which would send every request to the database exactly when the isolate is busiest.
-   * A budget in which Upstash answered nothing does.
+   * A budget in which Upstash answered nothing does; a `repeatable` call (safe to run twice) is
+   * first made once more (`onceMoreIfSilent`).
    */
-  async #call<T>(operation: string, run: () => Promise<T>, { gated = true, patient = false } = {}): Promise<T> {
+  async #call<T>(operation: string, run: () => Promise<T>, { gated = true, patient = false, repeatable = false } = {}): Promise<T> {
     if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
     const started = Date.now();
     try {
-      const result = await run();
+      const result = await (repeatable ? onceMoreIfSilent(run) : run());
       noteUpstashAnswer();
       this.breaker.recordSuccess();
       return result;
@@ -125,13 +126,12 @@ export class SharedTier {
     const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys(), ...tags.map(this.#tagKey)];
     const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs), String(since)];
     return this.#call('read', async () => {
-      const reply = await onceMoreIfSilent(() => this.#script(this.redis, READ_SCRIPT, keys, args));
-      const [stored, tagStamp, leased, tail] = reply as [string, string, number, unknown];
+      const [stored, tagStamp, leased, tail] = await this.#script(this.redis, READ_SCRIPT, keys, args) as [string, string, number, unknown];
       return {
         stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined,
         tail: logTailOf(tail, since),
       };
-    });
+    }, { repeatable: true });
   }
 
   /** The fill lease for `key`, when the read found an entry it then judged out of date (a content tag was invalidated). */
@@ -145,18 +145,16 @@ export class SharedTier {
 
   /** The log's tail after `since`, for an isolate that has served from memory for a while. */
   logTail(since: number): Promise<LogTail> {
-    return this.#call('log', async () => {
-      const reply = await onceMoreIfSilent(() => this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]));
-      return logTailOf(reply, since);
-    });
+    const tail = async () => logTailOf(await this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]), since);
+    return this.#call('log', tail, { repeatable: true });
   }
 
   /** The stored string and whether anyone holds the fill lease (while waiting for another isolate's fill). */
   peek(key: string): Promise<{ stored: string | null; leased: boolean }> {
     return this.#call('peek', async () => {
-      const [stored, lease] = await onceMoreIfSilent(() => this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec());
+      const [stored, lease] = await this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec();
       return { stored: stored ?? null, leased: lease !== null };
-    });
+    }, { repeatable: true });
   }
 
   /**

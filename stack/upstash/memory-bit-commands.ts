@@ -5,18 +5,14 @@
 // shifts take, hence the divisions. Bitmaps with bytes that are not UTF-8 read exactly here, but as text in
 // GET, STRLEN and the other string commands (stored-bytes.ts).
 import { ReplyError } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import { readBytes, writeBytes } from './stored-bytes';
 import { SYNTAX_ERROR, grown, parseBitOffset } from './bit-arguments';
 import { parseLongLong } from './redis-integers';
 import { bitfield } from './memory-bitfield-command';
 
-const commands = new Map<string, MemoryCommand>();
-export const bitCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const bitCommands = commands;
 
 const BAD_BIT = 'ERR bit is not an integer or out of range';
 

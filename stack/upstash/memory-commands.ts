@@ -5,7 +5,7 @@
 // the answer as the raw RESP2 reply Redis would send. Commands run synchronously (sync-mock.ts),
 // so scripts call these same commands through redis.call().
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, rankRange, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
+import { commandTable, parseInteger, rankRange, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type LexBound, type ScoreBound, type ScoredMember } from './sorted-set';
 import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
@@ -13,12 +13,8 @@ import type { SyncMock } from './sync-mock';
 const SYNTAX_ERROR = 'ERR syntax error';
 const OVERFLOW = 'ERR increment or decrement would overflow';
 
-const commands = new Map<string, MemoryCommand>();
-export const dataCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const dataCommands = commands;
 
 
 export function parseScore(text: string): number {

@@ -1,19 +1,15 @@
 // COPY for the in-memory backend, with Redis 7's replies and errors (checked against real Redis by
 // upstash-backends-agree.test.ts). The copy shares nothing with the source, and keeps its TTL.
 import { ReplyError } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import { parseRangeLong } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
 import { cloneStream } from './stream-copy';
 import { LIST, listAt, sortedSetAt, STREAM, streamAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const copyCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const copyCommands = commands;
 
 type Copier = (redis: SyncMock, source: string, destination: string) => void;
 

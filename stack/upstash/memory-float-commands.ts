@@ -2,18 +2,14 @@
 // uses on x86-64 (long-double.ts), with Redis 7's replies and errors (checked against real Redis
 // by upstash-backends-agree.test.ts).
 import { ReplyError } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import {
   LONG_DOUBLE_ZERO, addLongDoubles, formatLongDouble, isFiniteLongDouble, parseLongDouble, type LongDouble,
 } from './long-double';
 import { expectType } from './stored-structures';
 
-const commands = new Map<string, MemoryCommand>();
-export const floatCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const floatCommands = commands;
 
 function parseOrFail(text: string, error = 'ERR value is not a valid float'): LongDouble {
   const value = parseLongDouble(text);

@@ -3,28 +3,19 @@
 // As in Redis, a geo set is a sorted set whose scores are geohashes (geohash.ts): GEOADD is ZADD with computed
 // scores, and the Z… commands work on geo sets.
 import { dataCommands } from './memory-commands';
-import type { MemoryCommand, MemoryStore } from './memory-store';
+import { readSortedSet } from './memory-sorted-set-commands';
+import { commandTable } from './memory-store';
 import { ReplyError, type Reply } from './redis-backend';
 import { distance, geohashString, isValidPosition, positionOf, scoreOf, type GeoShape } from './geohash';
 import { nearest, pointsWithin, type GeoPoint } from './geo-search';
 import { distanceText, humanDouble, parseDouble, toFixedExact } from './redis-double-text';
 import { longLongOf } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
-import { expectType, sortedSetAt } from './stored-structures';
 
 const SYNTAX_ERROR = 'ERR syntax error';
 
-const commands = new Map<string, MemoryCommand>();
-export const geoCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
-
-function readGeoSet(store: MemoryStore, key: string): SortedSet | undefined {
-  expectType(store.redis, key, 'zset');
-  return sortedSetAt(store.redis, key);
-}
+const { commands, define } = commandTable();
+export const geoCommands = commands;
 
 function double(text: string, error = 'ERR value is not a valid float'): number {
   const value = parseDouble(text);
@@ -69,7 +60,7 @@ define('GEOADD', -5, (store, [key = '', ...args]) => {
 define('GEODIST', -4, (store, [key = '', member1 = '', member2 = '', unit, ...extra]) => {
   if (extra.length > 0) throw new ReplyError(SYNTAX_ERROR);
   const toMeters = unit === undefined ? 1 : metersPerUnit(unit);
-  const zset = readGeoSet(store, key);
+  const zset = readSortedSet(store, key);
   const [score1, score2] = [zset?.score(member1), zset?.score(member2)];
   if (score1 === undefined || score2 === undefined) return null;
   const [[x1, y1], [x2, y2]] = [positionOf(score1), positionOf(score2)];
@@ -77,7 +68,7 @@ define('GEODIST', -4, (store, [key = '', member1 = '', member2 = '', unit, ...ex
 });
 
 define('GEOHASH', -2, (store, [key = '', ...members]) => {
-  const zset = readGeoSet(store, key);
+  const zset = readSortedSet(store, key);
   return members.map((member) => {
     const score = zset?.score(member);
     return score === undefined ? null : Buffer.from(geohashString(score));
@@ -87,7 +78,7 @@ define('GEOHASH', -2, (store, [key = '', ...members]) => {
 const coordinates = (position: [number, number]): Reply => position.map((value) => Buffer.from(humanDouble(value)));
 
 define('GEOPOS', -2, (store, [key = '', ...members]) => {
-  const zset = readGeoSet(store, key);
+  const zset = readSortedSet(store, key);
   return members.map((member) => {
     const score = zset?.score(member);
     return score === undefined ? null : coordinates(positionOf(score));
@@ -189,7 +180,7 @@ function describePoint(point: GeoPoint, request: SearchRequest, withOptions: boo
 }
 
 define('GEOSEARCH', -7, (store, [key = '', ...options]) => {
-  const zset = readGeoSet(store, key);
+  const zset = readSortedSet(store, key);
   const request = parseSearch('geosearch', zset, options, false);
   if (!zset) return [];
   const withOptions = request.withDist || request.withHash || request.withCoord;
@@ -198,7 +189,7 @@ define('GEOSEARCH', -7, (store, [key = '', ...options]) => {
 
 /** GEOSEARCHSTORE: the points as a sorted set, scored by geohash or, with STOREDIST, by distance in the unit. */
 define('GEOSEARCHSTORE', -8, (store, [destination = '', key = '', ...options]) => {
-  const zset = readGeoSet(store, key);
+  const zset = readSortedSet(store, key);
   const request = parseSearch('geosearchstore', zset, options, true);
   const points = zset ? search(zset, request) : [];
   const result = new SortedSet();

@@ -1,15 +1,11 @@
 // More hash commands for the in-memory backend, on the mock's stored hashes, with Redis 7's
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts).
-import { wrongArity, type MemoryCommand } from './memory-store';
+import { commandTable, wrongArity } from './memory-store';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const hashCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const hashCommands = commands;
 
 /** The hash's fields in order (Redis keeps a small hash's insertion order, as the mock does). */
 function readHash(redis: SyncMock, key: string): Record<string, Buffer> {

@@ -5,7 +5,7 @@
 // the other string commands see them as text (stored-bytes.ts), and a RENAMEd or COPYd HLL is no
 // longer a valid one.
 import { ReplyError } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import { readBytes, writeBytes } from './stored-bytes';
 import type { SyncMock } from './sync-mock';
 import {
@@ -14,12 +14,8 @@ import {
 } from './hyperloglog';
 import { estimate, rawHistogram } from './hyperloglog-estimate';
 
-const commands = new Map<string, MemoryCommand>();
-export const hyperLogLogCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const hyperLogLogCommands = commands;
 
 const NOT_AN_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 const CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';

@@ -3,18 +3,14 @@
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). SCAN
 // answers a whole iteration at once (cursor 0), which Redis's contract allows.
 import { ReplyError } from './redis-backend';
-import { parseInteger, type MemoryCommand } from './memory-store';
+import { commandTable, parseInteger, type MemoryCommand } from './memory-store';
 import { globToRegExp } from './pubsub';
 import { formatScore } from './memory-commands';
 import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const keyCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const keyCommands = commands;
 
 function matchingKeys(redis: SyncMock, pattern: string): string[] {
   const regex = globToRegExp(pattern);

@@ -1,16 +1,12 @@
 // Lists for the in-memory backend, kept as arrays of this backend's own (stored-structures.ts),
 // with Redis 7's replies and errors (checked against real Redis by upstash-backends-agree.test.ts).
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, rankRange, type MemoryCommand } from './memory-store';
+import { commandTable, parseInteger, rankRange, type MemoryCommand } from './memory-store';
 import { LIST, expectType, listAt } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const listCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const listCommands = commands;
 
 /** The list at `key` for reading: WRONGTYPE for another type, undefined when there is none. */
 function readList(redis: SyncMock, key: string): string[] | undefined {

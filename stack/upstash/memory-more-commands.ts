@@ -3,7 +3,7 @@
 // upstash-backends-agree.test.ts): LMPOP, TIME and FLUSHALL here, the others in a module each
 // (COPY, the float increments, OBJECT, the random picks), gathered into `moreCommands`.
 import { ReplyError, type Reply } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable, type MemoryCommand } from './memory-store';
 import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { copyCommands } from './memory-copy-command';
 import { floatCommands } from './memory-float-commands';
@@ -11,14 +11,7 @@ import { objectCommands } from './memory-object-command';
 import { randomCommands } from './memory-random-commands';
 import { expectType, listAt } from './stored-structures';
 
-const commands = new Map<string, MemoryCommand>([
-  ...copyCommands, ...floatCommands, ...objectCommands, ...randomCommands,
-]);
-export const moreCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
 
 const SYNTAX_ERROR = 'ERR syntax error';
 
@@ -61,3 +54,8 @@ define('FLUSHALL', -1, ({ redis }, args): Reply => {
   redis.flushdb();
   return 'OK';
 });
+
+/** This module's commands and the ones kept in modules of their own (built after the definitions above). */
+export const moreCommands: ReadonlyMap<string, MemoryCommand> = new Map([
+  ...commands, ...copyCommands, ...floatCommands, ...objectCommands, ...randomCommands,
+]);

@@ -4,17 +4,13 @@
 // picks distinct elements, a negative one picks that many with repeats, and a count that covers
 // the whole collection answers all of it in the collection's order.
 import { ReplyError, type Reply } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const randomCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const randomCommands = commands;
 
 const SYNTAX_ERROR = 'ERR syntax error';
 /**

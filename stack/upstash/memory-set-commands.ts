@@ -2,16 +2,12 @@
 // and errors (checked against real Redis by upstash-backends-agree.test.ts). Members come back in
 // the order they were added; Redis leaves a set's order unspecified.
 import { ReplyError } from './redis-backend';
-import { parseInteger, type MemoryCommand } from './memory-store';
+import { commandTable, parseInteger } from './memory-store';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const setCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const setCommands = commands;
 
 function readSet(redis: SyncMock, key: string): string[] {
   expectType(redis, key, 'set');

@@ -3,18 +3,15 @@
 // (ZRANGEBYSCORE, ZREVRANGE, …) are ZRANGE with its options, as Redis documents them.
 import { ReplyError, type Reply } from './redis-backend';
 import { dataCommands, formatScore, parseLexBound, parseScore, parseScoreBound } from './memory-commands';
-import { parseInteger, rankRange, type MemoryCommand, type MemoryStore } from './memory-store';
+import { commandTable, parseInteger, rankRange, type MemoryCommand, type MemoryStore } from './memory-store';
 import { SORTED_SET, SortedSet, type ScoredMember } from './sorted-set';
 import { WRONGTYPE, expectType, sortedSetAt, typeOf } from './stored-structures';
 
-const commands = new Map<string, MemoryCommand>();
-export const sortedSetCommands: ReadonlyMap<string, MemoryCommand> = commands;
+const { commands, define } = commandTable();
+export const sortedSetCommands = commands;
 
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
-
-function readSortedSet(store: MemoryStore, key: string): SortedSet | undefined {
+/** The sorted set at `key`: WRONGTYPE for another type, undefined when there is none. */
+export function readSortedSet(store: MemoryStore, key: string): SortedSet | undefined {
   expectType(store.redis, key, 'zset');
   return sortedSetAt(store.redis, key);
 }

@@ -23,6 +23,15 @@ export interface MemoryCommand {
   run(store: MemoryStore, args: string[]): Reply;
 }
 
+/** A module's table of commands, and the `define` that fills it. */
+export function commandTable(): {
+  commands: ReadonlyMap<string, MemoryCommand>;
+  define(name: string, arity: number, run: MemoryCommand['run']): void;
+} {
+  const commands = new Map<string, MemoryCommand>();
+  return { commands, define: (name, arity, run) => void commands.set(name, { arity, run }) };
+}
+
 export function wrongArity(name: string): ReplyError {
   return new ReplyError(`ERR wrong number of arguments for '${name}' command`);
 }

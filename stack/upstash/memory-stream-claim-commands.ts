@@ -1,7 +1,7 @@
 // XCLAIM and XAUTOCLAIM for the in-memory backend: pending entries change owner, with Redis 7's
 // replies and errors (XAUTOCLAIM's reply ends with the ids of deleted entries it dropped).
 import { ReplyError, type Reply } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import { entryReply, groupOf, parseLongLong, readStream } from './memory-stream-access';
 import { findEntry } from './stream';
 import { compareIds, idReply, MIN_ID, parseRangeStart, parseStrictId, type StreamId } from './stream-id';
@@ -9,12 +9,8 @@ import {
   activeConsumer, assignPending, byId, forgetPending, pendingKey, type ConsumerGroup, type PendingEntry,
 } from './stream-group';
 
-const commands = new Map<string, MemoryCommand>();
-export const streamClaimCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const streamClaimCommands = commands;
 
 /** Gives a pending entry to `consumerName` now, as XCLAIM and XAUTOCLAIM do. */
 function claim(

@@ -3,7 +3,7 @@
 // are in memory-stream-read-commands.ts (XREAD, XREADGROUP), memory-stream-group-commands.ts (XGROUP, XACK,
 // XPENDING), memory-stream-claim-commands.ts (XCLAIM, XAUTOCLAIM) and memory-stream-info.ts (XINFO).
 import { ReplyError } from './redis-backend';
-import { wrongArity, type MemoryCommand } from './memory-store';
+import { commandTable, wrongArity, type MemoryCommand } from './memory-store';
 import { entryReply, parseLongLong, readStream, writableStream } from './memory-stream-access';
 import { streamClaimCommands } from './memory-stream-claim-commands';
 import { streamGroupCommands } from './memory-stream-group-commands';
@@ -15,11 +15,7 @@ import {
   U64_MAX, type StreamId,
 } from './stream-id';
 
-const commands = new Map<string, MemoryCommand>();
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
 
 interface AddOrTrimArguments {
   trim?: TrimOptions;

@@ -2,7 +2,7 @@
 // and errors; XREADGROUP is in memory-stream-read-commands.ts, XCLAIM and XAUTOCLAIM in
 // memory-stream-claim-commands.ts.
 import { ReplyError } from './redis-backend';
-import type { MemoryCommand } from './memory-store';
+import { commandTable } from './memory-store';
 import {
   bytes, checkSubcommand, groupOf, helpReply, parseLongLong, readStream, subcommandSyntaxError, writableStream,
 } from './memory-stream-access';
@@ -13,12 +13,8 @@ import {
   byId, byName, createConsumer, createGroup, forgetPending, INVALID_ENTRIES_READ, pendingKey,
 } from './stream-group';
 
-const commands = new Map<string, MemoryCommand>();
-export const streamGroupCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const streamGroupCommands = commands;
 
 const XGROUP_ARITIES = { CREATE: -5, SETID: -5, DESTROY: 4, CREATECONSUMER: 5, DELCONSUMER: 5, HELP: 2 };
 const XGROUP_HELP = [

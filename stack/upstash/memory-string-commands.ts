@@ -2,16 +2,12 @@
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). Lengths and
 // offsets count UTF-8 bytes, as Redis does.
 import { ReplyError } from './redis-backend';
-import { parseInteger, rankRange, wrongArity, type MemoryCommand } from './memory-store';
+import { commandTable, parseInteger, rankRange, wrongArity, type MemoryCommand } from './memory-store';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
-const commands = new Map<string, MemoryCommand>();
-export const stringCommands: ReadonlyMap<string, MemoryCommand> = commands;
-
-function define(name: string, arity: number, run: MemoryCommand['run']): void {
-  commands.set(name, { arity, run });
-}
+const { commands, define } = commandTable();
+export const stringCommands = commands;
 
 function readString(redis: SyncMock, key: string): string | null {
   expectType(redis, key, 'string');

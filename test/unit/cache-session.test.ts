@@ -103,6 +103,17 @@ function countedCompute<T>(value: T, delayMs = 5) {
 
 const options = { ttl: '60s', tags: ['product:1'] } as const;
 
+/** `value` cached under 'k' (memory and the fake Upstash), then every Upstash read failing. */
+async function withCachedThenUpstashDown(value: string) {
+  const context = setup();
+  await context.session().cached('k', async () => value, options);
+  await context.settle();
+  context.shared.read = async () => {
+    throw new Error('Upstash down');
+  };
+  return context;
+}
+
 describe('CacheSession', () => {
   it('never lets the writing isolate serve pre-write data read while its invalidation was in flight', async () => {
     const { shared, session, settle } = setup();
@@ -254,12 +265,7 @@ describe('CacheSession', () => {
   });
 
   it('keeps answering from memory, then computes once per key, while Upstash is unavailable', async () => {
-    const { shared, cache, session, settle } = setup();
-    await session().cached('k', async () => 'cached', options);
-    await settle();
-    shared.read = async () => {
-      throw new Error('Upstash down');
-    };
+    const { cache, session, settle } = await withCachedThenUpstashDown('cached');
     const fromMemory = await session().lookup('k', async () => 'computed', options);
     expect(fromMemory).toMatchObject({ value: 'cached', outcome: 'HIT', detail: 'memory' });
 
@@ -276,12 +282,7 @@ describe('CacheSession', () => {
   });
 
   it('answers a stale memory entry at once while Upstash is unavailable, and refreshes it in the background once', async () => {
-    const { shared, cache, session, settle } = setup();
-    await session().cached('k', async () => 'old', options);
-    await settle();
-    shared.read = async () => {
-      throw new Error('Upstash down');
-    };
+    const { cache, session, settle } = await withCachedThenUpstashDown('old');
     const later = Date.now() + 61_000; // past the 60 s ttl, within the default 1 h stale-if-error
     const realNow = Date.now;
     Date.now = () => later;
