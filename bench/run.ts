@@ -9,7 +9,7 @@ import { createHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
 import { startIsolates, type IsolatesOptions, type RunningIsolates } from '../stack/isolates';
-import { buildBundle, readBundleSettings } from '../stack/production-bundle';
+import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
 import { cpuMicros, pidsListeningOn } from './workerd-cpu';
@@ -86,7 +86,8 @@ async function startBenchCopies(): Promise<BenchCopies> {
     const settings = readBundleSettings();
     const bundlePath = await buildBundle(path.join(dir, 'bundle'));
     const common = { isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags, port: 0 };
-    const bindings = { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off', METRICS_LOCAL_COLLECTOR: '' };
+    // Forced reads unlimited too: the miss and bypass scenarios send them from one address, as fast as they can.
+    const bindings = { ...measurementBindings(settings.vars, readDevVars(DEV_VARS_FILE)), RATE_LIMIT_FORCED: UNREACHABLE_BUDGET, METRICS_LOCAL_COLLECTOR: '' };
     const start = async (options: Pick<IsolatesOptions, 'bundlePath' | 'bindings'>) => {
       const copy = await startIsolates({ ...common, ...options });
       started.push(copy);

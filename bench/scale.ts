@@ -15,7 +15,7 @@ import { throwawayDatabase } from '../stack/db/throwaway-database';
 import { PROJECT_ROOT } from '../stack/dev-vars';
 import { startIsolates, type RunningIsolates } from '../stack/isolates';
 import { findFreePort } from '../stack/ports';
-import { buildBundle, readBundleSettings } from '../stack/production-bundle';
+import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
 import { startStack, type RunningStack } from '../stack/start-stack';
 import { percentile, queryShapes, SORTS, type DeepKeys, type QueryShape } from './scale-shapes';
 
@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     isolates = await startIsolates({
       bundlePath, isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags,
       bindings: {
-        ...settings.vars, LOG_REQUESTS: 'off', COMPRESSION: 'off',
+        // Every timed request is a forced read (token + no-store) from this one address.
+        ...measurementBindings(settings.vars, {}), RATE_LIMIT_FORCED: UNREACHABLE_BUDGET,
         DATABASE_URL: stack.info.databaseUrl, NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
         UPSTASH_REDIS_REST_URL: stack.info.upstashUrl, UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
         API_TOKEN: stack.info.apiToken, METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,

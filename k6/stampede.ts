@@ -14,6 +14,7 @@ import { Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { API_TOKEN, BASE_URL } from './lib/config.ts';
 import { SUMMARY_TREND_STATS, thresholds } from './lib/shapes.ts';
+import { clientAddressHeader } from './lib/client-address.ts';
 import { summaryFor } from './lib/summary.ts';
 import { requireHealthyApi } from './lib/traffic.ts';
 
@@ -70,7 +71,7 @@ export default function (): void {
   // VU 1 invalidates; the others wait out the write, then all read at once.
   if (exec.vu.idInTest === 1) {
     const write = http.patch(`${BASE_URL}/api/products/${productId}`, JSON.stringify({ stock: round }), {
-      headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+      headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
       tags: { route: 'write', name: 'write', phase: 'stampede' },
     });
     check(write, { 'invalidating write: 200': (r) => r.status === 200 });
@@ -80,8 +81,8 @@ export default function (): void {
   // Only status and headers are checked: bodies are not turned into strings (k6's costliest step,
   // and k6 shares the machine's cores with the API when both run locally).
   const responses = http.batch([
-    ['GET', `${BASE_URL}/api/products/${productId}`, null, { tags: { route: 'product', name: 'product', phase: 'stampede' }, responseType: 'none' }],
-    ['GET', `${BASE_URL}/api/stats`, null, { tags: { route: 'stats', name: 'stats', phase: 'stampede' }, responseType: 'none' }],
+    ['GET', `${BASE_URL}/api/products/${productId}`, null, { headers: clientAddressHeader(), tags: { route: 'product', name: 'product', phase: 'stampede' }, responseType: 'none' }],
+    ['GET', `${BASE_URL}/api/stats`, null, { headers: clientAddressHeader(), tags: { route: 'stats', name: 'stats', phase: 'stampede' }, responseType: 'none' }],
   ]);
   for (const response of responses) {
     check(response, { 'stampede read: 200': (r) => r.status === 200 });

@@ -9,6 +9,7 @@ import { securityHeaders } from './http/security-headers';
 import { validationHook } from './http/validation-hook';
 import { compression } from './middleware/compression';
 import { corsFromAllowlist } from './middleware/cors-allowlist';
+import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { requestMetrics } from './monitoring/request-metrics';
@@ -16,10 +17,13 @@ import { catalogSummaryRoute } from './routes/catalog-summary';
 import { docsPage } from './routes/docs-page';
 import { healthRoute } from './routes/health';
 import { productsRoute } from './routes/products';
+import type { ClientRateLimiter } from './rate-limit/client-rate-limiter';
 
 export interface AppOptions {
   /** The edge cache's per-isolate state; by default one per isolate, made from the env. */
   cache?: EdgeCache;
+  /** The per-client rate limiter's per-isolate state; by default one per isolate, made from the env. */
+  rateLimiter?: ClientRateLimiter;
 }
 
 /** The whole API as one Hono app: the Worker and the Pages adapter both serve it. */
@@ -33,6 +37,8 @@ export function createApp(options: AppOptions = {}) {
   app.use(requestMetrics());
   app.use(securityHeaders());
   app.use('/api/*', corsFromAllowlist());
+  // After CORS, so a browser can read a 429; before any work a refused request would cost.
+  app.use('/api/*', rateLimit(options.rateLimiter));
   app.use(methodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',

@@ -38,3 +38,23 @@ export function readBundleSettings(): BundleSettings {
     vars: Object.fromEntries(Object.entries(config.vars).map(([name, value]) => [name, String(value)])),
   };
 }
+
+/**
+ * A budget no single load generator reaches. wrk and autocannon send every request from
+ * one address, which production's budget (wrangler.toml) would turn into 429s: a benchmark of
+ * refusals. The limiter still runs and counts, so its cost stays in the figures; writes and
+ * forced reads keep production's budgets. `RATE_LIMIT_READS=...` in the environment overrides it.
+ */
+export const UNREACHABLE_BUDGET = '1000000 per 10s';
+
+/**
+ * The bindings `npm run serve` and the bench run the production bundle with: wrangler.toml's
+ * vars, then `.dev.vars` (as wrangler dev does), then what measuring changes: no request log,
+ * compression off as in production (where the edge compresses), reads unlimited in practice.
+ */
+export function measurementBindings(vars: Record<string, string>, devVars: Record<string, string>): Record<string, string> {
+  return {
+    ...vars, ...devVars, LOG_REQUESTS: 'off', COMPRESSION: 'off',
+    RATE_LIMIT_READS: process.env.RATE_LIMIT_READS || UNREACHABLE_BUDGET,
+  };
+}

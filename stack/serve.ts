@@ -8,7 +8,7 @@ import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { exitOnce, runCli, startStackFromEnv } from './from-env';
 import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
 import { assertPortFree } from './ports';
-import { buildBundle, readBundleSettings } from './production-bundle';
+import { buildBundle, measurementBindings, readBundleSettings } from './production-bundle';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT || 8787);
@@ -57,9 +57,7 @@ runCli(async (onFailure) => {
     isolates: isolateCount,
     compatibilityDate: settings.compatibilityDate,
     compatibilityFlags: settings.compatibilityFlags,
-    // .dev.vars overrides wrangler.toml, as in wrangler dev; request logs off for clean measurements,
-    // and compression off as in production, where the edge compresses (it would cost the isolate's CPU here).
-    bindings: { ...settings.vars, ...readDevVars(DEV_VARS_FILE), LOG_REQUESTS: 'off', COMPRESSION: 'off' },
+    bindings: measurementBindings(settings.vars, readDevVars(DEV_VARS_FILE)),
     host: HOST,
     port: PORT,
     inspector,
@@ -72,4 +70,7 @@ runCli(async (onFailure) => {
   await waitForHealth(`${isolates.url}/health`, 15_000);
   const copies = isolateCount === 1 ? 'one isolate' : `${isolateCount} isolates, one workerd process each`;
   console.log(`[serve] Serving the production bundle (${copies}) on ${isolates.url}. Ctrl-C stops everything.`);
+  if (!process.env.RATE_LIMIT_READS) {
+    console.log('[serve] Reads budget raised for single-address load generators (RATE_LIMIT_READS="600 per 10s" npm run serve keeps production\'s).');
+  }
 });

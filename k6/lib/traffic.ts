@@ -5,6 +5,7 @@
 import { check, sleep } from 'k6';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Rate, Trend } from 'k6/metrics';
+import { clientAddressHeader } from './client-address.ts';
 import { API_TOKEN, BASE_URL, PRODUCT_COUNT } from './config.ts';
 import { zipfSampler } from './zipf.ts';
 
@@ -27,7 +28,7 @@ const SEARCHES = ['lamp', 'walnut', 'oak', 'steel', 'wireless', 'mug', 'chair', 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 function headers(): Record<string, string> {
-  return Math.random() < 0.03 ? { 'Cache-Control': 'no-cache' } : {};
+  return Math.random() < 0.03 ? { ...clientAddressHeader(), 'Cache-Control': 'no-cache' } : clientAddressHeader();
 }
 
 /**
@@ -70,7 +71,7 @@ function browseList(): void {
 function writeStock(): void {
   const id = pickProductId();
   const response = http.patch(`${BASE_URL}/api/products/${id}`, JSON.stringify({ stock: Math.floor(Math.random() * 500) }), {
-    headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+    headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
     tags: { route: 'write', name: 'write' },
     // A product deleted by someone else is a 404, not a failure.
     responseCallback: http.expectedStatuses(200, 404),
