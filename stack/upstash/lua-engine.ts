@@ -13,7 +13,7 @@
 //   acl_check_cmd or REDIS_VERSION.
 // - redis.call() runs the backend's own commands (memory-commands.ts), their checks included;
 //   any other command is unknown to it. Commands Redis flags `noscript` (EVAL, FCALL, SCRIPT …)
-//   are not allowed, and a read-only run (EVAL_RO, FCALL_RO, a `no-writes` function) refuses
+//   are not allowed, and a read-only run (EVAL_RO, FCALL_RO, a `no-writes` script or function) refuses
 //   Redis's write commands, as redis-command-flags.ts lists them.
 // - Redis functions (lua-functions.ts): a library's code runs once, at FUNCTION LOAD, seeing only
 //   redis.register_function, redis.log and the LOG_* levels; its functions then run like
@@ -23,10 +23,13 @@
 //   error, and so is reading an undefined one. Library tables are read-only views, which
 //   pairs() sees as empty.
 // - No time limit: a script that never ends blocks the endpoint (Redis would answer BUSY to
-//   other clients and accept SCRIPT KILL). No `#!lua` shebang line.
-// - A failing EVAL or EVALSHA answers `ERR Error running script: <message>`, where Redis 7 answers
-//   `<message> script: <sha>, on @user_script:<line>.`; EVAL_RO, EVALSHA_RO and FCALL answer as
-//   Redis does (`redisErrors`), the line being that of the innermost user code on the stack.
+//   other clients and accept SCRIPT KILL).
+// - A script may start with Redis 7's `#!lua flags=…` line (script-shebang.ts), Upstash's
+//   `allow-key-locking` flag accepted; `no-writes` makes it read-only, and a `*_RO` command
+//   refuses a shebang script without that flag, as Redis does. The other flags change nothing
+//   on a single node without maxmemory or replicas.
+// - A failing script or function answers as Redis 7 does (`<message> script: <sha>, on
+//   @user_script:<line>.`, `redisErrors`), the line being that of the innermost user code on the stack.
 //   Lua 5.3's messages are not always 5.1's ("attempt to call a nil value (field 'x')").
 import { createHash } from 'node:crypto';
 import { lauxlib, lua, lualib, type LuaJsFunction, type LuaState } from 'fengari';
@@ -37,6 +40,7 @@ import { errorText, luaText, pushReply, pushReplyTable, pushStringArray, readCom
 import { SANDBOX } from './lua-sandbox';
 import { scriptRefusal } from './redis-command-flags';
 import { ReplyError, type Reply } from './redis-backend';
+import { parseScriptShebang, runsReadOnly } from './script-shebang';
 
 /** Runs one command for redis.call(); an error reply comes back as a value. */
 export type ScriptCommandRunner = (command: string[]) => Reply;
@@ -58,7 +62,10 @@ const LOG_LEVELS = { LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3
 
 /** How a script or function runs. */
 export interface RunOptions {
-  /** Refuses Redis's write commands, as EVAL_RO, FCALL_RO and `no-writes` functions do. */
+  /**
+   * Refuses Redis's write commands, as EVAL_RO, FCALL_RO and `no-writes` functions do. For run():
+   * the command is EVAL_RO or EVALSHA_RO, which also refuse a shebang script not flagged `no-writes`.
+   */
   readOnly?: boolean;
   /** Fails as Redis 7 does (`<message> script: <name>, on @user_script:<line>.`), not `ERR Error running script: …`. */
   redisErrors?: boolean;
@@ -68,12 +75,18 @@ function sha1(script: string): string {
   return createHash('sha1').update(script).digest('hex');
 }
 
+/** A compiled script: its registry reference, and its shebang's flags (null: none). */
+interface CompiledScript {
+  ref: number;
+  flags: string[] | null;
+}
+
 /** Compiled scripts and the Lua state they run in, for one data set. Not reentrant. */
 export class LuaEngine {
   readonly #L = lauxlib.luaL_newstate();
   readonly #runCommand: ScriptCommandRunner;
-  /** Registry references of the compiled scripts, by lowercase SHA-1. */
-  readonly #scripts = new Map<string, number>();
+  /** The compiled scripts, by lowercase SHA-1 of their whole text (shebang included). */
+  readonly #scripts = new Map<string, CompiledScript>();
   /** Registry reference of the real globals table, where each call's KEYS and ARGV go. */
   readonly #globals: number;
   /** Registry references of the `_ENV` of Redis functions: while their library loads, and when they run. */
@@ -126,18 +139,19 @@ export class LuaEngine {
     lua.lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
   }
 
-  /** Compiles `script` unless it already is; returns its SHA-1. A syntax error is thrown as Redis words it. */
+  /** Compiles `script` unless it already is; returns its SHA-1. A bad shebang or syntax error is thrown as Redis words it. */
   load(script: string): string {
     const sha = sha1(script);
     if (this.#scripts.has(sha)) return sha;
+    const { flags, code } = parseScriptShebang(script);
     const L = this.#L;
-    const source = Buffer.from(script);
+    const source = Buffer.from(code);
     if (lauxlib.luaL_loadbuffer(L, source, source.length, CHUNK_NAME) !== LUA_OK) {
       const message = errorText(L);
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.#scripts.set(sha, lauxlib.luaL_ref(L, LUA_REGISTRYINDEX));
+    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, LUA_REGISTRYINDEX), flags });
     return sha;
   }
 
@@ -149,6 +163,7 @@ export class LuaEngine {
   run(sha: string, keys: readonly string[], args: readonly string[], options: RunOptions = {}): Reply {
     const script = this.#scripts.get(sha.toLowerCase());
     if (script === undefined) throw new ReplyError('NOSCRIPT No matching script. Please use EVAL.');
+    const readOnly = runsReadOnly(script.flags, options.readOnly ?? false);
     const L = this.#L;
     lua.lua_rawgeti(L, LUA_REGISTRYINDEX, this.#globals);
     pushStringArray(L, keys);
@@ -156,7 +171,7 @@ export class LuaEngine {
     pushStringArray(L, args);
     lua.lua_setfield(L, -2, ARGV);
     lua.lua_pop(L, 1);
-    return this.#protectedCall(script, [], sha.toLowerCase(), options);
+    return this.#protectedCall(script.ref, [], sha.toLowerCase(), { ...options, readOnly });
   }
 
   /**
@@ -248,7 +263,7 @@ export class LuaEngine {
 
   /** SCRIPT FLUSH: forgets every script. */
   flush(): void {
-    for (const ref of this.#scripts.values()) lauxlib.luaL_unref(this.#L, LUA_REGISTRYINDEX, ref);
+    for (const { ref } of this.#scripts.values()) lauxlib.luaL_unref(this.#L, LUA_REGISTRYINDEX, ref);
     this.#scripts.clear();
   }
 

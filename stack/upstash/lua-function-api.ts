@@ -4,6 +4,7 @@
 // "… script: <name>, on @user_function:<line>." replies.
 import { lauxlib, lua, type LuaJsFunction, type LuaState } from 'fengari';
 import { luaText } from './lua-values';
+import { SCRIPT_FLAGS } from './script-shebang';
 
 /** The part of fengari's API used here and not declared in fengari.d.ts. */
 const api = lua as unknown as {
@@ -20,9 +21,6 @@ const { LUA_REGISTRYINDEX, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE } = lu
 /** The chunk names of user code, as Redis names them (errors read "user_function:3: …"). */
 export const SCRIPT_CHUNK = '@user_script';
 export const FUNCTION_CHUNK = '@user_function';
-
-/** Script flags in Redis's order (scripts_flags_def in src/script.c), as FUNCTION LIST shows them. */
-export const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
 
 /** A function a library registered; its callback is kept in the Lua registry under `ref`. */
 export interface RegisteredFunction {

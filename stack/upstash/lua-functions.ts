@@ -5,6 +5,8 @@ import type { LuaEngine } from './lua-engine';
 import { isValidName, type RegisteredFunction } from './lua-function-api';
 import { globToRegExp } from './pubsub';
 import { ReplyError, type Reply } from './redis-backend';
+import { splitArgs } from './redis-split-args';
+import { runsReadOnly } from './script-shebang';
 
 interface Library {
   name: string;
@@ -88,9 +90,8 @@ export class FunctionLibraries {
     const keyCount = Number(numKeys);
     if (keyCount > rest.length) throw new ReplyError("ERR Number of keys can't be greater than number of args");
     if (keyCount < 0) throw new ReplyError("ERR Number of keys can't be negative");
-    const noWrites = fn.flags.includes('no-writes');
-    if (readOnlyCommand && !noWrites) throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
-    return this.#engine.callFunction(fn, rest.slice(0, keyCount), rest.slice(keyCount), readOnlyCommand || noWrites);
+    const readOnly = runsReadOnly(fn.flags, readOnlyCommand);
+    return this.#engine.callFunction(fn, rest.slice(0, keyCount), rest.slice(keyCount), readOnly);
   }
 
   #unlink(library: Library): void {
@@ -129,48 +130,4 @@ export function parseMetadata(payload: string): { name: string; code: string } {
   const engine = parts[0]!.slice(2);
   if (engine.toUpperCase() !== 'LUA') throw new ReplyError(`ERR Engine '${engine}' not found`);
   return { name, code: payload.slice(end) };
-}
-
-const SPACE = /[ \n\r\t\v\f]/;
-const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', a: '\x07' };
-
-/** Redis's sdssplitargs: words, "quoted" (with escapes) or 'quoted'; null when a quote is unbalanced. */
-export function splitArgs(line: string): string[] | null {
-  const words: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (i < line.length && SPACE.test(line[i]!)) i++;
-    if (i >= line.length) return words;
-    let word = '';
-    let quote: '"' | "'" | null = null;
-    for (;;) {
-      const char = line[i];
-      if (quote === '"') {
-        if (char === undefined) return null;
-        if (char === '\\' && line[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-          word += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (char === '\\' && i + 1 < line.length) word += ESCAPES[line[++i]!] ?? line[i];
-        else if (char === '"') {
-          if (i + 1 < line.length && !SPACE.test(line[i + 1]!)) return null; // a closing quote must end the word
-          quote = null;
-          i++;
-          break;
-        } else word += char;
-      } else if (quote === "'") {
-        if (char === undefined) return null;
-        if (char === '\\' && line[i + 1] === "'") word += line[++i];
-        else if (char === "'") {
-          if (i + 1 < line.length && !SPACE.test(line[i + 1]!)) return null;
-          quote = null;
-          i++;
-          break;
-        } else word += char;
-      } else if (char === undefined || SPACE.test(char)) break;
-      else if (char === '"' || char === "'") quote = char;
-      else word += char;
-      i++;
-    }
-    words.push(word);
-  }
 }

@@ -3,6 +3,7 @@
 // the REST endpoint must relay exactly what Redis answered, so it speaks RESP itself.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { KeyLockingScripts } from './key-locking-scripts';
 import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
 import { RespProtocolError, RespReader, encodeCommands } from './resp-protocol';
@@ -204,11 +205,13 @@ function transactionResult(replies: Reply[]): Reply[] | ReplyError {
 /**
  * Connects to the Redis at `url` (rejects when it cannot connect or authenticate).
  * A connection that drops is replaced on the next request; the requests in flight fail.
+ * Scripts flagged `allow-key-locking` run as on Upstash (key-locking-scripts.ts).
  */
 export async function connectRespBackend(url: string): Promise<RedisBackend> {
   const target = parseRedisUrl(url);
   let current = Promise.resolve(await RespConnection.open(target));
   let closed = false;
+  const keyLocking = new KeyLockingScripts();
 
   async function connection(): Promise<RespConnection> {
     if (closed) throw new Error('The Redis backend is closed');
@@ -222,11 +225,13 @@ export async function connectRespBackend(url: string): Promise<RedisBackend> {
 
   return {
     async pipeline(commands) {
-      return (await connection()).send(commands);
+      const sent = keyLocking.translate(commands);
+      return sent.replies(await (await connection()).send(sent.commands));
     },
     async transaction(commands) {
-      const replies = await (await connection()).send([['MULTI'], ...commands, ['EXEC']]);
-      return transactionResult(replies);
+      const sent = keyLocking.translate(commands);
+      const result = transactionResult(await (await connection()).send([['MULTI'], ...sent.commands, ['EXEC']]));
+      return result instanceof ReplyError ? result : sent.replies(result);
     },
     subscribe(kind, names, onEvent, onEnd = () => {}) {
       if (closed) return Promise.reject(new Error('The Redis backend is closed'));

@@ -1,6 +1,6 @@
 // The in-memory backend's Lua engine, judged by what EVAL answers. Every suite runs against the
 // in-memory backend and, when REDIS_URL is set, against that Redis with the same expectations.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILL_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache/redis-scripts';
 import { createMemoryBackend } from '../../stack/upstash/memory-backend';
@@ -9,6 +9,7 @@ import { connectRespBackend, redactRedisUrl } from '../../stack/upstash/resp-cli
 
 const realRedisUrl = process.env.REDIS_URL || null;
 const bytes = (text: string) => Buffer.from(text);
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 /** A backend with helpers; keys live under a unique prefix and are deleted afterwards (never FLUSHDB a real Redis). */
 function useBackend(connect: () => Promise<RedisBackend>) {
@@ -291,6 +292,53 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       const [exists] = (await t.command('SCRIPT', 'EXISTS', sha.toString())) as number[];
       expect(exists).toBe(1);
       expect(await t.command('SCRIPT', 'LOAD', script)).toBeInstanceOf(ReplyError);
+    });
+  });
+
+  describe('shebang lines (#!lua flags=…)', () => {
+    it('are hashed with the script, and count as its first line', async () => {
+      const k = t.key('shebang');
+      await t.command('SET', k, 'v');
+      const read = `#!lua flags=no-writes,allow-stale\nreturn redis.call('GET', KEYS[1]) -- ${randomUUID()}`;
+      expect(await t.evalScript(read, [k])).toEqual(bytes('v'));
+      expect(await t.command('SCRIPT', 'EXISTS', sha1(read))).toEqual([1]);
+      expect(await t.command('EVALSHA', sha1(read), '1', k)).toEqual(bytes('v'));
+      const failing = "#!lua\nlocal a = 1\nerror('boom')";
+      expect(await t.evalScript(failing)).toEqual(new ReplyError(`ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`));
+      expect(await t.evalScript('#!lua\nreturn +')).toEqual(
+        new ReplyError("ERR Error compiling script (new function): user_script:2: unexpected symbol near '+'"),
+      );
+      expect(await t.evalScript('#!lua flags=\r\nreturn 1')).toBe(1);
+    });
+
+    it('make a no-writes script read-only, and keep EVAL_RO from running scripts without that flag', async () => {
+      const k = t.key('shebang:writes');
+      const write = "#!lua flags=no-writes\nreturn redis.call('SET', KEYS[1], 'w')";
+      expect(await t.evalScript(write, [k])).toEqual(new ReplyError(
+        `ERR Write commands are not allowed from read-only scripts. script: ${sha1(write)}, on @user_script:2.`,
+      ));
+      expect(await t.command('EVAL_RO', "#!lua flags=no-writes\nreturn 'read'", '0')).toEqual(bytes('read'));
+      const writer = "#!lua\nreturn redis.call('SET', KEYS[1], 'w')";
+      expect(await t.evalScript(writer, [k])).toBe('OK');
+      for (const command of [['EVAL_RO', writer, '1', k], ['EVALSHA_RO', sha1(writer), '1', k]]) {
+        expect(await t.command(...command)).toEqual(new ReplyError('ERR Can not execute a script with write flag using *_ro command.'));
+      }
+    });
+
+    it('refuse an unknown engine, option or flag with the errors of Redis 7', async () => {
+      const refusals: Array<[string, string]> = [
+        ['#!python\nreturn 1', 'ERR Unexpected engine in script shebang: #!python'],
+        ['#!LUA\nreturn 1', 'ERR Unexpected engine in script shebang: #!LUA'],
+        ['#!lua foo=bar\nreturn 1', 'ERR Unknown lua shebang option: foo=bar'],
+        ['#!lua flags=no-writes,fast\nreturn 1', 'ERR Unexpected flag in script shebang: fast'],
+        ['#!lua flags=no-writes,\nreturn 1', 'ERR Unexpected flag in script shebang: '],
+        ['#!lua "flags=no-writes\nreturn 1', 'ERR Invalid engine in script shebang'],
+        ['#!lua', 'ERR Invalid script shebang'],
+      ];
+      for (const [script, error] of refusals) {
+        expect(await t.evalScript(script), script).toEqual(new ReplyError(error));
+        expect(await t.command('SCRIPT', 'LOAD', script), script).toEqual(new ReplyError(error));
+      }
     });
   });
 }

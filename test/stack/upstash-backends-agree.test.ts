@@ -10,6 +10,7 @@ import { functionFamilies } from './agree-families/functions';
 import { geoFamilies } from './agree-families/geo';
 import { hyperLogLogFamilies } from './agree-families/hyperloglog';
 import { moreFamilies } from './agree-families/more-commands';
+import { shebangFamilies } from './agree-families/script-shebangs';
 import { streamFamilies } from './agree-families/streams';
 
 const TOKEN = 'agree-test-token';
@@ -125,7 +126,7 @@ const CORE_FAMILIES: AgreeFamilies = {
 };
 
 const FAMILIES: AgreeFamilies = { ...CORE_FAMILIES, ...bitFamilies, ...hyperLogLogFamilies, ...geoFamilies, ...streamFamilies, ...moreFamilies,
-  ...functionFamilies,
+  ...functionFamilies, ...shebangFamilies,
 };
 
 describe.skipIf(!realRedisUrl)('the in-memory backend answers as Redis does', () => {
