@@ -8,11 +8,7 @@ export function previewAlias(branch: string, workerName: string): string {
   return alias || 'preview';
 }
 
-/** The aliased preview URL in `wrangler versions upload` output (the plain version URL when there is none). */
-export function previewUrlFrom(output: string): string | undefined {
-  const urls = output.split('\n').flatMap((line) => {
-    const url = /https:\/\/[^\s]+/.exec(line)?.[0];
-    return url ? [{ url, alias: /alias/i.test(line) }] : [];
-  });
-  return (urls.find((entry) => entry.alias) ?? urls[0])?.url;
+/** The Neon branch of the preview with this alias. The prefix keeps cleanup away from any other branch. */
+export function neonBranchName(alias: string): string {
+  return `preview/${alias}`;
 }

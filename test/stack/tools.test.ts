@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareToTargets, ratiosOf, type ScenarioResult } from '../../bench/targets';
-import { previewAlias, previewUrlFrom } from '../../scripts/preview-alias';
+import { neonBranchName, previewAlias } from '../../scripts/preview-alias';
+import { uploadedVersionFrom } from '../../scripts/wrangler-output';
 import { seedCategories, seedProducts } from '../../stack/db/catalog-data';
 import { parseDevVars } from '../../stack/dev-vars';
 
@@ -30,10 +31,21 @@ describe('preview alias', () => {
     expect(previewAlias('///', 'edge-api')).toBe('preview');
   });
 
-  it('finds the alias URL in wrangler output', () => {
-    const output = 'Worker Version ID: 1\nVersion Preview URL: https://abc-edge-api.me.workers.dev\nVersion Preview Alias URL: https://feat-edge-api.me.workers.dev\n';
-    expect(previewUrlFrom(output)).toBe('https://feat-edge-api.me.workers.dev');
-    expect(previewUrlFrom('no url here')).toBeUndefined();
+  it('names the Neon branch after the alias', () => {
+    expect(neonBranchName(previewAlias('feature/Cache_Layer#12', 'edge-api'))).toBe('preview/feature-cache-layer-12');
+  });
+
+  it('reads the uploaded version from wrangler\'s output file', () => {
+    const output = [
+      '{"type":"wrangler-session","version":1}',
+      '{"type":"version-upload","version":1,"version_id":"v1","preview_url":"https://v1abc-edge-api.me.workers.dev","preview_alias_url":"https://feat-edge-api.me.workers.dev"}',
+      '',
+    ].join('\n');
+    expect(uploadedVersionFrom(output)).toEqual({
+      versionId: 'v1', previewUrl: 'https://v1abc-edge-api.me.workers.dev', previewAliasUrl: 'https://feat-edge-api.me.workers.dev',
+    });
+    expect(uploadedVersionFrom('{"type":"version-upload","version":1,"version_id":"v2"}\n')).toEqual({ versionId: 'v2', previewUrl: undefined, previewAliasUrl: undefined });
+    expect(uploadedVersionFrom('{"type":"wrangler-session","version":1}\n')).toBeUndefined();
   });
 });
 
