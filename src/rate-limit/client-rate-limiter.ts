@@ -1,6 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
 import { BoundedMap } from './bounded-map';
+import { BatchedWindows } from './batched-windows';
 import type { Budget, BudgetName } from './budget';
 import { type BudgetDecision, LocalWindows } from './local-windows';
 
@@ -22,11 +23,11 @@ const EPHEMERAL_CACHE_ENTRIES = 10_000;
  * isolate sees one budget; each budget's ephemeral cache remembers clients already over it, so
  * they cost no Upstash call until their window ends.
  *
- * Reads use the cached fixed window: after a client's first read of a window in this isolate,
- * its reads are decided in memory and counted in Upstash in the background, so a cache hit waits
- * for no round trip (a client spread over several isolates may get a little more than its budget
- * before the counts meet). Writes and forced refreshes are rarer and costlier: an exact sliding
- * window, one awaited call each.
+ * Reads use a fixed window counted in batches (batched-windows.ts): after a client's first read
+ * of a window in this isolate, its reads are decided in memory and counted in Upstash a batch at
+ * a time in the background, so a cache hit neither waits for a round trip nor costs a command.
+ * Writes and forced refreshes are rarer and costlier: an exact sliding window, one awaited call
+ * each.
  *
  * When Upstash fails, the limiter fails open to a coarse limit counted in this isolate
  * (`LocalWindows`) for a few seconds, then asks Upstash again.
@@ -34,6 +35,7 @@ const EPHEMERAL_CACHE_ENTRIES = 10_000;
 export class ClientRateLimiter {
   readonly #settings: RateLimitSettings;
   readonly #limiters = new Map<BudgetName, Ratelimit>();
+  #batchedReads: BatchedWindows | undefined;
   readonly #local = new LocalWindows();
   #upstashFailedAt = Number.NEGATIVE_INFINITY;
 
@@ -53,6 +55,10 @@ export class ClientRateLimiter {
   async take(budget: Budget, client: string, redis: Redis, background: (promise: Promise<unknown>) => void): Promise<BudgetDecision> {
     if (Date.now() - this.#upstashFailedAt < UPSTASH_RETRY_AFTER_FAILURE_MS) return this.#local.take(budget, client);
     try {
+      if (budget.name === 'reads') {
+        this.#batchedReads ??= new BatchedWindows(budget, () => this.#limiter(budget, redis));
+        return await this.#batchedReads.take(client, (sync) => background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))));
+      }
       const result = await this.#limiter(budget, redis).limit(client);
       background(result.pending.catch((error: unknown) => this.#noteUpstashFailure(error)));
       return { allowed: result.success, remaining: Math.max(0, result.remaining), resetAt: result.reset };
@@ -79,7 +85,7 @@ export class ClientRateLimiter {
       limiter = new Ratelimit({
         redis,
         prefix: `${this.#settings.prefix}:rate-limit:${budget.name}`,
-        limiter: budget.name === 'reads' ? Ratelimit.cachedFixedWindow(budget.tokens, window) : Ratelimit.slidingWindow(budget.tokens, window),
+        limiter: budget.name === 'reads' ? Ratelimit.fixedWindow(budget.tokens, window) : Ratelimit.slidingWindow(budget.tokens, window),
         ephemeralCache: new BoundedMap<string, number>(EPHEMERAL_CACHE_ENTRIES),
         // The Upstash client has its own timeout, and a timed-out call falls back to the local
         // count here; the library's own timeout would let the request through unlimited.

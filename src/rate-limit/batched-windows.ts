@@ -1,0 +1,73 @@
+import type { Ratelimit } from '@upstash/ratelimit';
+import type { Budget } from './budget';
+import type { BudgetDecision } from './local-windows';
+
+/** What this isolate knows of one client's current window. */
+interface ClientWindow {
+  resetAt: number;
+  /** The budget left in Upstash at the last answer. */
+  remaining: number;
+  /** Requests allowed here since then, not yet counted in Upstash. */
+  unsynced: number;
+  lastSyncAt: number;
+  syncing: boolean;
+}
+
+/** Longest this isolate's count of a client goes unsent to Upstash. */
+const SYNC_INTERVAL_MS = 1_000;
+/** Clients remembered at most; past it, the one whose window began first is forgotten. */
+const MAX_CLIENTS = 10_000;
+
+/**
+ * A fixed window counted in Upstash in batches: a client's first request of a window in this
+ * isolate asks Upstash (awaited); later ones are decided here against what Upstash last said,
+ * and sent as one increment (`limit(client, { rate: n })`) in the background once a tenth of the
+ * budget or a second has gone by. So a memory-tier hit, which costs no Upstash call of its own,
+ * does not start costing one per request for its rate limit: CPU per hit and Upstash's bill stay
+ * what they were. Several isolates serving one client can together allow up to one batch each
+ * beyond the budget before their counts meet.
+ */
+export class BatchedWindows {
+  readonly #windows = new Map<string, ClientWindow>();
+  readonly #batch: number;
+
+  constructor(budget: Budget, private readonly limiter: () => Pick<Ratelimit, 'limit'>) {
+    this.#batch = Math.max(1, Math.floor(budget.tokens / 10));
+  }
+
+  async take(client: string, background: (promise: Promise<unknown>) => void, now = Date.now()): Promise<BudgetDecision> {
+    const window = this.#windows.get(client);
+    if (!window || window.resetAt <= now) return this.#open(client, now);
+    if (window.remaining - window.unsynced <= 0) return { allowed: false, remaining: 0, resetAt: window.resetAt };
+    window.unsynced += 1;
+    if (!window.syncing && (window.unsynced >= this.#batch || now - window.lastSyncAt >= SYNC_INTERVAL_MS)) {
+      background(this.#sync(client, window));
+    }
+    return { allowed: true, remaining: window.remaining - window.unsynced, resetAt: window.resetAt };
+  }
+
+  async #open(client: string, now: number): Promise<BudgetDecision> {
+    const result = await this.limiter().limit(client);
+    const window: ClientWindow = { resetAt: result.reset, remaining: Math.max(0, result.remaining), unsynced: 0, lastSyncAt: now, syncing: false };
+    // Re-inserted per window, so the Map's first entry is the oldest window: forgetting it is O(1).
+    this.#windows.delete(client);
+    if (this.#windows.size >= MAX_CLIENTS) this.#windows.delete(this.#windows.keys().next().value!);
+    this.#windows.set(client, window);
+    return { allowed: result.success, remaining: window.remaining, resetAt: window.resetAt };
+  }
+
+  /** Sends the unsent count; a failure leaves it unsent (the caller falls back to counting in memory). */
+  async #sync(client: string, window: ClientWindow): Promise<void> {
+    const count = window.unsynced;
+    window.syncing = true;
+    try {
+      const result = await this.limiter().limit(client, { rate: count });
+      window.unsynced -= count;
+      // An answer from the next window (the count went to it) says nothing of this one.
+      if (result.reset === window.resetAt) window.remaining = result.success ? Math.max(0, result.remaining) : 0;
+      window.lastSyncAt = Date.now();
+    } finally {
+      window.syncing = false;
+    }
+  }
+}
