@@ -23,8 +23,14 @@ export interface StackInfo {
  * - `none`: normal service.
  * - `error`: fail at once (HTTP 503, or the WebSocket closed straight away).
  * - `hang`: accept the request and never answer it (until the fault is cleared).
+ * - `slow`: run the request, then answer `delayMs` late (at once when the fault changes): the
+ *   client that gives up first cannot tell whether it ran.
+ * - `drop`: run the request, then send the head and half the body and close the connection.
+ *
+ * `slow` and `drop` act on HTTP requests (the Neon endpoint's `/sql`, the Upstash commands);
+ * WebSocket sessions and Upstash subscriptions are served as usual in those modes.
  */
-export type FaultMode = 'none' | 'error' | 'hang';
+export type FaultMode = 'none' | 'error' | 'hang' | 'slow' | 'drop';
 
 /** Counters a local endpoint reports at `GET /_stack/stats`; `POST /_stack/reset` zeroes them and clears faults. */
 export interface EndpointStats {

@@ -15,3 +15,10 @@ export const TARGET_RATE = Number(__ENV.RATE || 200);
 export const RESULTS_DIR = __ENV.RESULTS_DIR || 'k6/results';
 /** Names this run's files; `npm run k6` sets it so the JSON summary sits beside the HTML report. */
 export const RUN_STAMP = __ENV.RUN_STAMP || new Date().toISOString().replace(/[:.]/g, '-');
+/**
+ * The local stack's Neon and Upstash endpoints, whose `/_stack/fault` routes k6/faults.ts switches:
+ * the stack's default ports, or NEON_LOCAL_ENDPOINT and UPSTASH_REDIS_REST_URL from `.dev.vars`
+ * (`npm run k6 -- faults` passes those).
+ */
+export const NEON_ENDPOINT = (__ENV.NEON_ENDPOINT || 'http://127.0.0.1:4444').replace(/\/$/, '');
+export const UPSTASH_ENDPOINT = (__ENV.UPSTASH_ENDPOINT || 'http://127.0.0.1:8079').replace(/\/$/, '');

@@ -3,13 +3,13 @@
 import { RESULTS_DIR, RUN_STAMP } from './config.ts';
 import { CACHE_OUTCOMES, ROUTES } from './traffic.ts';
 
-interface MetricSummary {
+export interface MetricSummary {
   type: string;
   values: Record<string, number>;
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-interface SummaryData {
+export interface SummaryData {
   metrics: Record<string, MetricSummary>;
   state: { testRunDurationMs: number };
 }

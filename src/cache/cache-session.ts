@@ -28,6 +28,12 @@ const MAX_JOIN_LEASES = 4;
  * isolates costs N - 1 peeks per 10 ms, and each waiting isolate learns of the fill within ~10 ms.
  */
 const MAX_FILL_POLL_MS = 10;
+/**
+ * How long a failed computation answers the isolates waiting for its lease: every waiter looks
+ * well within it (at most MAX_FILL_POLL_MS apart), and once the database is back, a key is asked
+ * again within it.
+ */
+const FAILURE_SHARED_MS = 500;
 const elapsedSince = (started: number) => performance.now() - started;
 
 /** In-flight key of a forced refresh: concurrent refreshes share one computation, but never a plain lookup's. */
@@ -334,8 +340,10 @@ export class CacheSession {
       // The script saw a fresh entry, but a product on it changed since (the log says so): lease it now.
       if (stamped && !entry && freshnessOf(stamped, now) === 'fresh') leaseToken = await this.#acquireLease(key);
       // Otherwise another isolate is filling this key: wait for its value instead of querying too.
-      const filled = leaseToken ? undefined : await this.#waitForFill(key, read.tagStamp, options);
-      if (filled) return { ...this.#fromEntry<T>(filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+      const peer = leaseToken ? undefined : await this.#waitForFill(key, read.tagStamp, options);
+      if (peer?.filled) return { ...this.#fromEntry<T>(peer.filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+      // Its computation failed: that failure answers here too (the origin was just asked), as in one isolate.
+      if (peer?.failed) return { ...this.#fromEntry<T>(peer.failed, Date.now(), 'MISS', 'collapsed'), cacheMs: elapsedSince(started) };
       if (!leaseToken) detail = 'no-fill';
     }
     return this.#computeAndStore(key, compute, options, read, leaseToken, entry, epoch, detail, elapsedSince(started));
@@ -435,15 +443,16 @@ export class CacheSession {
   }
 
   /**
-   * Polls for another isolate's fill while its lease lives; stops early when the lease is gone.
-   * Polls stay close together (at most MAX_FILL_POLL_MS apart): a fill takes one query, and a
-   * waiter whose holder read before a write only learns it must compute when the lease goes.
+   * Polls for another isolate's fill while its lease lives; stops early when the lease is gone,
+   * or holds the failure its holder computed. Polls stay close together (at most
+   * MAX_FILL_POLL_MS apart): a fill takes one query, and a waiter whose holder read before a
+   * write only learns it must compute when the lease goes.
    */
-  async #waitForFill<T>(key: string, tagStamp: string, options: ResolvedOptions<T>): Promise<DecodedEntry<T> | undefined> {
+  async #waitForFill<T>(key: string, tagStamp: string, options: ResolvedOptions<T>): Promise<{ filled?: DecodedEntry<T>; failed?: DecodedEntry<T> } | undefined> {
     const deadline = Date.now() + this.cache.settings.leaseMs;
     for (let delay = 2; Date.now() < deadline; delay = Math.min(delay * 2, MAX_FILL_POLL_MS)) {
       await sleep(delay);
-      let peeked: { stored: string | null; leased: boolean };
+      let peeked: { stored: string | null; leased: boolean; failure: string | null };
       try {
         peeked = await this.shared.peek(key);
       } catch (error) {
@@ -451,7 +460,9 @@ export class CacheSession {
         return undefined;
       }
       const entry = this.#usableEntry(peeked.stored ?? '', tagStamp, options);
-      if (entry && freshnessOf(entry, Date.now()) === 'fresh') return entry;
+      if (entry && freshnessOf(entry, Date.now()) === 'fresh') return { filled: entry };
+      const failed = peeked.failure === null ? undefined : this.#decodedFailure(peeked.failure, options);
+      if (failed) return { failed };
       // The holder finished without storing (a failure, or nothing storable): no fill is coming.
       if (!peeked.leased) return undefined;
     }
@@ -481,7 +492,11 @@ export class CacheSession {
    * invalidated since, and memory then forgets it too.
    */
   #store<T>(key: string, value: T, read: SharedRead, options: ResolvedOptions<T>, epoch: number, leaseToken: string | undefined): boolean {
-    const contentTags = options.storable(value) && !options.failed(value) ? this.#contentTagsOf(value, options) : undefined;
+    if (options.failed(value)) {
+      this.#shareFailure(key, value, options, leaseToken);
+      return false;
+    }
+    const contentTags = options.storable(value) ? this.#contentTagsOf(value, options) : undefined;
     if (!contentTags) {
       this.#release(key, leaseToken);
       return false;
@@ -519,6 +534,31 @@ export class CacheSession {
       payload: encodeValue(value),
       value,
     };
+  }
+
+  /**
+   * Lets waiters in other isolates stop waiting at once, with this failure as their answer: a
+   * waiter that computed itself instead would ask a failing origin again, and with it wait out a
+   * second origin timeout after waiting for this one. Kept FAILURE_SHARED_MS at most (never past
+   * the lease); later requests ask the origin again.
+   */
+  #shareFailure<T>(key: string, value: T, options: ResolvedOptions<T>, leaseToken: string | undefined): void {
+    if (!leaseToken) return;
+    this.cache.dropLease(key, leaseToken);
+    const failure = encodeEntry(this.#entryFor(value, '', -1, [], options, Date.now()));
+    this.waitUntil(this.shared.shareFailure(key, leaseToken, failure, FAILURE_SHARED_MS).catch((error: unknown) => this.#report(error, 'release')));
+  }
+
+  /** A failure another isolate shared, if it is one of ours with a value of the expected shape. */
+  #decodedFailure<T>(stored: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
+    const entry = decodeEntry(stored);
+    if (!entry) return undefined;
+    try {
+      const value = decodeValue<unknown>(entry.payload);
+      return options.validate(value) && options.failed(value) ? { ...entry, value } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Lets waiters in other isolates stop waiting at once. */

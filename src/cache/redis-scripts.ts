@@ -10,7 +10,7 @@
 // The same scripts run on the local stack's in-memory backend (stack/upstash: fengari, Lua 5.3,
 // where Redis has 5.1), so they keep to what both share: numbers through tonumber (fengari's are
 // exact to 2^53, enough for the millisecond sequence numbers), string.match patterns, tables, and
-// redis.call of GET, SET, DEL, ZADD, ZCARD, ZRANGE and ZREM; no cjson, bit or struct,
+// redis.call of GET, SET, DEL, PTTL, ZADD, ZCARD, ZRANGE and ZREM; no cjson, bit or struct,
 // no integer division, no 64-bit integers.
 //
 // Isolates keep the log's tail in sync (every read returns what is new since the caller's last
@@ -147,6 +147,23 @@ return seqText
 export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
+`;
+
+/** What a lease holds once its holder's computation failed: this prefix, then the failure as an entry. */
+export const FAILED_LEASE_PREFIX = 'failed ';
+
+/**
+ * Replaces this caller's lease with the failure it computed (ARGV[2], prefixed) for at most
+ * ARGV[3] ms, never past the lease's own expiry: the isolates waiting for its fill answer with
+ * that failure instead of each asking the origin again, as requests in one isolate share a
+ * failed computation.
+ */
+export const SHARE_FAILURE_SCRIPT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local ttl = math.min(tonumber(redis.call('PTTL', KEYS[1])), tonumber(ARGV[3]))
+if ttl <= 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+return 1
 `;
 
 const digests = new Map<string, string>();

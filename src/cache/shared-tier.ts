@@ -3,7 +3,9 @@ import type { CircuitBreaker } from './circuit-breaker';
 import { lateBy, wentSilent } from './congestion-aware-timeout';
 import type { LogTail } from './invalidation-log';
 import { noteUpstashAnswer } from './upstash-liveness';
-import { FILL_SCRIPT, FORGET_LOG_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, scriptSha1 } from './redis-scripts';
+import {
+  FAILED_LEASE_PREFIX, FILL_SCRIPT, FORGET_LOG_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, SHARE_FAILURE_SCRIPT, scriptSha1,
+} from './redis-scripts';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
 export class CacheUnavailableError extends Error {
@@ -149,11 +151,15 @@ export class SharedTier {
     return this.#call('log', tail, { repeatable: true });
   }
 
-  /** The stored string and whether anyone holds the fill lease (while waiting for another isolate's fill). */
-  peek(key: string): Promise<{ stored: string | null; leased: boolean }> {
+  /**
+   * The stored string, whether anyone holds the fill lease, and the failure its holder shared
+   * (`shareFailure`), while waiting for another isolate's fill.
+   */
+  peek(key: string): Promise<{ stored: string | null; leased: boolean; failure: string | null }> {
     return this.#call('peek', async () => {
       const [stored, lease] = await this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec();
-      return { stored: stored ?? null, leased: lease !== null };
+      const failure = lease?.startsWith(FAILED_LEASE_PREFIX) ? lease.slice(FAILED_LEASE_PREFIX.length) : null;
+      return { stored: stored ?? null, leased: lease !== null, failure };
     }, { repeatable: true });
   }
 
@@ -166,6 +172,13 @@ export class SharedTier {
       const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys()];
       const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
       return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
+    }, { patient: true });
+  }
+
+  /** Hands this caller's failed computation (an encoded entry) to the isolates waiting on its lease, for `forMs` at most. */
+  shareFailure(key: string, leaseToken: string, failure: string, forMs: number): Promise<void> {
+    return this.#call('release', async () => {
+      await this.#script(this.patient, SHARE_FAILURE_SCRIPT, [this.#leaseKey(key)], [leaseToken, FAILED_LEASE_PREFIX + failure, String(forMs)]);
     }, { patient: true });
   }
 

@@ -2,21 +2,33 @@ import { neon } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
 import * as schema from './schema';
 import { useLocalNeonEndpoint } from './neon-local';
+import { databaseTimeoutFrom, withStatementDeadline } from './statement-deadline';
 
 export type Database = ReturnType<typeof drizzleOverHttp>;
 
-const drizzleOverHttp = (databaseUrl: string) => drizzle({ client: neon(databaseUrl), schema });
+const drizzleOverHttp = (databaseUrl: string, timeoutMs: number) =>
+  drizzle({ client: withStatementDeadline(neon(databaseUrl), timeoutMs), schema });
 
-/** One client per isolate and connection string: building Drizzle's schema config costs more than a cache hit. */
-let isolateDb: { databaseUrl: string; db: Database } | undefined;
+/**
+ * The database settings. `DATABASE_TIMEOUT_MS` (default 1500) bounds each statement; it is not
+ * declared in wrangler.toml, so it is optional here: set it as a var to change the default.
+ */
+export type DatabaseVars = Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'> & Partial<Pick<Env, 'DATABASE_TIMEOUT_MS'>>;
+
+/** One client per isolate and settings: building Drizzle's schema config costs more than a cache hit. */
+let isolateDb: { databaseUrl: string; timeoutText: string | undefined; db: Database } | undefined;
 
 /**
  * A Drizzle client over Neon's HTTP API: one HTTP round trip per statement (or per
- * `db.batch`), no connection to keep. It holds only configuration (no socket or stream), so
- * one per isolate is safe to share: each query's fetch runs in the request that makes it.
+ * `db.batch`), no connection to keep, each with its own deadline. It holds only configuration
+ * (no socket, stream or signal), so one per isolate is safe to share: each query's fetch and
+ * its deadline belong to the request that makes it.
  */
-export function createDb(env: Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'>): Database {
+export function createDb(env: DatabaseVars): Database {
   useLocalNeonEndpoint(env.NEON_LOCAL_ENDPOINT);
-  if (isolateDb?.databaseUrl !== env.DATABASE_URL) isolateDb = { databaseUrl: env.DATABASE_URL, db: drizzleOverHttp(env.DATABASE_URL) };
+  if (isolateDb?.databaseUrl !== env.DATABASE_URL || isolateDb.timeoutText !== env.DATABASE_TIMEOUT_MS) {
+    const db = drizzleOverHttp(env.DATABASE_URL, databaseTimeoutFrom(env.DATABASE_TIMEOUT_MS));
+    isolateDb = { databaseUrl: env.DATABASE_URL, timeoutText: env.DATABASE_TIMEOUT_MS, db };
+  }
   return isolateDb.db;
 }

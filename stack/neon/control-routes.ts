@@ -1,15 +1,14 @@
 // `/_stack/*`: counters and fault injection for tests. No auth: the endpoint only serves local tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FaultMode } from '../contracts';
+import { parseFault, type Fault } from '../fault-request';
 import type { EndpointState } from './endpoint-state';
 import { HttpError, readJsonBody, sendEmpty, sendJson } from './http-json';
-
-const FAULT_MODES: readonly FaultMode[] = ['none', 'error', 'hang'];
 
 /**
  * - `GET /_stack/stats` → `EndpointStats`
  * - `POST /_stack/reset` → 204; zeroes the counters and clears the fault
- * - `POST /_stack/fault` with `{"mode": "none" | "error" | "hang"}` → 204
+ * - `POST /_stack/fault` with `{"mode": "none" | "error" | "hang" | "slow" | "drop", "delayMs"?: n}` → 204
+ *   (`delayMs`: how late `slow` answers; see `FaultMode`)
  */
 export async function handleControlRequest(
   request: IncomingMessage,
@@ -26,7 +25,7 @@ export async function handleControlRequest(
         state.reset();
         return sendEmpty(response, 204);
       case 'POST /_stack/fault':
-        state.setFault(parseFaultMode(await readJsonBody(request)));
+        state.setFault(faultFrom(await readJsonBody(request)));
         return sendEmpty(response, 204);
       default:
         throw new HttpError(404, `no control route ${route}`);
@@ -37,9 +36,8 @@ export async function handleControlRequest(
   }
 }
 
-function parseFaultMode(body: unknown): FaultMode {
-  const mode = typeof body === 'object' && body !== null && 'mode' in body ? body.mode : undefined;
-  const known = FAULT_MODES.find((candidate) => candidate === mode);
-  if (known === undefined) throw new HttpError(400, `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}}`);
-  return known;
+function faultFrom(body: unknown): Fault {
+  const fault = parseFault(body, { counted: false });
+  if (typeof fault === 'string') throw new HttpError(400, fault);
+  return fault;
 }

@@ -1,21 +1,22 @@
 // Counters and the injected fault, shared by the SQL-over-HTTP handler, the WebSocket proxy
 // and the control routes.
-import type { EndpointStats, FaultMode } from '../contracts';
+import type { EndpointStats } from '../contracts';
+import { NO_FAULT, type Fault } from '../fault-request';
 
 /** What `/_stack/*` reads and sets. */
 export class EndpointState {
   #stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
-  #fault: FaultMode = 'none';
-  // What `hang` holds open, each with the function that lets it go.
+  #fault: Fault = NO_FAULT;
+  // What `hang` holds open and `slow` holds back, each with the function that lets it go.
   readonly #held = new Set<() => void>();
 
-  get fault(): FaultMode {
+  get fault(): Fault {
     return this.#fault;
   }
 
-  /** Switches the fault mode; whatever the previous `hang` held open is let go. */
-  setFault(mode: FaultMode): void {
-    this.#fault = mode;
+  /** Switches the fault; whatever the previous one held is let go (`hang`: closed, `slow`: answered). */
+  setFault(fault: Fault): void {
+    this.#fault = fault;
     this.releaseHeld();
   }
 
@@ -30,7 +31,7 @@ export class EndpointState {
   /** Zeroes the counters and clears the fault. */
   reset(): void {
     this.#stats = { requests: 0, commands: 0, connections: 0 };
-    this.setFault('none');
+    this.setFault(NO_FAULT);
   }
 
   /**

@@ -3,6 +3,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg';
+import type { Fault } from '../fault-request';
+import { sendHalfThenDrop, sendLate } from '../faulty-answers';
 import { ConnectionPools } from './connection-pools';
 import type { DatabaseAddress } from './database-address';
 import type { EndpointState } from './endpoint-state';
@@ -104,26 +106,37 @@ export function createSqlOverHttp(database: DatabaseAddress, state: EndpointStat
     }
   }
 
+  /** How an answer leaves under `fault`: `slow` holds it back, `drop` cuts it off half-way. */
+  function answerUnder(fault: Fault, response: ServerResponse): (status: number, body: unknown) => void {
+    switch (fault.mode) {
+      case 'slow':
+        return (status, body) => sendLate(fault.delayMs, () => sendJson(response, status, body), (release) => state.hold(release));
+      case 'drop':
+        return (status, body) => sendHalfThenDrop(response, status, body);
+      default:
+        return (status, body) => sendJson(response, status, body);
+    }
+  }
+
   return {
     async handle(request, response) {
       state.count('requests');
-      if (state.fault === 'error') return sendJson(response, 503, { message: 'fault injected: error' });
-      if (state.fault === 'hang') {
+      // The fault the request arrived in decides how it is answered, whatever happens meanwhile.
+      const { fault } = state;
+      if (fault.mode === 'error') return sendJson(response, 503, { message: 'fault injected: error' });
+      if (fault.mode === 'hang') {
         response.once('close', state.hold(() => response.destroy()));
         return;
       }
+      const answer = answerUnder(fault, response);
       try {
         if (request.method !== 'POST') throw new HttpError(405, 'use POST');
         const pool = pools.forConnectionString(request.headers['neon-connection-string']);
         const begin = beginStatement(request.headers);
         const payload = parsePayload(await readJsonBody(request));
-        sendJson(
-          response,
-          200,
-          'queries' in payload ? { results: await runBatch(pool, payload.queries, begin) } : await runSingle(pool, payload),
-        );
+        answer(200, 'queries' in payload ? { results: await runBatch(pool, payload.queries, begin) } : await runSingle(pool, payload));
       } catch (error) {
-        sendError(response, error);
+        answer(...errorAnswer(error));
       }
     },
     close: () => pools.close(),
@@ -180,13 +193,13 @@ function toNeonResult({ command, rowCount, fields, rows }: QueryArrayResult): Ne
   };
 }
 
-function sendError(response: ServerResponse, error: unknown): void {
-  if (error instanceof HttpError) return sendJson(response, error.status, { message: error.message });
+function errorAnswer(error: unknown): [status: number, body: unknown] {
+  if (error instanceof HttpError) return [error.status, { message: error.message }];
   // The driver copies these fields onto NeonDbError; Neon sends null for the absent ones.
   if (error instanceof pg.DatabaseError) {
     const fields = Object.fromEntries(DATABASE_ERROR_FIELDS.map((field) => [field, error[field] ?? null]));
-    return sendJson(response, 400, { message: error.message, ...fields });
+    return [400, { message: error.message, ...fields }];
   }
   // Refused, timed out or dropped connections: Neon answers failures outside Postgres with 500.
-  sendJson(response, 500, { message: error instanceof Error ? error.message : String(error) });
+  return [500, { message: error instanceof Error ? error.message : String(error) }];
 }

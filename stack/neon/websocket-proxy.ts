@@ -65,13 +65,16 @@ export function createWebSocketProxy(database: DatabaseAddress, state: EndpointS
   function accept(ws: WebSocket): void {
     state.count('connections');
     ws.on('error', () => {}); // a protocol error is followed by 'close', which tears the pair down
-    switch (state.fault) {
+    switch (state.fault.mode) {
       case 'error':
         return ws.close(INTERNAL_ERROR, 'fault injected: error');
       case 'hang':
         ws.once('close', state.hold(() => ws.terminate()));
         return;
+      // `slow` and `drop` act on SQL over HTTP; a session is served as usual.
       case 'none':
+      case 'slow':
+      case 'drop':
         return pipe(ws);
     }
   }

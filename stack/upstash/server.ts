@@ -3,7 +3,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StackError, type EndpointStats, type FaultMode, type RunningServer } from '../contracts';
+import { StackError, type EndpointStats, type RunningServer } from '../contracts';
+import { NO_FAULT, parseFault, type Fault } from '../fault-request';
+import { sendHalfThenDrop, sendLate } from '../faulty-answers';
 import { refusalReason } from '../local-request-guard';
 import { createCommandRoutes, type CommandRoute } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
@@ -28,7 +30,6 @@ export interface UpstashEndpointOptions {
 
 export type UpstashEndpoint = RunningServer & { stats(): EndpointStats };
 
-const FAULT_MODES: readonly FaultMode[] = ['none', 'error', 'hang'];
 const COMMAND_ROUTES = new Map<string, CommandRoute>([
   ['/', 'single'],
   ['/pipeline', 'pipeline'],
@@ -102,8 +103,9 @@ async function openBackend(redisUrl: string | null): Promise<RedisBackend> {
 /**
  * Starts the endpoint: `POST /` (one command), `POST /pipeline`, `POST /multi-exec`, behind a
  * bearer token; plus unauthenticated test controls: `GET /_stack/stats`, `POST /_stack/reset`,
- * `POST /_stack/fault` with `{"mode": "none" | "error" | "hang", "requests"?: n}` (only the next n
- * command requests, then healthy again).
+ * `POST /_stack/fault` with `{"mode": "none" | "error" | "hang" | "slow" | "drop", "delayMs"?: n,
+ * "requests"?: n}` (`delayMs`: how late `slow` answers; `requests`: only the next n requests,
+ * then healthy again; see `FaultMode`).
  * Rejects with a one-line `StackError` when the port is taken or Redis cannot be reached.
  */
 export async function startUpstashEndpoint(options: UpstashEndpointOptions): Promise<UpstashEndpoint> {
@@ -114,18 +116,26 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   const backend = await openBackend(options.redisUrl ?? null);
 
   const stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
-  let fault: FaultMode = 'none';
+  let fault: Fault = NO_FAULT;
   /** Command requests the fault still applies to; then the endpoint is healthy again (Infinity: until changed). */
   let faultRequestsLeft = Infinity;
+  /** Requests `hang` holds open. */
   const held = new Set<ServerResponse>();
+  /** Answers `slow` holds back, each with the function that sends it now. */
+  const late = new Set<() => void>();
+  const holdLate = (release: () => void) => {
+    late.add(release);
+    return () => late.delete(release);
+  };
   const commandRoutes = createCommandRoutes(backend, (count) => {
     stats.commands += count;
   });
 
-  function setFault(mode: FaultMode, requests = Infinity): void {
-    fault = mode;
-    faultRequestsLeft = requests;
-    if (mode === 'hang') return;
+  function setFault(next: Fault): void {
+    fault = next;
+    faultRequestsLeft = next.requests;
+    for (const send of [...late]) send();
+    if (next.mode === 'hang') return;
     for (const response of held) response.socket?.destroy();
     held.clear();
   }
@@ -136,46 +146,64 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return timingSafeEqual(sha256(presented), tokenDigest);
   }
 
-  /** Counts the request, then applies the fault mode and the token; false when it has been answered (or is held). */
-  function admitted(request: IncomingMessage, response: ServerResponse): boolean {
+  /**
+   * Counts the request, then applies `error`, `hang` and the token. Returns the fault its answer
+   * goes out under, or undefined when it has been answered (or is held).
+   */
+  function admit(request: IncomingMessage, response: ServerResponse): Fault | undefined {
     stats.requests++;
     // A counted fault ends by itself; requests it held stay held (a lost call stays lost).
-    if (fault !== 'none' && faultRequestsLeft-- <= 0) fault = 'none';
-    if (fault === 'error') {
+    if (fault.mode !== 'none' && faultRequestsLeft-- <= 0) fault = NO_FAULT;
+    if (fault.mode === 'error') {
       sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
-      return false;
+      return undefined;
     }
-    if (fault === 'hang') {
+    if (fault.mode === 'hang') {
       held.add(response);
       response.on('close', () => held.delete(response));
-      return false;
+      return undefined;
     }
     if (!isAuthorized(request.headers.authorization)) {
       sendJson(response, 401, { error: 'Unauthorized' });
-      return false;
+      return undefined;
     }
-    return true;
+    return fault;
+  }
+
+  /** How a command's answer leaves under `applied`: `slow` holds it back, `drop` cuts it off half-way. */
+  function answerUnder(applied: Fault, response: ServerResponse): (status: number, body: unknown, headers?: Record<string, string>) => void {
+    switch (applied.mode) {
+      case 'slow':
+        return (status, body, headers) => sendLate(applied.delayMs, () => sendJson(response, status, body, headers), holdLate);
+      case 'drop':
+        return (status, body, headers) => sendHalfThenDrop(response, status, body, headers);
+      default:
+        return (status, body, headers) => sendJson(response, status, body, headers);
+    }
   }
 
   let syncToken = 0;
 
   async function serveCommands(route: CommandRoute, request: IncomingMessage, response: ServerResponse) {
-    if (!admitted(request, response)) return;
+    const applied = admit(request, response);
+    if (!applied) return;
+    const answer = answerUnder(applied, response);
     const body = await readJsonBody(request);
-    if (body === undefined) return sendJson(response, 400, { error: 'ERR the request body is not valid JSON' });
+    if (body === undefined) return answer(400, { error: 'ERR the request body is not valid JSON' });
     const encoding = request.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
-    const answer = await commandRoutes[route](body, base64);
+    const reply = await commandRoutes[route](body, base64);
     // Read-your-writes: Upstash returns a token that a client sends back so its next read waits for
     // the replica to catch up. One node here is always caught up: a token sent back is accepted as
     // it is, and each command request advances the one we return.
     syncToken++;
-    return sendJson(response, answer.status, answer.body, { 'upstash-sync-token': String(syncToken) });
+    return answer(reply.status, reply.body, { 'upstash-sync-token': String(syncToken) });
   }
 
   /** A subscription streamed as server-sent events until the client goes (or Redis does). */
   async function serveSubscription(kind: SubscriptionKind, path: string, request: IncomingMessage, response: ServerResponse) {
-    if (!admitted(request, response)) return;
+    // `slow` and `drop` act on command answers; a subscription streams as usual.
+    if (!admit(request, response)) return;
     let names: string[];
     try {
       names = path.split('/').map(decodeURIComponent);
@@ -200,17 +228,13 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     if (route === 'GET /_stack/stats') return sendJson(response, 200, { ...stats });
     if (route === 'POST /_stack/reset') {
       Object.assign(stats, { requests: 0, commands: 0, connections: 0 } satisfies EndpointStats);
-      setFault('none');
+      setFault(NO_FAULT);
       return sendEmpty(response, 204);
     }
     if (route === 'POST /_stack/fault') {
-      const body = (await readJsonBody(request)) as { mode?: unknown; requests?: unknown } | null | undefined;
-      const mode = FAULT_MODES.find((known) => known === body?.mode);
-      const requests = body?.requests ?? Infinity;
-      if (!mode || !(requests === Infinity || (Number.isInteger(requests) && Number(requests) > 0))) {
-        return sendJson(response, 400, { message: `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}, "requests"?: a positive integer}` });
-      }
-      setFault(mode, Number(requests));
+      const next = parseFault(await readJsonBody(request), { counted: true });
+      if (typeof next === 'string') return sendJson(response, 400, { message: next });
+      setFault(next);
       return sendEmpty(response, 204);
     }
     return sendJson(response, 404, { message: `no control route ${route}` });
@@ -264,7 +288,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     stats: () => ({ ...stats }),
     async close() {
-      setFault('none');
+      setFault(NO_FAULT);
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections(); // idle keep-alive sockets would hold close() open
       await closed;

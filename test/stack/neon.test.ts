@@ -495,9 +495,59 @@ describe('fault injection', () => {
     expect((await pool.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
   });
 
-  it('answers an unknown fault mode with 400', async () => {
-    const response = await fetch(`${endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"explode"}' });
-    expect(response.status).toBe(400);
+  it('slow: /sql runs the statement at once and answers delayMs later', async () => {
+    await postControl('fault', 'slow', { delayMs: 400 });
+    const started = performance.now();
+    // The driver sends a query when it is awaited: then() starts it here.
+    const answer = sql.query('INSERT INTO items VALUES (1, $1) RETURNING name', ['late']).then((rows) => rows);
+    await eventually(async () => (await itemNames()).includes('late'));
+    expect(performance.now() - started).toBeLessThan(400);
+    expect(await answer).toEqual([{ name: 'late' }]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+  });
+
+  it('slow: a caller that gives up first has had its write applied all the same', async () => {
+    await postControl('fault', 'slow', { delayMs: 5000 });
+    const failure = await rejectionOf(sql.query('INSERT INTO items VALUES (1, $1)', ['committed'], { fetchOptions: { signal: AbortSignal.timeout(200) } }));
+    expect(failure).toMatchObject({ sourceError: { name: 'TimeoutError' } });
+    expect(await itemNames()).toEqual(['committed']);
+  });
+
+  it('slow: clearing the fault sends the held answers at once', async () => {
+    await postControl('fault', 'slow', { delayMs: 30_000 });
+    const started = performance.now();
+    const answer = sql`SELECT 1 AS ok`.then((rows) => rows);
+    await eventually(async () => endpoint.stats().requests === 1);
+    await postControl('fault', 'none');
+    expect(await answer).toEqual([{ ok: 1 }]);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('drop: /sql runs the statement, then cuts its answer off half-way', async () => {
+    await postControl('fault', 'drop');
+    const response = await postSql({ query: 'INSERT INTO items VALUES (1, $1) RETURNING name', params: ['dropped'] });
+    expect(response.status).toBe(200);
+    await expect(response.text()).rejects.toThrow();
+    expect(await itemNames()).toEqual(['dropped']);
+    await expect(sql`SELECT 1`).rejects.toThrow();
+  });
+
+  it('slow and drop: WebSocket sessions are served as usual', async () => {
+    for (const mode of ['slow', 'drop'] as const) {
+      await postControl('fault', mode);
+      const started = performance.now();
+      expect((await pool.query('SELECT 41 + 1 AS answer')).rows).toEqual([{ answer: 42 }]);
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+  });
+
+  it('answers an unknown fault mode, a bad delay and a request count with 400', async () => {
+    const bodies = ['{"mode":"explode"}', '{"mode":"hang","delayMs":100}', '{"mode":"slow","delayMs":-1}', '{"mode":"slow","delayMs":"100"}', '{"mode":"error","requests":1}'];
+    for (const body of bodies) {
+      const response = await fetch(`${endpoint.url}/_stack/fault`, { method: 'POST', body });
+      expect(response.status, body).toBe(400);
+      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"') });
+    }
   });
 });
 
@@ -562,9 +612,9 @@ function withUrl(base: string, edit: (url: URL) => unknown): string {
 }
 
 async function postControl(route: 'reset'): Promise<void>;
-async function postControl(route: 'fault', mode: FaultMode): Promise<void>;
-async function postControl(route: 'reset' | 'fault', mode?: FaultMode): Promise<void> {
-  const response = await fetch(`${endpoint.url}/_stack/${route}`, { method: 'POST', body: JSON.stringify({ mode }) });
+async function postControl(route: 'fault', mode: FaultMode, options?: { delayMs?: number }): Promise<void>;
+async function postControl(route: 'reset' | 'fault', mode?: FaultMode, options: { delayMs?: number } = {}): Promise<void> {
+  const response = await fetch(`${endpoint.url}/_stack/${route}`, { method: 'POST', body: JSON.stringify({ mode, ...options }) });
   expect(response.status).toBe(204);
 }
 

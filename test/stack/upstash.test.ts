@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Ratelimit } from '@upstash/ratelimit';
 import { Redis, errors, type RedisConfigNodejs } from '@upstash/redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StackError, type EndpointStats } from '../../stack/contracts';
@@ -598,6 +599,55 @@ function conformanceSuite(redisUrl: string | null) {
     it('reports a failing script as an error reply', async () => {
       await expect(t.raw.eval("error('boom')", [], [])).rejects.toThrow(/^ERR .*boom/);
     });
+
+    // Upstash accepts its own `allow-key-locking` flag, which Redis refuses (the real-Redis backend sends the script without it).
+    it('runs scripts flagged allow-key-locking, as Upstash does, under the SHA-1 of the text sent', async () => {
+      const k = t.key('eval:key-locking');
+      const script = `#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1]) -- ${randomUUID()}`;
+      await expect(t.raw.evalsha(sha1(script), [k], [])).rejects.toThrow(/^NOSCRIPT/);
+      expect(await t.redis.eval(script, [k], [])).toBe(1);
+      expect(await t.redis.evalsha(sha1(script), [k], [])).toBe(2);
+      expect(await t.redis.evalsha(sha1(script).toUpperCase(), [k], [])).toBe(3);
+      const read = `#!lua flags=allow-key-locking,no-writes\nreturn redis.call('GET', KEYS[1]) -- ${randomUUID()}`;
+      expect(await t.redis.scriptExists(sha1(read))).toEqual([0]);
+      expect(await t.redis.scriptLoad(read)).toBe(sha1(read));
+      expect(await t.redis.scriptExists(sha1(read), sha1(script), sha1(`never loaded ${randomUUID()}`))).toEqual([1, 1, 0]);
+      expect(await t.redis.evalshaRo(sha1(read), [k], [])).toBe(3);
+      const failing = "#!lua flags=allow-key-locking\nlocal a = 1\nerror('boom')";
+      await expect(t.raw.eval(failing, [], [])).rejects.toThrow(`ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`);
+    });
+  });
+
+  // Its scripts start with `#!lua flags=allow-key-locking`; it sends EVALSHA first, and EVAL on NOSCRIPT.
+  describe('@upstash/ratelimit', () => {
+    const limiters = {
+      slidingWindow: Ratelimit.slidingWindow(3, '10 s'),
+      fixedWindow: Ratelimit.fixedWindow(3, '10 s'),
+      cachedFixedWindow: Ratelimit.cachedFixedWindow(3, '10 s'),
+      tokenBucket: Ratelimit.tokenBucket(1, '10 s', 3),
+    };
+    for (const [name, limiter] of Object.entries(limiters)) {
+      it(`${name}: allows an identifier 3 requests, then refuses it`, async () => {
+        const prefix = t.key(`ratelimit:${name}`);
+        // timeout 0: a slow answer must fail the test, not count as allowed. Only cachedFixedWindow needs the cache.
+        const ephemeralCache = name === 'cachedFixedWindow' ? new Map<string, number>() : false;
+        const ratelimit = new Ratelimit({ redis: t.redis, limiter, prefix, timeout: 0, ephemeralCache });
+        try {
+          const outcomes: Array<[boolean, number]> = [];
+          for (let i = 0; i < 4; i++) {
+            const { success, remaining, pending } = await ratelimit.limit('visitor');
+            await pending;
+            outcomes.push([success, remaining]);
+          }
+          expect(outcomes.map(([success]) => success)).toEqual([true, true, true, false]);
+          expect(outcomes.slice(0, 3).map(([, remaining]) => remaining)).toEqual([2, 1, 0]);
+          expect(await ratelimit.limit('other visitor')).toMatchObject({ success: true, remaining: 2 });
+        } finally {
+          const written = await t.raw.keys(`${prefix}*`);
+          if (written.length > 0) await t.raw.del(...written);
+        }
+      });
+    }
   });
 
   describe('authentication and malformed requests', () => {
@@ -685,13 +735,43 @@ function conformanceSuite(redisUrl: string | null) {
       await expect(lost).rejects.toMatchObject({ name: 'TimeoutError' });
     });
 
-    it('rejects an unknown fault mode, a bad request count and an unknown control route', async () => {
-      for (const body of ['{"mode":"hang","requests":0}', '{"mode":"hang","requests":"2"}']) {
-        expect((await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body })).status).toBe(400);
+    it('slow: runs the command at once and answers delayMs later', async () => {
+      const k = t.key('slow');
+      await t.control('fault', { mode: 'slow', delayMs: 400, requests: 1 });
+      const started = performance.now();
+      const answer = t.raw.set(k, 'late');
+      // The fault's one request is spent: this read is answered at once, and sees the write.
+      await expect.poll(() => t.redis.get(k), { interval: 20 }).toBe('late');
+      expect(performance.now() - started).toBeLessThan(400);
+      expect(await answer).toBe('OK');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(390);
+    });
+
+    it('slow: clearing the fault sends the held answers at once', async () => {
+      await t.control('fault', { mode: 'slow', delayMs: 30_000 });
+      const started = performance.now();
+      const answer = t.raw.ping();
+      await expect.poll(() => t.endpoint.stats().requests).toBe(1);
+      await t.control('fault', { mode: 'none' });
+      expect(await answer).toBe('PONG');
+      expect(performance.now() - started).toBeLessThan(5000);
+    });
+
+    it('drop: runs the command, then cuts its answer off half-way', async () => {
+      const k = t.key('drop');
+      await t.control('fault', { mode: 'drop', requests: 1 });
+      await expect(t.raw.set(k, 'applied')).rejects.toThrow();
+      expect(await t.raw.get(k)).toBe('applied');
+    });
+
+    it('rejects an unknown fault mode, a bad delay or request count and an unknown control route', async () => {
+      const bodies = ['{"mode":"hang","requests":0}', '{"mode":"hang","requests":"2"}', '{"mode":"hang","delayMs":100}', '{"mode":"slow","delayMs":-1}'];
+      for (const body of bodies) {
+        expect((await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body })).status, body).toBe(400);
       }
-      const response = await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"slow"}' });
+      const response = await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"explode"}' });
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang"') });
+      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"') });
       expect((await fetch(`${t.endpoint.url}/_stack/nope`)).status).toBe(404);
     });
   });

@@ -53,7 +53,7 @@ class FakeSharedTier {
 
   async peek(key: string) {
     this.peeks++;
-    return { stored: this.entries.get(key) ?? null, leased: this.leased.has(key) };
+    return { stored: this.entries.get(key) ?? null, leased: this.leased.has(key), failure: this.failures.get(key) ?? null };
   }
 
   async write(key: string, stored: string, _retainMs: number, _leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
@@ -64,6 +64,13 @@ class FakeSharedTier {
   }
 
   async releaseLease(): Promise<void> {}
+
+  /** Failures handed to waiters, by key, as the lease holds them. */
+  failures = new Map<string, string>();
+
+  async shareFailure(key: string, _leaseToken: string, failure: string): Promise<void> {
+    this.failures.set(key, failure);
+  }
 
   async invalidate(tags: readonly string[]): Promise<number> {
     this.invalidations++;
@@ -418,6 +425,28 @@ describe('CacheSession', () => {
     expect(await concurrent).toMatchObject({ value: 'v1', detail: 'collapsed' });
     expect((await after).value).toBe('v2');
     expect(calls).toBe(2);
+  });
+
+  it('hands a failed computation to the isolates waiting on its lease: they answer with it and never ask the origin', async () => {
+    const { shared, session, settle } = setup();
+    shared.exclusiveLeases = true;
+    const otherIsolate = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, memoryMaxStalenessMs: 60_000 });
+    const peerSession = () => new CacheSession(otherIsolate, () => shared as unknown as SharedTier, () => {});
+    const failing = { ...options, failed: (value: string) => value === 'unavailable' };
+    let release = () => {};
+    const holder = session().lookup('stats', async () => {
+      await new Promise<void>((resolve) => { release = resolve; });
+      return 'unavailable';
+    }, failing);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const peer = countedCompute('computed by the peer');
+    const waiting = peerSession().lookup('stats', peer.compute, failing);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    release();
+    expect(await holder).toMatchObject({ value: 'unavailable', outcome: 'MISS', detail: 'miss', stored: false });
+    await settle();
+    expect(await waiting).toMatchObject({ value: 'unavailable', outcome: 'MISS', detail: 'collapsed', stored: false });
+    expect(peer.calls).toBe(0);
   });
 
   it('does not wait for a fill its own isolate leased for a lookup that a write made outdated', async () => {

@@ -1,6 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import type { Product } from '../../src/schemas/product';
+import type { FaultMode } from '../../stack/contracts';
 
 export const stack = inject('stack');
 
@@ -43,9 +44,10 @@ export const uniqueSku = (prefix = 'TEST') => `${prefix}-${Date.now().toString(3
 
 /**
  * Switches a local endpoint (Neon or Upstash) into a fault mode; `none` restores it. With
- * `requests` (Upstash only), the fault applies to the next that many command requests.
+ * `requests` (Upstash only), the fault applies to the next that many command requests; with
+ * `delayMs`, how late `slow` answers.
  */
-export async function setFault(endpoint: string, mode: 'none' | 'error' | 'hang', requests?: number): Promise<void> {
-  const response = await fetch(`${endpoint}/_stack/fault`, { method: 'POST', body: JSON.stringify({ mode, requests }) });
+export async function setFault(endpoint: string, mode: FaultMode, requests?: number, delayMs?: number): Promise<void> {
+  const response = await fetch(`${endpoint}/_stack/fault`, { method: 'POST', body: JSON.stringify({ mode, requests, delayMs }) });
   if (!response.ok) throw new Error(`Could not set fault mode ${mode} on ${endpoint}: ${response.status}`);
 }

@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../src/app';
 import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from '../../src/cache/cache-options';
 import { EdgeCache } from '../../src/cache/edge-cache';
+import type { DatabaseVars } from '../../src/db/client';
 import { stack } from './api-client';
 
 export interface EndpointCounts {
@@ -16,7 +17,7 @@ export interface EndpointCounts {
  * An app with its own EdgeCache, standing for one isolate: tests make several to see what
  * crosses isolates. Every harness of one test shares a fresh key namespace.
  */
-export function isolate(namespace: string, settings: Partial<EdgeCacheSettings> = {}, vars: Partial<Env> = {}) {
+export function isolate(namespace: string, settings: Partial<EdgeCacheSettings> = {}, vars: Partial<Env & DatabaseVars> = {}) {
   const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, namespace, ...settings });
   const app = createApp({ cache });
   // No metrics: fetch() waits for background work, and a data point's send waits up to a second for its batch.

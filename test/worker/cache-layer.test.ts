@@ -341,6 +341,32 @@ describe('stale-if-error', () => {
     expect((await counts()).db.requests).toBe(1);
   });
 
+  it('hands a failure to the isolates waiting for its fill: one origin call, and none waits out a second timeout', async () => {
+    const isolates = Array.from({ length: 3 }, () => isolate(namespace, noMemory));
+    await warmScript(isolates[0]!);
+    await resetCounters();
+    await setFault(stack.neonEndpoint, 'hang');
+    const started = Date.now();
+    const responses = await Promise.all(isolates.map((app) => app.fetch('/api/products/94')));
+    // One statement deadline (1.5 s), not one for the lease holder and another for each waiter.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(responses.map((r) => r.status)).toEqual([503, 503, 503]);
+    for (const response of responses) {
+      expect(response.headers.get('Content-Type')).toBe('application/problem+json');
+      expect(response.headers.get('Retry-After')).toBe('5');
+    }
+    const shared = responses.filter((r) => r.headers.get('Cache-Status') === 'edge-api; fwd=uri-miss; fwd-status=503; collapsed');
+    expect(shared).toHaveLength(2);
+    expect((await counts()).db.requests).toBe(1);
+    // Only those waiting get it: half a second on, a request asks the database again.
+    await setFault(stack.neonEndpoint, 'error');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const later = await isolate(namespace, noMemory).fetch('/api/products/94');
+    expect(later.status).toBe(503);
+    expect(later.headers.get('Cache-Status')).toBe('edge-api; fwd=uri-miss; fwd-status=503');
+    expect((await counts()).db.requests).toBe(2);
+  });
+
   it('serves an expired entry when the database fails, and 503 without one', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const app = isolate(namespace, noMemory);
