@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { unstable_readConfig } from 'wrangler';
@@ -7,9 +8,17 @@ import type { StackInfo } from './stack/contracts';
 // below replace those secrets anyway. Warnings and errors still print.
 process.env.WRANGLER_LOG ??= 'warn';
 
+const wranglerConfig = unstable_readConfig({ config: './wrangler.toml' });
+
 // wrangler.toml's vars, stated again so a developer's .dev.vars (written by npm run dev) cannot leak into tests.
-const wranglerVars = Object.fromEntries(Object.entries(unstable_readConfig({ config: './wrangler.toml' }).vars)
-  .map(([name, value]) => [name, String(value)]));
+const wranglerVars = Object.fromEntries(Object.entries(wranglerConfig.vars).map(([name, value]) => [name, String(value)]));
+
+// wrangler.toml's module aliases, which the Workers plugin does not apply: the tests then import what the bundle does.
+// Exact names only (wrangler's rule): `zod` is aliased, `zod/v4` is not.
+const wranglerAliases = Object.entries(wranglerConfig.alias ?? {}).map(([name, target]) => ({
+  find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`),
+  replacement: path.resolve(String(target)),
+}));
 
 export default defineConfig({
   test: {
@@ -32,6 +41,7 @@ export default defineConfig({
       {
         // The Worker inside workerd, against the local stack.
         extends: true,
+        resolve: { alias: wranglerAliases },
         plugins: [
           cloudflareTest(({ inject }) => {
             const stack = inject<StackInfo>('stack');
@@ -59,7 +69,10 @@ export default defineConfig({
         // One file at a time: some tests switch the shared endpoints into fault modes. After the
         // other projects (groupOrder), so the load test has the machine's cores to itself: it asserts
         // that no cache call fails, and a 2-core machine busy with other test files can miss a budget.
-        test: { name: 'worker', include: ['test/worker/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['./test/worker/preload-lazy-modules.ts'],
+          fileParallelism: false, sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

@@ -1,12 +1,12 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { cacheLayer } from '../cache/cache-layer';
 import { CATEGORIES, STATS } from '../catalog/cache-tags';
-import { catalogStats, listCategories } from '../catalog/summary-queries';
-import { createDb } from '../db/client';
+import { loadCatalogStore } from '../catalog/load-catalog-store';
 import type { AppEnv } from '../env';
 import { validationHook } from '../http/validation-hook';
 import { carriesApiToken } from '../middleware/require-api-token';
-import { CategoryListSchema, StatsSchema } from '../schemas/catalog-summary';
+import { categoryListSchema, statsSchema } from '../schemas/catalog-summary';
+import { documentedBody } from '../schemas/documented-body';
 import { problemDoc } from '../schemas/problem';
 
 const categories = createRoute({
@@ -14,7 +14,7 @@ const categories = createRoute({
   // Counts change only when products are created, deleted or moved, and those writes invalidate it.
   middleware: [cacheLayer({ ttl: '5m', swr: '1h', tags: () => [CATEGORIES], trustsClient: carriesApiToken })] as const,
   responses: {
-    200: { description: 'All categories', content: { 'application/json': { schema: CategoryListSchema } } },
+    200: { description: 'All categories', content: documentedBody('application/json', categoryListSchema) },
     503: problemDoc('Database unavailable'),
   },
 });
@@ -23,12 +23,18 @@ const stats = createRoute({
   // The expensive aggregate: cached, invalidated by price, stock and catalog changes.
   middleware: [cacheLayer({ ttl: '60s', swr: '10m', tags: () => [STATS], trustsClient: carriesApiToken })] as const,
   responses: {
-    200: { description: 'The aggregates', content: { 'application/json': { schema: StatsSchema } } },
+    200: { description: 'The aggregates', content: documentedBody('application/json', statsSchema) },
     503: problemDoc('Database unavailable'),
   },
 });
 
 /** `/api/categories` and `/api/stats`: aggregate views of the catalog. */
 export const catalogSummaryRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(categories, async (c) => c.json(await listCategories(createDb(c.env)), 200))
-  .openapi(stats, async (c) => c.json(await catalogStats(createDb(c.env)), 200));
+  .openapi(categories, async (c) => {
+    const store = await loadCatalogStore();
+    return c.json(await store.listCategories(store.createDb(c.env)), 200);
+  })
+  .openapi(stats, async (c) => {
+    const store = await loadCatalogStore();
+    return c.json(await store.catalogStats(store.createDb(c.env)), 200);
+  });

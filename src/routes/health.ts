@@ -1,22 +1,23 @@
-import { neon } from '@neondatabase/serverless';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { redisClient } from '../cache/redis';
-import { useLocalNeonEndpoint } from '../db/neon-local';
 import type { AppEnv } from '../env';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem';
-import { ProblemSchema } from '../schemas/problem';
+import { documentedBody, onFirstUse } from '../schemas/documented-body';
+import { problemSchema } from '../schemas/problem';
+import { z } from '../schemas/zod';
 
 /** How long each readiness probe may take. */
 const PROBE_TIMEOUT_MS = 2000;
 
-const DependencyCheckSchema = z.object({
+// Response schemas: built on first use (`../schemas/documented-body`).
+const dependencyCheckSchema = onFirstUse(() => z.object({
   status: z.enum(['ok', 'error']),
   latencyMs: z.number().int(),
   error: z.string().optional(),
-}).openapi('DependencyCheck');
-const ChecksSchema = z.object({ postgres: DependencyCheckSchema, redis: DependencyCheckSchema });
+}).openapi('DependencyCheck'));
+const checksSchema = onFirstUse(() => z.object({ postgres: dependencyCheckSchema(), redis: dependencyCheckSchema() }));
 
-type DependencyCheck = z.infer<typeof DependencyCheckSchema>;
+type DependencyCheck = z.infer<ReturnType<typeof dependencyCheckSchema>>;
 
 async function timed(probe: () => Promise<unknown>): Promise<DependencyCheck> {
   const started = performance.now();
@@ -32,13 +33,13 @@ async function timed(probe: () => Promise<unknown>): Promise<DependencyCheck> {
 
 const health = createRoute({
   method: 'get', path: '/health', tags: ['operations'], summary: 'Liveness: answers without any I/O',
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  responses: { 200: { description: 'Alive', content: documentedBody('application/json', () => z.object({ status: z.literal('ok') })) } },
 });
 const ready = createRoute({
   method: 'get', path: '/ready', tags: ['operations'], summary: 'Readiness: Postgres and Redis through the real clients',
   responses: {
-    200: { description: 'Both dependencies answer', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), checks: ChecksSchema }) } } },
-    503: { description: 'A dependency failed (named in detail)', content: { 'application/problem+json': { schema: ProblemSchema.extend({ checks: ChecksSchema }) } } },
+    200: { description: 'Both dependencies answer', content: documentedBody('application/json', () => z.object({ status: z.literal('ok'), checks: checksSchema() })) },
+    503: { description: 'A dependency failed (named in detail)', content: documentedBody('application/problem+json', () => problemSchema().extend({ checks: checksSchema() })) },
   },
 });
 
@@ -46,10 +47,11 @@ const ready = createRoute({
 export const healthRoute = new OpenAPIHono<AppEnv>()
   .openapi(health, (c) => c.json({ status: 'ok' as const }, 200))
   .openapi(ready, async (c) => {
-    useLocalNeonEndpoint(c.env.NEON_LOCAL_ENDPOINT);
-    const sql = neon(c.env.DATABASE_URL, { fetchOptions: { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) } });
+    // Imported before the clock starts: the first import evaluates Neon's driver.
+    const { postgresProbe } = await import('./postgres-probe');
+    const selectOne = postgresProbe(c.env, PROBE_TIMEOUT_MS);
     const redis = redisClient(c.env, PROBE_TIMEOUT_MS);
-    const [postgres, upstash] = await Promise.all([timed(() => sql`select 1`), timed(() => redis.ping())]);
+    const [postgres, upstash] = await Promise.all([timed(selectOne), timed(() => redis.ping())]);
     const checks = { postgres, redis: upstash };
     c.header('Cache-Control', 'no-store');
     const failed = Object.entries(checks).filter(([, check]) => check.status === 'error').map(([name]) => name);

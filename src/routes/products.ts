@@ -2,22 +2,22 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { cacheLayer } from '../cache/cache-layer';
 import { productListTags, productTag, productTagsOfPage, tagsForProductWrite } from '../catalog/cache-tags';
-import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../catalog/product-queries';
-import { createDb } from '../db/client';
+import { loadCatalogStore } from '../catalog/load-catalog-store';
 import type { AppEnv } from '../env';
 import { NotFoundError } from '../http/not-found-error';
 import { validationHook } from '../http/validation-hook';
 import { carriesApiToken, requireApiToken } from '../middleware/require-api-token';
 import { requireJsonBody } from '../middleware/require-json-body';
 import { writeBodyLimit } from '../middleware/write-body-limit';
+import { documentedBody } from '../schemas/documented-body';
 import { problemDoc } from '../schemas/problem';
 import {
-  PRODUCT_ID, ProductCreateSchema, ProductIdParam, ProductListQuery, ProductPageSchema, ProductSchema, ProductUpdateSchema, type ProductListParams,
+  PRODUCT_ID, ProductCreateSchema, ProductIdParam, ProductListQuery, productPageSchema, productSchema, ProductUpdateSchema, type ProductListParams,
 } from '../schemas/product';
 
 const MAX_ID = 2_147_483_647;
 const bearer = [{ bearerAuth: [] }];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T>(schema: () => T, description: string) => ({ description, content: documentedBody('application/json', schema) });
 const writeErrors = {
   400: problemDoc('Invalid body or parameters'),
   401: problemDoc('Missing or wrong bearer token'),
@@ -71,25 +71,25 @@ const list = createRoute({
   method: 'get', path: '/', tags: ['products'], summary: 'List products (keyset pagination)',
   middleware: [listCache] as const,
   request: { query: ProductListQuery },
-  responses: { 200: json(ProductPageSchema, 'A page of products'), 400: problemDoc('Invalid query'), 503: problemDoc('Database unavailable') },
+  responses: { 200: json(productPageSchema, 'A page of products'), 400: problemDoc('Invalid query'), 503: problemDoc('Database unavailable') },
 });
 const getOne = createRoute({
   method: 'get', path: '/{id}', tags: ['products'], summary: 'Get one product',
   middleware: [productCache] as const,
   request: { params: ProductIdParam },
-  responses: { 200: json(ProductSchema, 'The product'), 400: problemDoc('Invalid id'), 404: problemDoc('No such product'), 503: problemDoc('Database unavailable') },
+  responses: { 200: json(productSchema, 'The product'), 400: problemDoc('Invalid id'), 404: problemDoc('No such product'), 503: problemDoc('Database unavailable') },
 });
 const create = createRoute({
   method: 'post', path: '/', tags: ['products'], summary: 'Create a product', security: bearer,
   middleware: [requireApiToken(), writeBodyLimit(), requireJsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ProductCreateSchema } } } },
-  responses: { 201: json(ProductSchema, 'Created; Location names the product'), ...writeErrors, 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+  responses: { 201: json(productSchema, 'Created; Location names the product'), ...writeErrors, 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
 });
 const update = createRoute({
   method: 'patch', path: '/{id}', tags: ['products'], summary: 'Update some fields of a product', security: bearer,
   middleware: [requireApiToken(), writeBodyLimit(), requireJsonBody()] as const,
   request: { params: ProductIdParam, body: { required: true, content: { 'application/json': { schema: ProductUpdateSchema } } } },
-  responses: { 200: json(ProductSchema, 'The updated product'), ...writeErrors, 404: problemDoc('No such product'), 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+  responses: { 200: json(productSchema, 'The updated product'), ...writeErrors, 404: problemDoc('No such product'), 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
 });
 const remove = createRoute({
   method: 'delete', path: '/{id}', tags: ['products'], summary: 'Delete a product', security: bearer,
@@ -102,15 +102,20 @@ const notFound = (id: string) => new NotFoundError(`No product with id ${id}.`);
 
 /** `/api/products`: browse, search and page through the catalog; authenticated writes. */
 export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
-  .openapi(list, async (c) => c.json(await listProducts(createDb(c.env), c.req.valid('query')), 200))
+  .openapi(list, async (c) => {
+    const store = await loadCatalogStore();
+    return c.json(await store.listProducts(store.createDb(c.env), c.req.valid('query')), 200);
+  })
   .openapi(getOne, async (c) => {
     const { id } = c.req.valid('param');
-    const product = Number(id) <= MAX_ID ? await getProduct(createDb(c.env), Number(id)) : undefined;
+    const store = await loadCatalogStore();
+    const product = Number(id) <= MAX_ID ? await store.getProduct(store.createDb(c.env), Number(id)) : undefined;
     if (!product) throw notFound(id);
     return c.json(product, 200);
   })
   .openapi(create, async (c) => {
-    const product = await createProduct(createDb(c.env), c.req.valid('json'));
+    const store = await loadCatalogStore();
+    const product = await store.createProduct(store.createDb(c.env), c.req.valid('json'));
     await c.var.cache.invalidate(tagsForProductWrite({ kind: 'create', id: product.id, category: product.category }));
     c.header('Location', `/api/products/${product.id}`);
     return c.json(product, 201);
@@ -118,14 +123,16 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const changes = c.req.valid('json');
-    const product = Number(id) <= MAX_ID ? await updateProduct(createDb(c.env), Number(id), changes) : undefined;
+    const store = await loadCatalogStore();
+    const product = Number(id) <= MAX_ID ? await store.updateProduct(store.createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
     await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
     return c.json(product, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    const deleted = Number(id) <= MAX_ID ? await deleteProduct(createDb(c.env), Number(id)) : undefined;
+    const store = await loadCatalogStore();
+    const deleted = Number(id) <= MAX_ID ? await store.deleteProduct(store.createDb(c.env), Number(id)) : undefined;
     if (!deleted) throw notFound(id);
     await c.var.cache.invalidate(tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category }));
     return c.body(null, 204);

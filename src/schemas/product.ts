@@ -1,4 +1,5 @@
-import { z } from '@hono/zod-openapi';
+import { onFirstUse } from './documented-body';
+import { z } from './zod';
 
 const MAX_INT4 = 2_147_483_647;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -13,7 +14,8 @@ export const ProductIdParam = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: '42' }),
 });
 
-export const ProductSchema = z.object({
+/** A product as answers carry it (built on first use: `./documented-body`). */
+export const productSchema = onFirstUse(() => z.object({
   id: z.number().int().openapi({ example: 42 }),
   sku: z.string().openapi({ example: 'SKU-000042' }),
   name: z.string().openapi({ example: 'Compact Walnut Desk Lamp' }),
@@ -23,7 +25,7 @@ export const ProductSchema = z.object({
   stock: z.number().int().openapi({ example: 120 }),
   createdAt: z.iso.datetime().openapi({ example: '2026-01-01T00:00:00.000Z' }),
   updatedAt: z.iso.datetime().openapi({ example: '2026-01-01T00:00:00.000Z' }),
-}).openapi('Product');
+}).openapi('Product'));
 
 const productFields = {
   sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore only'),
@@ -62,12 +64,12 @@ export const ProductListQuery = z.object({
   sort: z.enum(PRODUCT_SORTS).default('id'),
 });
 
-export const ProductPageSchema = z.object({
-  items: z.array(ProductSchema),
+export const productPageSchema = onFirstUse(() => z.object({
+  items: z.array(productSchema()),
   nextCursor: z.string().nullable(),
-}).openapi('ProductPage');
+}).openapi('ProductPage'));
 
-export type Product = z.infer<typeof ProductSchema>;
+export type Product = z.infer<ReturnType<typeof productSchema>>;
 export type ProductCreate = z.infer<typeof ProductCreateSchema>;
 export type ProductUpdate = z.infer<typeof ProductUpdateSchema>;
 export type ProductListParams = z.infer<typeof ProductListQuery>;

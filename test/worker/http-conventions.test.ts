@@ -137,6 +137,22 @@ describe('OpenAPI and docs', () => {
     expect(doc.paths['/api/stats']).toHaveProperty('get');
   });
 
+  it('describes response bodies, whose schemas are built on the first request for the document', async () => {
+    type Body = { content: Record<string, { schema: unknown }> };
+    const doc = await (await api('/openapi.json')).json<{
+      paths: Record<string, Record<string, { responses: Record<string, Body> }>>;
+      components: { schemas: Record<string, unknown> };
+    }>();
+    expect(Object.keys(doc.components.schemas).sort()).toEqual([
+      'CatalogTotals', 'Category', 'CategoryList', 'CategoryStats', 'DependencyCheck', 'Problem', 'Product', 'ProductCreate', 'ProductPage', 'ProductUpdate', 'Stats',
+    ]);
+    const getOne = doc.paths['/api/products/{id}']!.get!.responses;
+    expect(getOne['200']!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Product' });
+    expect(getOne['404']!.content['application/problem+json']!.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    // A second generation reuses the schemas the first one built: the same document.
+    expect(await (await api('/openapi.json')).json()).toEqual(doc);
+  });
+
   it('serves interactive docs at /docs', async () => {
     const response = await api('/docs');
     expect(response.status).toBe(200);
