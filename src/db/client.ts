@@ -13,7 +13,7 @@ const drizzleOverHttp = (databaseUrl: string, timeoutMs: number) =>
  * The database settings. `DATABASE_TIMEOUT_MS` (default 1500) bounds each statement; it is not
  * declared in wrangler.toml, so it is optional here: set it as a var to change the default.
  */
-export type DatabaseVars = Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'> & Partial<Pick<Env, 'DATABASE_TIMEOUT_MS'>>;
+export type DatabaseVars = Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'> & { DATABASE_TIMEOUT_MS?: string };
 
 /** One client per isolate and settings: building Drizzle's schema config costs more than a cache hit. */
 let isolateDb: { databaseUrl: string; timeoutText: string | undefined; db: Database } | undefined;
