@@ -1,15 +1,19 @@
-// Each VU stands for a client of its own, as real traffic comes from many. Locally the Worker
-// counts budgets by this header (wrangler dev and npm run serve have no edge to set it); through
-// Cloudflare the edge replaces it with the machine's address, so there every VU of one machine
-// shares one client's budgets.
+// Real traffic comes from many clients. Locally the Worker counts budgets by this header (wrangler
+// dev and npm run serve have no edge to set it), so each VU speaks for 64 visitors in turn, one per
+// iteration: a VU with no think time (the smoke's two run flat out) would otherwise be one robot
+// far over a visitor's write budget. Through Cloudflare the edge replaces the header, and every
+// VU of one machine shares one client's budgets.
 import exec from 'k6/execution';
 
-let header: Record<string, string> | undefined;
+const VISITORS_PER_VU = 64;
 
-/** `CF-Connecting-IP: 10.x.y.z`, from the VU's number (made once per VU: k6 runs each VU's module apart). */
+let current: { iteration: number; header: Record<string, string> } | undefined;
+
+/** `CF-Connecting-IP: 10.x.y.z` for this VU's visitor of the moment (made once per iteration). */
 export function clientAddressHeader(): Record<string, string> {
-  if (header) return header;
-  const id = exec.vu.idInTest;
-  header = { 'CF-Connecting-IP': `10.${(id >> 16) & 255}.${(id >> 8) & 255}.${id & 255}` };
-  return header;
+  const iteration = exec.vu.iterationInInstance;
+  if (current?.iteration === iteration) return current.header;
+  const visitor = exec.vu.idInTest * VISITORS_PER_VU + (iteration % VISITORS_PER_VU);
+  current = { iteration, header: { 'CF-Connecting-IP': `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}` } };
+  return current.header;
 }

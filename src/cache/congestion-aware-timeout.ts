@@ -12,7 +12,7 @@ const MAX_BUDGETS = 8;
  * A message, not the object: a rejection that crosses the runtime's I/O layer may arrive as a
  * new DOMException with the same name and message.
  */
-const SILENT_TIMEOUT = 'The operation was aborted due to timeout: Upstash answered nothing within the budget';
+const SILENT_TIMEOUT = 'The operation was aborted due to timeout: no answer within the budget';
 
 /** Whether `error` is a timeout after a budget in which Upstash answered nothing: an outage, not load. */
 export function wentSilent(error: unknown): boolean {
