@@ -57,7 +57,7 @@ export class ClientRateLimiter {
     try {
       if (budget.name === 'reads') {
         this.#batchedReads ??= new BatchedWindows(budget, () => this.#limiter(budget, redis));
-        return await this.#batchedReads.take(client, (sync) => background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))));
+        return this.#batchedReads.take(client, (sync) => background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))));
       }
       const result = await this.#limiter(budget, redis).limit(client);
       background(result.pending.catch((error: unknown) => this.#noteUpstashFailure(error)));

@@ -113,8 +113,10 @@ describe('per-client rate limits', () => {
     await fetchFrom('/api/categories', newClient());
     await setFault(stack.upstashUrl, 'error');
     const statuses = [];
-    for (let i = 0; i < 7; i++) statuses.push((await fetchFrom('/api/categories', client)).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    for (let i = 0; i < 8; i++) statuses.push((await fetchFrom('/api/categories', client)).status);
+    // The first read of a window is allowed on trust while its count goes to Upstash; that call
+    // fails, and the isolate counts the next ones alone: five more, then 429.
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
   });
 
   it('applies the configured budgets to real requests, each in its own request context', async () => {
