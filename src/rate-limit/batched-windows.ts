@@ -1,4 +1,5 @@
 import type { Ratelimit } from '@upstash/ratelimit';
+import { BoundedMap } from './bounded-map';
 import type { Budget } from './budget';
 import type { BudgetDecision } from './local-windows';
 
@@ -28,7 +29,7 @@ const MAX_CLIENTS = 10_000;
  * beyond the budget before their counts meet.
  */
 export class BatchedWindows {
-  readonly #windows = new Map<string, ClientWindow>();
+  readonly #windows = new BoundedMap<string, ClientWindow>(MAX_CLIENTS);
   readonly #batch: number;
   readonly #tokens: number;
   readonly #windowMs: number;
@@ -62,9 +63,8 @@ export class BatchedWindows {
       resetAt: (Math.floor(now / this.#windowMs) + 1) * this.#windowMs,
       remaining: this.#tokens, unsynced: 0, lastSyncAt: Number.NEGATIVE_INFINITY, syncing: false,
     };
-    // Re-inserted per window, so the Map's first entry is the oldest window: forgetting it is O(1).
+    // Re-inserted per window, so the entry forgotten first is the oldest window.
     this.#windows.delete(client);
-    if (this.#windows.size >= MAX_CLIENTS) this.#windows.delete(this.#windows.keys().next().value!);
     this.#windows.set(client, window);
     return window;
   }

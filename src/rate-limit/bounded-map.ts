@@ -1,8 +1,9 @@
 /**
- * A Map that forgets its oldest entries past `limit`. The rate limiter's ephemeral cache keeps
- * one entry per client and window and deletes none itself: in a long-lived isolate that met many
- * clients it would grow without end. Forgetting an entry only costs that client's next request
- * an Upstash call.
+ * A Map that forgets its oldest entry (in insertion order) to make room past `limit`, in O(1).
+ * The rate limiter's per-client state uses it: the library's ephemeral cache keeps one entry per
+ * client and window and deletes none itself, so in a long-lived isolate that met many clients it
+ * would grow without end. Forgetting a client only costs its next request an Upstash call (or,
+ * while Upstash is down, a fresh in-isolate window).
  */
 export class BoundedMap<K, V> extends Map<K, V> {
   readonly #limit: number;

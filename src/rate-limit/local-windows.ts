@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded-map';
 import type { Budget } from './budget';
 
 /** What a budget allows this request, and where its window ends (ms since the epoch). */
@@ -16,16 +17,15 @@ const MAX_CLIENTS = 10_000;
  * budgets: an outage is neither a denial of service nor an open door.
  */
 export class LocalWindows {
-  readonly #windows = new Map<string, { resetAt: number; used: number }>();
+  readonly #windows = new BoundedMap<string, { resetAt: number; used: number }>(MAX_CLIENTS);
 
   take(budget: Budget, client: string, now = Date.now()): BudgetDecision {
     const key = `${budget.name}\n${client}`;
     let window = this.#windows.get(key);
     if (!window || window.resetAt <= now) {
-      // Re-inserted at each new window, so the Map's order is the order windows began and its
-      // first entry the oldest: forgetting it is O(1), whatever a flood of new clients does.
+      // Re-inserted at each new window, so the oldest entry, the one forgotten first, is the
+      // window that began first: O(1), whatever a flood of new clients does.
       this.#windows.delete(key);
-      if (this.#windows.size >= MAX_CLIENTS) this.#windows.delete(this.#windows.keys().next().value!);
       window = { resetAt: (Math.floor(now / budget.windowMs) + 1) * budget.windowMs, used: 0 };
       this.#windows.set(key, window);
     }

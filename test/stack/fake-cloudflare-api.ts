@@ -4,8 +4,8 @@
 // `versions list` and `deployments status`. Every request is logged; anything else answers 404
 // with an API error, which fails wrangler loudly.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { serveJsonApi } from './fake-json-api';
 
 export interface RecordedCloudflareRequest {
   method: string;
@@ -104,24 +104,18 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
     return [404, { success: false, errors: [{ code: 10007, message: `no route ${route} in the fake Cloudflare API` }], messages: [], result: null }];
   }
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const url = new URL(request.url ?? '/', 'http://fake-cloudflare');
+  const api = await serveJsonApi(async (request, url, body) => {
     const path = url.pathname.replace(/^\/client\/v4/, '');
     requests.push({ method: request.method ?? '', path, query: url.search });
-    const [status, answer] = await handle(request, path, Buffer.concat(chunks));
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    return handle(request, path, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/client/v4`,
+    url: `${api.origin}/client/v4`,
     requests,
     uploads,
     previewUrlSuffix,
     versions,
     deployedVersionIds,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: api.close,
   };
 }

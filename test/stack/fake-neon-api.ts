@@ -1,8 +1,8 @@
 // A local stand-in for Neon's API v2, as far as the preview scripts use it: branches (list with
 // search, create with operations, delete), operations, connection_uri. It answers the shapes of
 // https://api-docs.neon.tech and logs every request, so a test can assert the calls made.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { serveJsonApi } from './fake-json-api';
 
 export interface FakeNeonBranch {
   id: string;
@@ -104,24 +104,18 @@ export async function startFakeNeonApi(options: FakeNeonOptions): Promise<FakeNe
     return [404, { code: '', message: `no route ${route} in the fake Neon API` }];
   }
 
-  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString();
+  const api = await serveJsonApi(async (request, url, raw) => {
+    const text = raw.toString();
     const body: unknown = text ? JSON.parse(text) : undefined;
-    const url = new URL(request.url ?? '/', 'http://fake-neon');
     requests.push({ method: request.method ?? '', path: `${url.pathname.replace('/api/v2', '')}${url.search}`, authorization: request.headers.authorization, body });
-    const [status, answer] = await handle(request, url, body);
-    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    return handle(request, url, body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/v2`,
+    url: `${api.origin}/api/v2`,
     requests,
     branches,
     password,
     connectionUri,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: api.close,
   };
 }
