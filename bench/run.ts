@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
 import { startIsolates, type IsolatesOptions, type RunningIsolates } from '../stack/isolates';
 import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
+import { bytesOnlyWorkerSource, captureAnswer, type CapturedAnswer } from './bytes-only-worker';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
 import { cpuMicros, pidsListeningOn } from './workerd-cpu';
@@ -25,7 +26,7 @@ try {
 const { url: baseUrl, durationSeconds, connections } = options;
 
 interface Scenario {
-  name: ScenarioName;
+  name: ScenarioName | `${ScenarioName}, bytes only`;
   path: string;
   headers?: Record<string, string>;
   /** The workerd copy the bench started for it (every scenario, locally); unset: the `--url` server. */
@@ -60,8 +61,13 @@ interface BenchCopies {
   /** The production bundle as `npm run serve` runs it, but with no local metrics collector. */
   bundleUrl: string;
   memorylessUrl: string;
+  /** Starts a Worker that replays `answers` and nothing else (bytes-only-worker.ts); its URL. */
+  startBytesOnly(answers: readonly CapturedAnswer[]): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** Scenarios whose answers the bench also replays from a bytes-only Worker, right after measuring them. */
+const REPLAYED: ReadonlySet<ScenarioName> = new Set(['health', 'product hit', 'list hit', 'stats hit']);
 
 const HELLO_WORLD = "export default { fetch() { return new Response('ok'); } };\n";
 
@@ -97,6 +103,11 @@ async function startBenchCopies(): Promise<BenchCopies> {
       helloWorldUrl: await start({ bundlePath: helloPath, bindings: {} }),
       bundleUrl: await start({ bundlePath, bindings }),
       memorylessUrl: await start({ bundlePath, bindings: { ...bindings, CACHE_MEMORY_STALENESS: '0s' } }),
+      startBytesOnly: async (answers) => {
+        const replayPath = path.join(dir, 'bytes-only.js');
+        await writeFile(replayPath, bytesOnlyWorkerSource(answers));
+        return start({ bundlePath: replayPath, bindings: {} });
+      },
       stop,
     };
   } catch (error) {
@@ -147,6 +158,21 @@ async function startServer(): Promise<() => Promise<void>> {
     throw error;
   }
   return stop;
+}
+
+/**
+ * After each replayed scenario, the same request to a Worker that answers with the bytes the
+ * bundle sent for it (captured now, after the warm-up) and does nothing else.
+ */
+async function addBytesOnlyScenarios(selected: Scenario[], copies: BenchCopies): Promise<Scenario[]> {
+  const replayed = selected.filter((scenario) => REPLAYED.has(scenario.name as ScenarioName));
+  if (replayed.length === 0) return selected;
+  const answers = await Promise.all(replayed.map(async (scenario) =>
+    captureAnswer(scenario.path, await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }))));
+  const replayUrl = await copies.startBytesOnly(answers);
+  return selected.flatMap((scenario) => (replayed.includes(scenario)
+    ? [scenario, { ...scenario, name: `${scenario.name as ScenarioName}, bytes only` as const, baseUrl: replayUrl }]
+    : [scenario]));
 }
 
 /** Runs one scenario and, when its server is a local workerd, adds the CPU it spent per request. */
@@ -206,9 +232,9 @@ function printTable(results: ScenarioResult[]): void {
   const helloCpu = results.find((r) => r.name === 'hello-world')?.cpuMicrosPerRequest;
   const cpu = (r: ScenarioResult) => (r.cpuMicrosPerRequest === undefined ? '–' : String(r.cpuMicrosPerRequest));
   const ratio = (r: ScenarioResult) => (helloCpu && r.cpuMicrosPerRequest !== undefined ? `${(r.cpuMicrosPerRequest / helloCpu).toFixed(2)}×` : '–');
-  console.log(`${'scenario'.padEnd(20)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU µs/req', 11)} ${pad('vs floor', 9)}`);
+  console.log(`${'scenario'.padEnd(24)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU µs/req', 11)} ${pad('vs floor', 9)}`);
   for (const r of results) {
-    console.log(`${r.name.padEnd(20)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)} ${pad(cpu(r), 11)} ${pad(ratio(r), 9)}`);
+    console.log(`${r.name.padEnd(24)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)} ${pad(cpu(r), 11)} ${pad(ratio(r), 9)}`);
   }
 }
 
@@ -218,14 +244,15 @@ async function main(): Promise<void> {
   try {
     if (isLocal(baseUrl)) copies = await startBenchCopies();
     const all = scenarios(await someProductPath(), copies, process.env.API_TOKEN || readDevVars(DEV_VARS_FILE).API_TOKEN || '');
-    const selected = options.only ? all.filter((s) => options.only!.includes(s.name)) : all;
+    const selected = options.only ? all.filter((s) => options.only!.includes(s.name as ScenarioName)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
     for (const scenario of selected) {
       for (let i = 0; i < 3; i++) await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }).then((r) => r.arrayBuffer());
     }
-    console.log(`Benchmarking ${copies ? `the bench's workerd copies on the stack of ${baseUrl}` : baseUrl}: ${selected.length} scenarios × ${durationSeconds} s, ${connections} connections`);
+    const withReplays = copies ? await addBytesOnlyScenarios(selected, copies) : selected;
+    console.log(`Benchmarking ${copies ? `the bench's workerd copies on the stack of ${baseUrl}` : baseUrl}: ${withReplays.length} scenarios × ${durationSeconds} s, ${connections} connections`);
     const results: ScenarioResult[] = [];
-    for (const scenario of selected) results.push(await measure(scenario));
+    for (const scenario of withReplays) results.push(await measure(scenario));
 
     const machine = {
       cpus: os.cpus().length,

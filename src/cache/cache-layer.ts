@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { secured, SECURITY_HEADERS } from '../http/security-headers';
-import type { CacheOptions, CacheResult } from './cache-options';
+import { forCall, resolveOptions, type CacheResult } from './cache-options';
 import { toMilliseconds, type Duration } from './duration';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
 import { isResponseSnapshot, snapshotBytes, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
@@ -111,6 +111,13 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
 
+  const policy = resolveOptions<ResponseSnapshot>({
+    ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, contentTags: options.contentTags,
+    storable: (snapshot) => snapshot.storable,
+    failed: (snapshot) => snapshot.status >= 500,
+    validate: isResponseSnapshot,
+  });
+
   // Per entry, as plain data shared by the isolate's requests (only ever copied, never changed).
   const prebuilt = new WeakMap<ResponseSnapshot, Headers>();
   const replayedHeadersOf = (snapshot: ResponseSnapshot): Headers => {
@@ -143,22 +150,17 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
       ownSnapshot = await snapshotResponse(c.res.clone(), allowedVary);
       return ownSnapshot;
     };
-    const cacheOptions: CacheOptions<ResponseSnapshot> = {
-      ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, tags: tagsOf(c), contentTags: options.contentTags,
-      storable: (snapshot) => snapshot.storable,
-      failed: (snapshot) => snapshot.status >= 500,
-      validate: isResponseSnapshot,
-      // Refreshing after the response is sent: replay the request through the whole app, marked to recompute.
-      revalidate: async () => {
-        const headers = new Headers(vary.flatMap((name) => {
-          const value = c.req.header(name);
-          return value === undefined ? [] : [[name, value] as [string, string]];
-        }));
-        const revalidation = new Request(c.req.url, { headers });
-        revalidations.add(revalidation);
-        await c.get('dispatch')(revalidation);
-      },
+    // Refreshing after the response is sent: replay the request through the whole app, marked to recompute.
+    const revalidate = async () => {
+      const headers = new Headers(vary.flatMap((name) => {
+        const value = c.req.header(name);
+        return value === undefined ? [] : [[name, value] as [string, string]];
+      }));
+      const revalidation = new Request(c.req.url, { headers });
+      revalidations.add(revalidation);
+      await c.get('dispatch')(revalidation);
     };
+    const cacheOptions = forCall(policy, () => tagsOf(c), revalidate);
 
     const forceRefresh = requestDirectives.has('no-cache');
     const result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);

@@ -29,8 +29,13 @@ export interface CacheOptions<T = unknown> {
   revalidate?: () => Promise<void>;
 }
 
+/** Marks options already resolved, so a lookup can take them as they are. */
+const RESOLVED: unique symbol = Symbol('resolved cache options');
+
 export interface ResolvedOptions<T> {
-  tags: readonly string[];
+  readonly [RESOLVED]: true;
+  /** Sorted, without duplicates. */
+  readonly tags: readonly string[];
   contentTags: (value: T) => readonly string[];
   ttlMs: number;
   swrMs: number;
@@ -43,12 +48,12 @@ export interface ResolvedOptions<T> {
 
 const noContentTags = () => [];
 
-export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> {
-  const tags = [...new Set(options.tags ?? [])].sort();
-  // Tags travel space-separated in entry headers and log records.
-  if (tags.some((tag) => /\s/.test(tag) || tag === '')) throw new TypeError(`Cache tags must be non-empty and without whitespace: ${JSON.stringify(tags)}`);
+/** Defaults filled in and durations parsed; options resolved already are returned as they are. */
+export function resolveOptions<T>(options: CacheOptions<T> | ResolvedOptions<T>): ResolvedOptions<T> {
+  if (RESOLVED in options) return options;
   return {
-    tags,
+    [RESOLVED]: true,
+    tags: normalizedTags(options.tags ?? []),
     contentTags: options.contentTags ?? noContentTags,
     ttlMs: toMilliseconds(options.ttl),
     swrMs: toMilliseconds(options.swr ?? '0s'),
@@ -58,6 +63,28 @@ export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> 
     validate: options.validate ?? ((_value: unknown): _value is T => true),
     revalidate: options.revalidate,
   };
+}
+
+/**
+ * `base` (resolved once, by a call site) for one call: its tags, worked out only when the lookup
+ * needs them (a memory hit does not), and its revalidation.
+ */
+export function forCall<T>(base: ResolvedOptions<T>, tagsOf: () => readonly string[], revalidate?: () => Promise<void>): ResolvedOptions<T> {
+  let tags: readonly string[] | undefined;
+  return {
+    ...base,
+    get tags() {
+      return (tags ??= normalizedTags(tagsOf()));
+    },
+    revalidate,
+  };
+}
+
+function normalizedTags(given: readonly string[]): readonly string[] {
+  const tags = [...new Set(given)].sort();
+  // Tags travel space-separated in entry headers and log records.
+  if (tags.some((tag) => /\s/.test(tag) || tag === '')) throw new TypeError(`Cache tags must be non-empty and without whitespace: ${JSON.stringify(tags)}`);
+  return tags;
 }
 
 /** Per-isolate settings; `edgeCacheSettingsFrom(env)` reads some of them from the Worker's vars. */

@@ -63,7 +63,7 @@ export class CacheSession {
   }
 
   /** Like `cached`, with where the value came from. */
-  async lookup<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
+  async lookup<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T> | ResolvedOptions<T>): Promise<CacheResult<T>> {
     const resolved = resolveOptions(options);
     const started = performance.now();
     const now = Date.now();
@@ -84,7 +84,7 @@ export class CacheSession {
   }
 
   /** Recomputes and stores the value now, whatever is cached (a request's `Cache-Control: no-cache`). */
-  async refresh<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T>): Promise<CacheResult<T>> {
+  async refresh<T>(key: string, compute: () => Promise<T>, options: CacheOptions<T> | ResolvedOptions<T>): Promise<CacheResult<T>> {
     const resolved = resolveOptions(options);
     const started = performance.now();
     return this.#coalesced(refreshKey(key), resolved, started, async (slot) => {

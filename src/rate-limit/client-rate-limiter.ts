@@ -52,14 +52,14 @@ export class ClientRateLimiter {
   }
 
   /** Counts one request of `client` against `budget`; `background` keeps a pending count alive past the response. */
-  async take(budget: Budget, client: string, redis: Redis, background: (promise: Promise<unknown>) => void): Promise<BudgetDecision> {
+  async take(budget: Budget, client: string, redis: () => Redis, background: (promise: Promise<unknown>) => void): Promise<BudgetDecision> {
     if (Date.now() - this.#upstashFailedAt < UPSTASH_RETRY_AFTER_FAILURE_MS) return this.#local.take(budget, client);
     try {
       if (budget.name === 'reads') {
-        this.#batchedReads ??= new BatchedWindows(budget, () => this.#limiter(budget, redis));
+        this.#batchedReads ??= new BatchedWindows(budget, () => this.#limiter(budget, redis()));
         return this.#batchedReads.take(client, (sync) => background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))));
       }
-      const result = await this.#limiter(budget, redis).limit(client);
+      const result = await this.#limiter(budget, redis()).limit(client);
       background(result.pending.catch((error: unknown) => this.#noteUpstashFailure(error)));
       return { allowed: result.success, remaining: Math.max(0, result.remaining), resetAt: result.reset };
     } catch (error) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bytesOnlyWorkerSource, captureAnswer } from '../../bench/bytes-only-worker';
 import { compareToTargets, ratiosOf, type ScenarioResult } from '../../bench/targets';
 import { neonBranchName, previewAlias } from '../../scripts/preview-alias';
 import { uploadedVersionFrom } from '../../scripts/wrangler-output';
@@ -69,5 +70,35 @@ describe('benchmark targets', () => {
     expect(ratios.cpuVsHelloWorld).toEqual({ health: 1.25, 'product hit': 1.67, 'product bypass': 6.67, 'stats hit': 1.5, 'stats bypass': 8.33 });
     const failed = compareToTargets(results, ratios).filter((v) => !v.met).map((v) => v.description);
     expect(failed).toEqual(['CPU per request, product hit ≤ 1.5 × hello-world']);
+  });
+
+  it("reports what a scenario's bytes alone cost next to its CPU target", () => {
+    const results = [result('hello-world', 20_000, 2, 0, 60), result('health', 10_000, 4, 0, 90), result('health, bytes only', 12_000, 3, 0, 78),
+      result('product hit', 8_500, 5, 0, 120), result('product bypass', 1_000, 30), result('stats hit', 8_000, 5), result('stats bypass', 500, 100)];
+    const verdicts = compareToTargets(results, ratiosOf(results));
+    expect(verdicts.slice(0, 3)).toEqual([
+      { description: 'CPU per request, product hit ≤ 1.5 × hello-world', actual: '2×', met: false },
+      { description: 'CPU per request, health ≤ 1.3 × hello-world', actual: '1.5×', met: false },
+      { description: "(info) health's bytes alone, replayed by a Worker that does nothing else", actual: '1.3× hello-world', met: true },
+    ]);
+  });
+});
+
+describe('bytes-only Worker (the bench floor of a response)', () => {
+  it('replays each captured answer exactly, by path and query string', async () => {
+    const answers = [
+      await captureAnswer('/health', new Response('{"status":"ok"}', { headers: { 'Content-Type': 'application/json', 'X-Frame-Options': 'SAMEORIGIN' } })),
+      await captureAnswer('/api/products?limit=2', new Response('[]', { status: 203, headers: { ETag: '"abc"' } })),
+    ];
+    const source = bytesOnlyWorkerSource(answers);
+    const worker = (await import(`data:text/javascript,${encodeURIComponent(source)}`)) as { default: { fetch(request: Request): Response } };
+    for (let i = 0; i < 2; i++) {
+      const health = worker.default.fetch(new Request('http://127.0.0.1:9/health'));
+      expect([health.status, health.headers.get('X-Frame-Options'), health.headers.get('Content-Type'), await health.text()])
+        .toEqual([200, 'SAMEORIGIN', 'application/json', '{"status":"ok"}']);
+    }
+    const list = worker.default.fetch(new Request('http://127.0.0.1:9/api/products?limit=2'));
+    expect([list.status, list.headers.get('ETag'), await list.text()]).toEqual([203, '"abc"', '[]']);
+    expect(worker.default.fetch(new Request('http://127.0.0.1:9/api/products')).status).toBe(404);
   });
 });

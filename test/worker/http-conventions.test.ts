@@ -84,6 +84,8 @@ describe('response headers, whichever path answers', () => {
       app.fetch('/api/products/8', { headers: { 'If-None-Match': etag } }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 304]);
+    // /health's answer is constant and served from prebuilt headers: exactly these, no more.
+    expect(stableHeaders(answers[0]!)).toEqual({ ...SECURITY, 'content-type': 'application/json' });
     for (const answer of answers) {
       expect(stableHeaders(answer)).toMatchObject(SECURITY);
       expect(answer.headers.get('X-Request-Id')).toBeTruthy();
