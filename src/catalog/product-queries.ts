@@ -5,8 +5,9 @@ import { categories, products } from '../db/schema';
 import type { Product, ProductCreate, ProductListParams, ProductSort, ProductUpdate } from '../schemas/product';
 import { decodeCursor, encodeCursor, type CursorKey } from './page-cursor';
 
-/** `created_at` at full microsecond precision, so a "newest" cursor never skips rows that share a millisecond. */
-const createdAtExact = sql<string>`to_char(${products.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** A timestamp at full microsecond precision, so a "newest" cursor never skips rows that share a millisecond. */
+const exactTime = (timestamp: SQL) => sql<string>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const createdAtExact = exactTime(sql`${products.createdAt}`);
 
 const productColumns = {
   id: products.id,
@@ -44,36 +45,42 @@ function toProduct(row: ProductWithCategory): Product {
 /**
  * ORDER BY and the keyset condition "after this cursor" for each sort; id breaks ties everywhere.
  * `collectedOrderBy` is the same order on expressions no index yields (`+ 0`), for matches that
- * are few: Postgres then collects them through the trigram index and sorts them, and cannot
- * choose to walk an ordered index past every row instead.
+ * are few: Postgres then fetches and sorts them, and cannot choose to walk an ordered index past
+ * every row instead. `categoryOrderBy` is the same order within one category, led by
+ * `category_id` in the sort's direction: only the category's own index yields it (see prepareList).
  */
-const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; collectedOrderBy: SQL[]; after(key: CursorKey): SQL }> = {
+const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; collectedOrderBy: SQL[]; categoryOrderBy: SQL[]; after(key: CursorKey): SQL }> = {
   id: {
     orderBy: [asc(products.id)],
     collectedOrderBy: [sql`${products.id} + 0`],
+    categoryOrderBy: [asc(products.categoryId), asc(products.id)],
     after: ([id]) => sql`${products.id} > ${id}`,
   },
   price: {
     orderBy: [asc(products.priceCents), asc(products.id)],
     collectedOrderBy: [sql`${products.priceCents} + 0`, sql`${products.id} + 0`],
+    categoryOrderBy: [asc(products.categoryId), asc(products.priceCents), asc(products.id)],
     after: ([price, id]) => sql`(${products.priceCents}, ${products.id}) > (${price}, ${id})`,
   },
   '-price': {
     orderBy: [desc(products.priceCents), desc(products.id)],
     collectedOrderBy: [sql`${products.priceCents} + 0 desc`, sql`${products.id} + 0 desc`],
+    categoryOrderBy: [desc(products.categoryId), desc(products.priceCents), desc(products.id)],
     after: ([price, id]) => sql`(${products.priceCents}, ${products.id}) < (${price}, ${id})`,
   },
   newest: {
     orderBy: [desc(products.createdAt), desc(products.id)],
     collectedOrderBy: [sql`${products.createdAt} + interval '0 s' desc`, sql`${products.id} + 0 desc`],
+    categoryOrderBy: [desc(products.categoryId), desc(products.createdAt), desc(products.id)],
     after: ([createdAt, id]) => sql`(${products.createdAt}, ${products.id}) < (${createdAt}::timestamptz, ${id})`,
   },
 };
 
 /**
- * Matches of a search within a category counted (through the trigram index) before a page is
- * read: up to this many are collected and sorted; more, and the ordered walk meets a page within
- * ~21 × category size / this many rows. See migrations/0007_count_name_matches.sql.
+ * Matches of a search within a category looked up (through the category's trigram keys) before a
+ * page is read: up to this many are fetched by id and sorted; more, and the ordered walk of the
+ * category meets a page within ~21 × category size / this many rows. See
+ * migrations/0009_category_name_trigrams.sql.
  */
 export const FEW_MATCHES = 200;
 
@@ -108,14 +115,37 @@ function prepareList(db: Database, { sort, category, search, cursor }: ListShape
   if (!(category && search)) return listPage(db, conditions, ordering.orderBy).prepare(name);
   // Postgres estimates "term and category" as if independent and, for a term common elsewhere but
   // rare in the category, walks the category's ordered index to its end. So the matches are
-  // counted first, once, and that count lets exactly one of two branches run (a condition on the
-  // count alone is checked before any row): few matches collected and sorted, or many met on the
-  // ordered walk. Only one branch yields rows, in its order.
-  const matches = sql`count_name_matches(${sql.placeholder('pattern')}, ${sql.placeholder('category')}, ${FEW_MATCHES + 1})`;
-  const few = listPage(db, [sql`gate.matches <= ${FEW_MATCHES}`, ...conditions], ordering.collectedOrderBy);
-  const many = listPage(db, [sql`gate.matches > ${FEW_MATCHES}`, ...conditions], ordering.orderBy);
-  // OFFSET 0 keeps the count a row of its own: without it Postgres folds the call into each branch's condition and counts twice.
-  return db.select(FROM_PAGE_ROW).from(sql`(select ${matches} as matches offset 0) gate cross join lateral ((${few}) union all (${many})) page`).prepare(name);
+  // looked up first, once (up to FEW_MATCHES + 1 ids, through the index of (category, trigram)
+  // keys), and their number lets exactly one of two branches run (a condition on it alone is
+  // checked before any row): few matches fetched by id and sorted, or many met on the ordered
+  // walk. Only one branch yields rows, in its order.
+  const matches = sql`category_name_matches(${sql.placeholder('term')}, ${sql.placeholder('category')}, ${FEW_MATCHES + 1})`;
+  const cursorCondition = cursor ? [ordering.after(CURSOR_PLACEHOLDERS)] : [];
+  const few = listPage(db, [
+    sql`cardinality(gate.ids) <= ${FEW_MATCHES}`, sql`${products.id} = any(gate.ids)`, ...cursorCondition,
+  ], ordering.collectedOrderBy);
+  // Many: the walk, through an order only the category's own index yields (`categoryOrderBy`, led
+  // by category_id; the category as `= any(array[…])`: with an equality category_id would be
+  // constant and drop out of the order, and Postgres could walk the sort's global index past the
+  // other categories' rows, as it did for id on the primary key). The name test is a column of
+  // the walk, filtered outside it (OFFSET 0 keeps it there): the walk itself has no condition on
+  // names to estimate, so no estimate of the term can send Postgres to collect and sort the
+  // category instead, and with the limit outside Postgres plans the walk to start at once.
+  // It stops when the page is full.
+  const walk = db
+    .select({ ...productColumns, categoryId: products.categoryId, matches: sql<boolean>`${products.name} ilike ${sql.placeholder('pattern')}`.as('matches') })
+    .from(products)
+    .where(and(
+      sql`cardinality(gate.ids) > ${FEW_MATCHES}`,
+      sql`${products.categoryId} = any(array[(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})])`,
+      ...cursorCondition,
+    ))
+    .orderBy(...ordering.categoryOrderBy);
+  const many = sql`select walk.id, walk.sku, walk.name, walk.description, walk.price_cents, walk.stock, walk.created_at, walk.updated_at,
+    (select ${categories.slug} from ${categories} where ${categories.id} = walk.category_id) as category, ${exactTime(sql`walk.created_at`)} as created_at_exact
+    from (${walk} offset 0) walk where walk.matches limit ${sql.placeholder('limit')}`;
+  // OFFSET 0 keeps the ids a row of their own: without it Postgres folds the call into each branch's condition and looks them up twice.
+  return db.select(FROM_PAGE_ROW).from(sql`(select ${matches} as ids offset 0) gate cross join lateral ((${few}) union all (${many})) page`).prepare(name);
 }
 
 function listPage(db: Database, conditions: SQL[], orderBy: SQL[]) {
@@ -177,7 +207,7 @@ export async function listProducts(db: Database, params: ProductListParams) {
   if (!prepared) lists.set(shapeKey, prepared = prepareList(db, shape));
   const [cursor0, cursor1] = params.cursor ? decodeCursor(params.sort, params.cursor) : [];
   const rows = await query(prepared.execute({
-    category: params.category, pattern: params.q && `%${escapeLike(params.q)}%`, cursor0, cursor1, limit: params.limit + 1,
+    category: params.category, term: params.q, pattern: params.q && `%${escapeLike(params.q)}%`, cursor0, cursor1, limit: params.limit + 1,
   }));
 
   const page = rows.slice(0, params.limit);

@@ -29,10 +29,13 @@ export const products = pgTable('products', {
   // "newest" ordering, overall and within a category.
   index('products_created_at_id_idx').on(table.createdAt, table.id),
   index('products_category_created_at_id_idx').on(table.categoryId, table.createdAt, table.id),
-  // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm, with the category
-  // beside it (btree_gin): a search within a category reads that category's matches only, and one
-  // without a category uses the same index (GIN serves any subset of its columns).
+  // Case-insensitive substring search on name (ILIKE '%q%') through pg_trgm, for searches without
+  // a category (GIN serves any subset of its columns; the category beside the trigrams, btree_gin,
+  // served searches within one until the index below).
   index('products_category_name_trgm_idx').using('gin', table.categoryId, sql`${table.name} gin_trgm_ops`),
+  // A search within a category: keys "<category id>:<3 characters of lower(name)>" (function in
+  // migrations/0009), so the lists intersected hold only that category's rows.
+  index('products_category_name_trigrams_idx').using('gin', sql`category_name_trigrams(${table.categoryId}, ${table.name})`),
 ]);
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "products_category_name_trigrams_idx" ON "products" USING gin (category_name_trigrams("category_id", "name"));
