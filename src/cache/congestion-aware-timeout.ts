@@ -43,3 +43,47 @@ export function congestionAwareTimeout(budgetMs: number, answeredSince: (since: 
   arm(Date.now() + budgetMs);
   return controller.signal;
 }
+
+/** Checks of the isolate's queue per budget of `queueAwareDeadline`. */
+const CHECKS_PER_BUDGET = 4;
+/** A check this late found the isolate behind with its queue; on an idle one they fire within ms. */
+const LATE_CHECK_MS = 50;
+
+/**
+ * An AbortSignal for a database statement: fires after `budgetMs`, unless most of that budget's
+ * checks (a timer every quarter) fired late, then grants another budget, up to MAX_BUDGETS.
+ *
+ * One timer per budget, as `congestionAwareTimeout` sets, missed the overload it was meant to
+ * spot: a timer passes once through the isolate's event queue, a fetch several times (the
+ * request, the answer's head, its body). Under k6 at RATE=1000 on one isolate, timers fired
+ * ~250 ms late (under that budget/4 threshold) while the local Neon endpoint, answering in ~40
+ * ms, saw statements arrive ~0.6 s late and its answers were read ~1 s after it sent them: 503s
+ * from a healthy database. Most of four checks, each late, means a persistently busy isolate;
+ * one late timer (a GC pause, a neighbour on the machine) does not lift the bound of a hung or
+ * slow database. Answers to other statements are not counted as progress: a database answering
+ * every statement late (pg-slow) is the fault this bounds.
+ */
+export function queueAwareDeadline(budgetMs: number): AbortSignal {
+  const controller = new AbortController();
+  const stepMs = budgetMs / CHECKS_PER_BUDGET;
+  let budgetStart = Date.now();
+  const giveUpAt = budgetStart + budgetMs * MAX_BUDGETS;
+  let checks = 0;
+  let lateChecks = 0;
+  const arm = () => {
+    // Due on the budget's own schedule: one stall is counted once, and does not lengthen the budget.
+    const dueAt = budgetStart + (checks + 1) * stepMs;
+    setTimeout(() => {
+      const now = Date.now();
+      if (now - dueAt >= LATE_CHECK_MS) lateChecks++;
+      if (++checks < CHECKS_PER_BUDGET) return arm();
+      const queued = lateChecks > CHECKS_PER_BUDGET / 2;
+      checks = lateChecks = 0;
+      budgetStart = now;
+      if (queued && now + budgetMs <= giveUpAt) return arm();
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, Math.max(0, dueAt - Date.now()));
+  };
+  arm();
+  return controller.signal;
+}

@@ -1,7 +1,7 @@
 // A deadline on every statement sent over Neon's HTTP API: without one, a database that stops
 // answering holds each request that queries it for as long as the client waits.
 import { SqlTemplate, type HTTPQueryOptions, type NeonQueryFunction } from '@neondatabase/serverless';
-import { congestionAwareTimeout } from '../cache/congestion-aware-timeout';
+import { queueAwareDeadline } from '../cache/congestion-aware-timeout';
 
 /** Longest one statement (or one `transaction()`) may take, unless `DATABASE_TIMEOUT_MS` says otherwise. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 1500;
@@ -9,12 +9,11 @@ export const DEFAULT_DATABASE_TIMEOUT_MS = 1500;
 type Sql = NeonQueryFunction<false, false>;
 
 /**
- * `sql` with each call's fetch aborted after `timeoutMs`, unless this isolate's timer fires late:
- * then the isolate was too busy to read an answer that may be waiting, and the deadline moves on
- * (congestion-aware-timeout.ts; never past 8 budgets). Under a k6 overload run a plain timeout
- * turned 0.4 % of requests, answered by a healthy database, into 503s. Answers to other
- * statements do not extend it, as they do for Upstash: a database that answers every statement
- * late is the fault this bounds. The signal is made by the call, so it
+ * `sql` with each call's fetch aborted after `timeoutMs`, unless this isolate was too busy to send
+ * the statement or read its answer: then the deadline moves on (`queueAwareDeadline`, which checks
+ * the isolate's queue four times a budget; never past 8 budgets). A plain timeout, and one timer
+ * that only moved on when it fired a quarter of the budget late, turned statements a healthy
+ * database answered in ms into 503s under a k6 overload. The signal is made by the call, so it
  * belongs to the request that makes it: the wrapper holds only the number and can be shared by
  * the isolate's requests. An aborted fetch rejects (the driver's "Error connecting to database"),
  * which `toDatabaseError` classifies as unavailable: a 503 with `Retry-After`.
@@ -26,7 +25,7 @@ type Sql = NeonQueryFunction<false, false>;
  */
 export function withStatementDeadline(sql: Sql, timeoutMs: number): Sql {
   const bounded = <T extends HTTPQueryOptions<boolean, boolean>>(options: T) =>
-    ({ ...options, fetchOptions: { ...options.fetchOptions, signal: congestionAwareTimeout(timeoutMs) } });
+    ({ ...options, fetchOptions: { ...options.fetchOptions, signal: queueAwareDeadline(timeoutMs) } });
   const template = (strings: TemplateStringsArray, ...params: unknown[]) => {
     const { query, params: values } = new SqlTemplate(strings, params).toParameterizedQuery();
     return sql.query(query, values, bounded({ arrayMode: false, fullResults: false }));
