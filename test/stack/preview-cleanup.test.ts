@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeNeonApi, startFakeNeonApi } from './fake-neon-api';
 import { runScript, type ScriptRun } from './run-script';
 
+/** Each run starts Node with tsx (one to two seconds, more while other test files load the machine). */
+const SPAWNS_NODE = { timeout: 30_000 };
+
 const NEON_API_KEY = `napi_fake_${process.pid}_cleanup`;
 const PROJECT = 'fake-project-456';
 
@@ -28,7 +31,7 @@ function cleanup(args: string[], env: Record<string, string> = {}): Promise<Scri
 describe('npm run preview:cleanup', () => {
   const runs: ScriptRun[] = [];
 
-  it('deletes the pull request\'s preview branch, and only it', async () => {
+  it('deletes the pull request\'s preview branch, and only it', SPAWNS_NODE, async () => {
     const run = await cleanup([]);
     runs.push(run);
     expect(run.status, run.stderr).toBe(0);
@@ -41,7 +44,7 @@ describe('npm run preview:cleanup', () => {
     expect([...neon.branches.keys()]).toEqual(['br-main', 'br-longer', 'br-other']);
   });
 
-  it('succeeds when there is nothing to delete', async () => {
+  it('succeeds when there is nothing to delete', SPAWNS_NODE, async () => {
     neon.requests.length = 0;
     const run = await cleanup([]);
     runs.push(run);
@@ -50,14 +53,14 @@ describe('npm run preview:cleanup', () => {
     expect(neon.requests.map((request) => request.method)).toEqual(['GET']);
   });
 
-  it('takes another git branch with --branch', async () => {
+  it('takes another git branch with --branch', SPAWNS_NODE, async () => {
     const run = await cleanup(['--branch', 'other']);
     runs.push(run);
     expect(run.status, run.stderr).toBe(0);
     expect([...neon.branches.keys()]).toEqual(['br-main', 'br-longer']);
   });
 
-  it('refuses a protected branch, even with a preview name', async () => {
+  it('refuses a protected branch, even with a preview name', SPAWNS_NODE, async () => {
     neon.branches.set('br-kept', { id: 'br-kept', name: 'preview/kept', parent_id: 'br-main', default: false, protected: true });
     const run = await cleanup(['--branch', 'kept']);
     expect(run.status).toBe(1);
@@ -65,7 +68,7 @@ describe('npm run preview:cleanup', () => {
     expect(neon.branches.has('br-kept')).toBe(true);
   });
 
-  it('fails without NEON_API_KEY, and says a Neon error in one line without the key', async () => {
+  it('fails without NEON_API_KEY, and says a Neon error in one line without the key', SPAWNS_NODE, async () => {
     neon.requests.length = 0;
     const missing = await cleanup([], { NEON_API_KEY: '' });
     expect(missing.status).toBe(1);

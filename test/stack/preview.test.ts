@@ -9,6 +9,9 @@ import { type FakeCloudflareApi, startFakeCloudflareApi, type UploadedBinding } 
 import { type FakeNeonApi, startFakeNeonApi } from './fake-neon-api';
 import { runScript, type ScriptRun } from './run-script';
 
+/** Each run starts Node with tsx (one to two seconds, more while other test files load the machine). */
+const SPAWNS_NODE = { timeout: 30_000 };
+
 const NEON_API_KEY = `napi_fake_${process.pid}_key`;
 const PROJECT = 'fake-project-123';
 const CLOUDFLARE_API_TOKEN = 'fake-cloudflare-token';
@@ -88,7 +91,7 @@ function everythingWritten(runs: ScriptRun[]): string {
 describe('npm run preview', () => {
   const runs: ScriptRun[] = [];
 
-  it('fails closed without NEON_API_KEY or NEON_PROJECT_ID, before any Neon or Cloudflare call', async () => {
+  it('fails closed without NEON_API_KEY or NEON_PROJECT_ID, before any Neon or Cloudflare call', SPAWNS_NODE, async () => {
     for (const missing of ['NEON_API_KEY', 'NEON_PROJECT_ID']) {
       const run = await preview({ [missing]: '' });
       expect(run.status).toBe(1);
@@ -168,7 +171,7 @@ describe('npm run preview', () => {
       .toEqual([`/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`, `/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`]);
   });
 
-  it('stops at a Neon error with one line, before any Cloudflare call', async () => {
+  it('stops at a Neon error with one line, before any Cloudflare call', SPAWNS_NODE, async () => {
     const before = cloudflare.requests.length;
     const run = await preview({ NEON_API_KEY: 'napi_revoked_key' });
     runs.push(run);
