@@ -2,7 +2,7 @@ import path from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { unstable_readConfig } from 'wrangler';
-import type { StackInfo } from './stack/contracts';
+import type { StackInfo } from './stack/stack-info';
 
 // wrangler announces "Using secrets defined in .dev.vars" for every test file; the bindings
 // below replace those secrets anyway. Warnings and errors still print.

@@ -29,10 +29,9 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
   return value;
 }
 
-export function parseBenchOptions(args: readonly string[], env: { BASE_URL?: string } = {}): BenchOptions {
-  let values;
+function parseFlags(args: readonly string[], env: { BASE_URL?: string }) {
   try {
-    ({ values } = parseArgs({
+    return parseArgs({
       args: [...args],
       options: {
         url: { type: 'string', default: env.BASE_URL ?? 'http://127.0.0.1:8787' },
@@ -40,10 +39,14 @@ export function parseBenchOptions(args: readonly string[], env: { BASE_URL?: str
         connections: { type: 'string', default: '50' },
         only: { type: 'string' },
       },
-    }));
+    });
   } catch (error) {
     throw new BenchUsageError(`${(error as Error).message}. Flags: --url, --duration <s>, --connections <n>, --only "<scenario>,…".`);
   }
+}
+
+export function parseBenchOptions(args: readonly string[], env: { BASE_URL?: string } = {}): BenchOptions {
+  const { values } = parseFlags(args, env);
   let only: ScenarioName[] | undefined;
   if (values.only !== undefined) {
     const names = values.only.split(',').map((name) => name.trim());

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadNamedQueries, type NamedQuery } from './named-queries';
 
 export const DATASOURCE_PLUGIN = 'vertamedia-clickhouse-datasource';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's import placeholder, written into the dashboard as is.
 const datasource = { type: DATASOURCE_PLUGIN, uid: '${DS_ANALYTICS_ENGINE}' };
 
 interface PanelSpec {

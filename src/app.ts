@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { withCacheSession } from './cache/with-cache-session';
-import type { EdgeCache } from './cache/edge-cache';
+import { type EdgeCache, withCacheSession } from './cache';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { problemResponse } from './http/problem';

@@ -1,10 +1,11 @@
 // `npm run dev`: the local stack, then `wrangler dev` against it on http://127.0.0.1:8787.
 import { spawn } from 'node:child_process';
 import { cfObjectEnv } from './cf-object';
-import { StackError } from './contracts';
+import { exitOnce, runCli } from './cli-runner';
 import { DEFAULT_DEV_VARS_FILE, DEV_VARS_FILE, PROJECT_ROOT } from './dev-vars';
-import { exitOnce, runCli, startStackFromEnv } from './from-env';
-import { assertPortFree } from './ports';
+import { assertPortFree } from './endpoint-kit';
+import { StackError } from './stack-error';
+import { startStackFromEnv } from './start-stack-from-env';
 
 runCli(async (onFailure) => {
   await assertPortFree(8787, '127.0.0.1', 'a --port flag (npm run dev -- --port 8788)').catch((error: unknown) => {

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { StackError } from './contracts';
+import { StackError } from './stack-error';
 import { spawnWorkerdCopy, writeCopyConfig, type WorkerdCopy } from './plain-workerd';
 
 /** Each copy is a V8 heap of its own; a local machine runs out of cores long before this. */
@@ -95,7 +95,9 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
     const { sockets } = listening;
     try {
       // Spawned in one go, then this process lets go of the sockets before it could accept on one.
-      configs.forEach((config, index) => copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash)));
+      for (const [index, config] of configs.entries()) {
+        copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash));
+      }
     } finally {
       for (const socket of sockets) socket.close();
     }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { StackError } from './contracts';
+import { StackError } from './stack-error';
 import { PROJECT_ROOT } from './dev-vars';
 import type { InspectorAddress, IsolatesOptions } from './isolates';
 import { workerdConfig } from './workerd-config';

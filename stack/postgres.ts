@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { StackError } from './contracts';
 import { postgresFailure } from './db/postgres-failure';
 import { PROJECT_ROOT } from './dev-vars';
-import { assertPortFree, redactUrl } from './ports';
+import { assertPortFree, redactUrl } from './endpoint-kit';
+import { StackError } from './stack-error';
 
 export interface PostgresOptions {
   /** Use this server instead of starting one (`DATABASE_URL`). */
@@ -21,7 +21,6 @@ export interface PostgresOptions {
 
 export interface RunningPostgres {
   url: string;
-  embedded: boolean;
   stop(): Promise<void>;
 }
 
@@ -144,7 +143,7 @@ async function embeddedBinariesFolder(): Promise<string | undefined> {
 export async function startPostgres(options: PostgresOptions): Promise<RunningPostgres> {
   if (options.databaseUrl) {
     await assertReachable(options.databaseUrl, 'Start it, or unset DATABASE_URL to use the embedded Postgres.');
-    return { url: options.databaseUrl, embedded: false, stop: async () => {} };
+    return { url: options.databaseUrl, stop: async () => {} };
   }
 
   await assertPortFree(options.port, HOST, 'PG_PORT');
@@ -192,7 +191,6 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
   }
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${options.port}/${options.database}`,
-    embedded: true,
     stop: () => cluster.stop(),
   };
 }

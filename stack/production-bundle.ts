@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { StackError } from './contracts';
+import { StackError } from './stack-error';
 import { PROJECT_ROOT } from './dev-vars';
 
 export interface BundleSettings {

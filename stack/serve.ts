@@ -3,12 +3,13 @@
 // port (isolates.ts): no dev proxy, no per-request logging. Load tests and benchmarks run against
 // this; `npm run dev` is for editing.
 import path from 'node:path';
-import { StackError } from './contracts';
+import { exitOnce, runCli } from './cli-runner';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
-import { exitOnce, runCli, startStackFromEnv } from './from-env';
+import { assertPortFree } from './endpoint-kit';
 import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
-import { assertPortFree } from './ports';
 import { buildBundle, measurementBindings, readBundleSettings } from './production-bundle';
+import { StackError } from './stack-error';
+import { startStackFromEnv } from './start-stack-from-env';
 
 const HOST = '127.0.0.1';
 const PORT = Number(process.env.PORT || 8787);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StackInfo } from './contracts';
+import type { StackInfo } from './stack-info';
 import { migrateDatabase } from './db/migrate';
 import { DEFAULT_PRODUCT_COUNT, isCatalogEmpty, seedDatabase } from './db/seed';
 import { startNeonEndpoint } from './neon/server';

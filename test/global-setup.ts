@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../stack/ports';
+import { findFreePort } from '../stack/endpoint-kit';
 import { startStack } from '../stack/start-stack';
 import { deleteNamespace } from './redis-namespace-cleanup';
 

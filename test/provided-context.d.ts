@@ -1,4 +1,4 @@
-import type { StackInfo } from '../stack/contracts';
+import type { StackInfo } from '../stack/stack-info';
 
 declare module 'vitest' {
   export interface ProvidedContext {

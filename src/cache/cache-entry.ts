@@ -17,7 +17,7 @@ export interface CacheEntry {
   seq: number;
   /** Tags known only from the value (the products on a list page), checked against the log. */
   contentTags: readonly string[];
-  /** The encoded value (value-codec for `cached()`, a response snapshot for `cacheLayer`). */
+  /** The value as JSON (a response snapshot, for `cacheLayer`). */
   payload: string;
 }
 

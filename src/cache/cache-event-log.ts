@@ -1,22 +1,25 @@
-import type { CacheEvent } from './cache-options';
-
-/** At most one line per kind of event (type and operation) per interval: a saturated isolate must not spend itself on logging. */
-const LOG_INTERVAL_MS = 1000;
+import type { CacheEvent } from './cache-events';
+import { DEFAULT_CACHE_SETTINGS } from './cache-settings';
 
 const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 
 /**
  * Logs cache events as JSON lines with the request id; error text is cut short (Upstash errors
- * echo whole commands). Repeats of a kind within a second are counted, and the next line of
- * that kind says how many were left out (`suppressed`).
+ * echo whole commands). At most one line per kind of event (type and operation) per
+ * `intervalMs`: a saturated isolate must not spend itself on logging. Repeats within it are
+ * counted, and the next line of that kind says how many were left out (`suppressed`).
  */
-export function createCacheEventLog(write: (line: string) => void = console.warn, now: () => number = Date.now) {
+export function createCacheEventLog(
+  write: (line: string) => void = console.warn,
+  now: () => number = Date.now,
+  intervalMs = DEFAULT_CACHE_SETTINGS.eventLogIntervalMs,
+) {
   const kinds = new Map<string, { loggedAt: number; suppressed: number }>();
   return function logCacheEvent(event: CacheEvent): void {
     const kind = `${event.type}:${'operation' in event ? event.operation : ''}`;
     const seen = kinds.get(kind);
     const at = now();
-    if (seen && at - seen.loggedAt < LOG_INTERVAL_MS) {
+    if (seen && at - seen.loggedAt < intervalMs) {
       seen.suppressed++;
       return;
     }

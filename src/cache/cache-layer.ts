@@ -1,12 +1,13 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
+import type { Context, HonoRequest, MiddlewareHandler } from 'hono';
 import { secured, SECURITY_HEADERS } from '../http/security-headers';
-import { forCall, resolveOptions, type CacheResult } from './cache-options';
-import { toMilliseconds, type Duration } from './duration';
+import { toMilliseconds, type Duration } from '../timing';
+import { forCall, resolveOptions } from './cache-options';
+import type { CacheResult } from './cache-result';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
 import { isResponseSnapshot, snapshotBytes, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
+import type { CacheEnv } from './with-cache-session';
 
-export interface CacheLayerOptions {
+export interface CacheLayerOptions<E extends CacheEnv = CacheEnv> {
   /** How long a response is fresh in the edge cache. Required. */
   ttl: Duration;
   /**
@@ -26,16 +27,16 @@ export interface CacheLayerOptions {
    */
   browserTtl?: Duration;
   /** Invalidation tags for this request's response. @default [] */
-  tags?: (c: Context<AppEnv>) => readonly string[];
+  tags?: (c: Context<E>) => readonly string[];
   /**
    * Tags read off a response that will be cached (e.g. the product ids on a list page), so a
    * write to one of them drops the page without dropping every page. @default none
    */
   contentTags?: (response: ResponseSnapshot) => readonly string[];
   /** The cache key. @default path and query string, parameters sorted */
-  key?: (c: Context<AppEnv>) => string;
+  key?: (c: Context<E>) => string;
   /** Caches only requests this accepts (e.g. valid parameters), so junk cannot fill the cache. @default every request */
-  when?: (c: Context<AppEnv>) => boolean;
+  when?: (c: Context<E>) => boolean;
   /** Request headers that select a different representation: part of the key, sent as `Vary`. @default [] */
   vary?: readonly string[];
   /**
@@ -46,11 +47,11 @@ export interface CacheLayerOptions {
    * anonymous clients' directives; otherwise one client with a loop could send every request to
    * the database. @default nobody
    */
-  trustsClient?: (c: Context<AppEnv>) => boolean | Promise<boolean>;
+  trustsClient?: (c: Context<E>) => boolean | Promise<boolean>;
 }
 
 /** Path plus query string with parameters sorted, so `?a=1&b=2` and `?b=2&a=1` share an entry. */
-export function defaultCacheKey(c: Context<AppEnv>): string {
+export function defaultCacheKey(c: { req: Pick<HonoRequest, 'url' | 'path'> }): string {
   const url = c.req.url;
   const queryStart = url.indexOf('?');
   // The hot path (no query string) skips URL parsing.
@@ -59,7 +60,7 @@ export function defaultCacheKey(c: Context<AppEnv>): string {
   return `${c.req.path}?${new URLSearchParams(params).toString()}`;
 }
 
-function bypassReasonOf(c: Context<AppEnv>, requestDirectives: ReadonlySet<string>): string | undefined {
+function bypassReasonOf(c: { req: Pick<HonoRequest, 'header'> }, requestDirectives: ReadonlySet<string>): string | undefined {
   if (requestDirectives.has('no-store')) return 'no-store';
   // no-cache recomputes and stores: a trusted client's way to refresh an entry for everyone.
   if (requestDirectives.has('no-cache')) return undefined;
@@ -76,8 +77,8 @@ function bypassReasonOf(c: Context<AppEnv>, requestDirectives: ReadonlySet<strin
 const revalidations = new WeakSet<Request>();
 
 /** The request's cache directives if it may act on them, else none (see `trustsClient`). */
-async function honouredDirectives(
-  c: Context<AppEnv>, trustsClient: (c: Context<AppEnv>) => boolean | Promise<boolean>,
+async function honouredDirectives<E extends CacheEnv>(
+  c: Context<E>, trustsClient: (c: Context<E>) => boolean | Promise<boolean>,
 ): Promise<ReadonlySet<string>> {
   if (revalidations.has(c.req.raw)) return RECOMPUTE;
   const directives = cacheControlDirectives(c.req.header('Cache-Control'));
@@ -89,17 +90,24 @@ const RECOMPUTE: ReadonlySet<string> = new Set(['no-cache']);
 const nobody = () => false;
 
 const seconds = (duration: Duration) => Math.round(toMilliseconds(duration) / 1000);
+const secondsOf = (ms: number) => Math.round(ms / 1000);
 
 /**
  * Caches GET/HEAD responses in the edge cache (memory, then Upstash), stampede-proof, with
  * stale-while-revalidate, stale-if-error, ETag/304 and the `X-Cache`, `Cache-Status` and
  * `Server-Timing` headers. Needs a `cache` session on the context (`withCacheSession`).
  */
-export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv> {
-  // Resolve and validate once, at creation: bad durations throw here, never per request.
-  const ttlSeconds = seconds(options.ttl);
-  const swrSeconds = seconds(options.swr ?? '0s');
-  const staleIfErrorSeconds = seconds(options.staleIfError ?? '1h');
+export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOptions<E>): MiddlewareHandler<E> {
+  // Resolved and validated once, at creation (defaults filled in by `resolveOptions`): bad durations throw here, never per request.
+  const policy = resolveOptions<ResponseSnapshot>({
+    ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, contentTags: options.contentTags,
+    storable: (snapshot) => snapshot.storable,
+    failed: (snapshot) => snapshot.status >= 500,
+    validate: isResponseSnapshot,
+  });
+  const ttlSeconds = secondsOf(policy.ttlMs);
+  const swrSeconds = secondsOf(policy.swrMs);
+  const staleIfErrorSeconds = secondsOf(policy.staleIfErrorMs);
   const browserSeconds = seconds(options.browserTtl ?? '0s');
   const vary = [...(options.vary ?? [])].map((name) => name.toLowerCase());
   const allowedVary = new Set(vary);
@@ -110,13 +118,6 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
   const cdnSeconds = options.cdnTtl === undefined ? ttlSeconds : seconds(options.cdnTtl);
   const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
     + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
-
-  const policy = resolveOptions<ResponseSnapshot>({
-    ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, contentTags: options.contentTags,
-    storable: (snapshot) => snapshot.storable,
-    failed: (snapshot) => snapshot.status >= 500,
-    validate: isResponseSnapshot,
-  });
 
   // Per entry, as plain data shared by the isolate's requests (only ever copied, never changed).
   const prebuilt = new WeakMap<ResponseSnapshot, Headers>();
@@ -142,7 +143,7 @@ export function cacheLayer(options: CacheLayerOptions): MiddlewareHandler<AppEnv
     }
 
     const session = c.get('cache');
-    // `http:` keeps response entries apart from values cached with `cached()`.
+    // `http:` keeps response entries apart from values handlers cache with `lookup()`.
     const key = `http:${keyOf(c)}${vary.map((name) => `|${name}=${c.req.header(name) ?? ''}`).join('')}`;
     let ownSnapshot: ResponseSnapshot | undefined;
     const compute = async (): Promise<ResponseSnapshot> => {

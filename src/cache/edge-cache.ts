@@ -1,10 +1,9 @@
-import type { Redis } from '@upstash/redis/cloudflare';
-import { DEFAULT_CACHE_SETTINGS, type CacheEvent, type CacheResult, type EdgeCacheSettings } from './cache-options';
-import { CacheSession } from './cache-session';
+import type { CacheEvent } from './cache-events';
+import type { CacheResult } from './cache-result';
+import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from './cache-settings';
 import { CircuitBreaker } from './circuit-breaker';
 import { InvalidationLog } from './invalidation-log';
 import { MemoryTier } from './memory-tier';
-import { SharedTier } from './shared-tier';
 
 /**
  * A lookup in flight in this isolate, as plain data. Requests that want the same key poll it
@@ -12,9 +11,9 @@ import { SharedTier } from './shared-tier';
  * wait on another request's I/O (if the leader is canceled, a shared promise never settles).
  */
 export interface InFlight {
-  tags: readonly string[];
+  readonly tags: readonly string[];
   /** When the leader started (ms since epoch): joiners give up after `leaseMs` (longer while the isolate is busy). */
-  startedAt: number;
+  readonly startedAt: number;
   /**
    * The invalidation log's position when the leader started: its value reflects every
    * invalidation up to it, so a joiner checks the value's tags against what came after.
@@ -25,25 +24,29 @@ export interface InFlight {
 }
 
 /**
- * The per-isolate half of the cache: memory tier, circuit breaker, in-flight lookups and
- * invalidations not yet confirmed by Upstash. Keep one per isolate (module scope); open a
- * `CacheSession` per request with `session()`. Everything here is plain data: no request's
- * I/O objects or promises cross into another request.
+ * The per-isolate half of the cache: memory tier, invalidation log, circuit breaker, lookups in
+ * flight, fill leases and invalidations not yet confirmed by Upstash. Keep one per isolate
+ * (module scope); each request opens a `CacheSession` on it. Its state is private and plain
+ * data: no request's I/O objects or promises cross into another request.
  */
 export class EdgeCache {
+  readonly settings: Readonly<EdgeCacheSettings>;
+  /** Values this isolate remembers (each component keeps its own state private). */
   readonly memory: MemoryTier;
   /** Invalidations made anywhere, as far as this isolate has heard. */
-  readonly log = new InvalidationLog();
+  readonly log: InvalidationLog;
   readonly breaker: CircuitBreaker;
-  readonly inFlight = new Map<string, InFlight>();
+  readonly #inFlight = new Map<string, InFlight>();
   /** Keys whose stale memory entry is being refreshed in the background while Upstash is unavailable: one refresh each. */
-  readonly refreshingWithoutShared = new Set<string>();
+  readonly #refreshing = new Set<string>();
   /**
    * Tags this isolate invalidated that Upstash has not acknowledged yet, each with the attempt
    * that left it pending. Retried; meanwhile their entries in Upstash are not trusted here.
    */
-  readonly pendingTags = new Map<string, number>();
+  readonly #pendingTags = new Map<string, number>();
   #pendingAttempts = 0;
+  /** When pending invalidations were last retried (ms since epoch). */
+  #lastRetryAt = 0;
   /**
    * Fill leases held by lookups in this isolate: key → token and expiry. A later lookup of the
    * key here (one the first became outdated for) must not wait for that fill: it would only
@@ -51,35 +54,66 @@ export class EdgeCache {
    */
   readonly #leases = new Map<string, { token: string; until: number }>();
   /** Bumped by every local invalidation; a lookup that began before one may not fill the memory tier. */
-  invalidationEpoch = 0;
-  /** When pending invalidations were last retried (ms since epoch). */
-  lastFlushAttempt = 0;
+  #epoch = 0;
   /** When a lookup in flight here last settled: joiners read it as "the origin is busy, not lost". */
-  lastSettledAt = 0;
+  #lastSettledAt = 0;
 
-  constructor(
-    readonly settings: EdgeCacheSettings = DEFAULT_CACHE_SETTINGS,
-    readonly onEvent: (event: CacheEvent) => void = () => {},
-  ) {
-    this.memory = new MemoryTier(settings.memoryMaxStalenessMs > 0 ? settings.memoryMaxEntries : 0);
+  /** `settings` not given take their defaults; `onEvent` hears every failure (`createCacheEventLog` logs them). */
+  constructor(settings: Partial<EdgeCacheSettings> = {}, readonly onEvent: (event: CacheEvent) => void = () => {}) {
+    this.settings = Object.freeze({ ...DEFAULT_CACHE_SETTINGS, ...settings });
+    const { memoryMaxStalenessMs, memoryMaxEntries } = this.settings;
+    this.memory = new MemoryTier(memoryMaxStalenessMs > 0 ? memoryMaxEntries : 0);
+    this.log = new InvalidationLog(this.settings.logFirstLookBackMs);
     this.breaker = new CircuitBreaker({
-      failureThreshold: settings.breakerThreshold,
-      failureRatio: settings.breakerFailureRatio,
-      windowMs: settings.breakerWindowMs,
-      cooldownMs: settings.breakerCooldownMs,
+      failureThreshold: this.settings.breakerThreshold,
+      failureRatio: this.settings.breakerFailureRatio,
+      windowMs: this.settings.breakerWindowMs,
+      cooldownMs: this.settings.breakerCooldownMs,
     });
   }
 
-  /**
-   * A session for one request. `redis` makes a client whose calls time out after the given ms;
-   * clients are made on first use, so memory hits never build one. `waitUntil` keeps background
-   * work (writes, revalidation) alive after the response.
-   */
-  session(redis: (timeoutMs: number) => Redis, waitUntil: (promise: Promise<unknown>) => void, requestId?: string): CacheSession {
-    const { namespace, timeoutMs, patientTimeoutMs, tagTtlMs } = this.settings;
-    const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
-    const sharedTier = () => new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, this.breaker, tagTtlMs, budgets);
-    return new CacheSession(this, sharedTier, waitUntil, requestId);
+  /** The local invalidation count: a lookup that saw another value may not fill the memory tier. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** The lookup of `key` in flight here, if any. */
+  inFlight(key: string): InFlight | undefined {
+    return this.#inFlight.get(key);
+  }
+
+  /** Registers a lookup of `key` as in flight (call before its first await, so concurrent callers join it). */
+  startLookup(key: string, tags: readonly string[]): InFlight {
+    const slot: InFlight = { tags, startedAt: Date.now(), seq: this.log.newest };
+    this.#inFlight.set(key, slot);
+    return slot;
+  }
+
+  /** The lookup ended (its slot holds the outcome for joiners already waiting). */
+  settleLookup(key: string, slot: InFlight): void {
+    this.#lastSettledAt = Date.now();
+    this.abandonLookup(key, slot);
+  }
+
+  /** Forgets `slot` as the key's lookup in flight: a joiner gave up on it (its request canceled or stuck). */
+  abandonLookup(key: string, slot: InFlight): void {
+    if (this.#inFlight.get(key) === slot) this.#inFlight.delete(key);
+  }
+
+  /** Whether a lookup here settled within `withinMs`: a waiting leader is queued behind work, not lost. */
+  settledRecently(now: number, withinMs: number): boolean {
+    return this.#lastSettledAt > now - withinMs;
+  }
+
+  /** Claims the key's one background refresh without Upstash; false while one runs. */
+  claimRefresh(key: string): boolean {
+    if (this.#refreshing.has(key)) return false;
+    this.#refreshing.add(key);
+    return true;
+  }
+
+  endRefresh(key: string): void {
+    this.#refreshing.delete(key);
   }
 
   noteLease(key: string, token: string, until: number): void {
@@ -100,29 +134,47 @@ export class EdgeCache {
   /** Marks `tags` pending; returns the attempt, for `confirmPending`. */
   markPending(tags: readonly string[]): number {
     const attempt = ++this.#pendingAttempts;
-    for (const tag of tags) this.pendingTags.set(tag, attempt);
+    for (const tag of tags) this.#pendingTags.set(tag, attempt);
     return attempt;
   }
 
   /** Upstash took an invalidation of `tags` that began after `attempt` left them pending: clears them, unless a later one did. */
   confirmPending(tags: readonly string[], attempt: number): void {
     for (const tag of tags) {
-      if ((this.pendingTags.get(tag) ?? Infinity) <= attempt) this.pendingTags.delete(tag);
+      if ((this.#pendingTags.get(tag) ?? Infinity) <= attempt) this.#pendingTags.delete(tag);
     }
   }
 
   /** Whether any of `tags` awaits Upstash's acknowledgement. */
   hasPending(tags: readonly string[]): boolean {
-    return this.pendingTags.size > 0 && tags.some((tag) => this.pendingTags.has(tag));
+    return this.#pendingTags.size > 0 && tags.some((tag) => this.#pendingTags.has(tag));
+  }
+
+  /** Tags awaiting Upstash's acknowledgement, in the order they were first left pending. */
+  pendingTags(): string[] {
+    return [...this.#pendingTags.keys()];
+  }
+
+  /** The pending tags and the latest attempt among them, or undefined when none are pending. */
+  pendingInvalidation(): { tags: string[]; upTo: number } | undefined {
+    if (this.#pendingTags.size === 0) return undefined;
+    return { tags: this.pendingTags(), upTo: Math.max(...this.#pendingTags.values()) };
+  }
+
+  /** Whether a request should retry the pending invalidations now (at most once per `pendingRetryIntervalMs`); claims the retry. */
+  claimPendingRetry(now: number): boolean {
+    if (this.#pendingTags.size === 0 || now - this.#lastRetryAt < this.settings.pendingRetryIntervalMs) return false;
+    this.#lastRetryAt = now;
+    return true;
   }
 
   /** Forgets everything this isolate holds for `tags`: memory entries and in-flight lookups. */
   dropLocally(tags: readonly string[]): void {
-    this.invalidationEpoch++;
+    this.#epoch++;
     this.memory.invalidate(tags);
     const dropped = new Set(tags);
-    for (const [key, pending] of this.inFlight) {
-      if (pending.tags.some((tag) => dropped.has(tag))) this.inFlight.delete(key);
+    for (const [key, pending] of this.#inFlight) {
+      if (pending.tags.some((tag) => dropped.has(tag))) this.#inFlight.delete(key);
     }
   }
 }

@@ -1,6 +1,7 @@
 // HTTP caching header helpers: request directives (RFC 9111), validators (RFC 9110),
 // Cache-Status (RFC 9211) and Server-Timing.
-import type { CacheResult } from './cache-options';
+import type { CacheResult } from './cache-result';
+import { toBase64Url } from '../encoding/base64url';
 
 /** The directive names of a Cache-Control header, lower-cased. */
 export function cacheControlDirectives(header: string | undefined | null): Set<string> {
@@ -16,8 +17,7 @@ export function cacheControlDirectives(header: string | undefined | null): Set<s
 export async function strongEtag(body: string | Uint8Array): Promise<string> {
   const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  const base64url = btoa(String.fromCharCode(...digest)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-  return `"${base64url.slice(0, 27)}"`;
+  return `"${toBase64Url(String.fromCharCode(...digest)).slice(0, 27)}"`;
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`. */

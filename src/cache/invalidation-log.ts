@@ -10,8 +10,6 @@ export interface LogTail {
   records: readonly string[];
 }
 
-/** How far back an isolate that has never synced asks for records: longer than any list entry stays servable. */
-const FIRST_LOOK_BACK_MS = 15 * 60_000;
 /** Tags remembered before starting over (each costs a map entry; starting over costs re-reads). */
 const MAX_REMEMBERED_TAGS = 50_000;
 
@@ -29,20 +27,38 @@ export class InvalidationLog {
   /** The highest sequence number of any record known here. */
   #newest = Number.NEGATIVE_INFINITY;
   /** When the log was last brought up to date (ms since epoch); 0: never. */
-  syncedAt = 0;
+  #syncedAt = 0;
   /** When a request last started a sync of its own, so concurrent requests do not all start one. */
-  syncStartedAt = 0;
+  #syncStartedAt = 0;
   /** When a look at the log (a sync, or a read that brings the tail) last failed; 0: never. */
-  failedAt = 0;
+  #failedAt = 0;
+
+  /** `firstLookBackMs`: how far back a first look asks for records (longer than any entry stays servable). */
+  constructor(private readonly firstLookBackMs: number) {}
 
   /** The last look at the log failed and none has succeeded since. */
   get failing(): boolean {
-    return this.failedAt > this.syncedAt;
+    return this.#failedAt > this.#syncedAt;
+  }
+
+  /** A look at the log (a sync, or a read that brings the tail) failed. */
+  noteFailure(now: number): void {
+    this.#failedAt = now;
+  }
+
+  /**
+   * Whether the caller should sync now: the log is older than `maxAgeMs` and no other request
+   * started a sync within `retryAfterMs`. Claims the sync when it says yes.
+   */
+  claimSync(now: number, maxAgeMs: number, retryAfterMs: number): boolean {
+    if (this.isRecent(now, maxAgeMs) || now - this.#syncStartedAt < retryAfterMs) return false;
+    this.#syncStartedAt = now;
+    return true;
   }
 
   /** What to ask Upstash for: records after the last one seen (a first look reaches back a while). */
   since(now: number): number {
-    return this.#syncedSeq ?? now - FIRST_LOOK_BACK_MS;
+    return this.#syncedSeq ?? now - this.firstLookBackMs;
   }
 
   /** The newest sequence number known here: values computed now are current as of it. */
@@ -70,7 +86,7 @@ export class InvalidationLog {
     // Replies can arrive out of order: the newest wins.
     if (this.#syncedSeq === undefined || tail.seq >= this.#syncedSeq) {
       this.#syncedSeq = tail.seq;
-      this.syncedAt = now;
+      this.#syncedAt = now;
     }
   }
 
@@ -105,7 +121,7 @@ export class InvalidationLog {
 
   /** Synced within `maxAgeMs`: what memory holds may be served as current. */
   isRecent(now: number, maxAgeMs: number): boolean {
-    return now - this.syncedAt <= maxAgeMs;
+    return now - this.#syncedAt <= maxAgeMs;
   }
 
   #remember(record: string): void {

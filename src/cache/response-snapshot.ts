@@ -16,7 +16,7 @@ export interface ResponseSnapshot {
 /** Headers a replayed response keeps; per-request ones (ids, timing, cookies) are set again each time. */
 const REPLAYED_HEADERS = new Set(['content-type', 'content-language', 'vary', 'cache-control', 'location', 'retry-after']);
 
-/** Guards against entries of another shape (another version, or a `cached()` value under the same key). */
+/** Guards against entries of another shape (another version, or a value a handler cached under the same key). */
 export function isResponseSnapshot(value: unknown): value is ResponseSnapshot {
   if (typeof value !== 'object' || value === null) return false;
   const snapshot = value as Record<string, unknown>;

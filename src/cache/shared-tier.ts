@@ -1,8 +1,9 @@
 import type { Redis } from '@upstash/redis/cloudflare';
 import type { CircuitBreaker } from './circuit-breaker';
-import { lateBy, wentSilent } from './congestion-aware-timeout';
+import type { EdgeCache } from './edge-cache';
+import { lateBy, wentSilent } from '../timing';
+import { noteUpstashAnswer } from '../upstash';
 import type { LogTail } from './invalidation-log';
-import { noteUpstashAnswer } from './upstash-liveness';
 import {
   FAILED_LEASE_PREFIX, FILL_SCRIPT, FORGET_LOG_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, SHARE_FAILURE_SCRIPT, scriptSha1,
 } from './redis-scripts';
@@ -32,6 +33,21 @@ export interface SharedRead {
   /** The invalidation log since the caller's last look; `tail.seq` is what a value computed now is current as of. */
   tail: LogTail;
 }
+
+/** What a cache session asks of the Upstash tier (`SharedTier`; tests put a scripted store in its place). */
+export interface SharedStore {
+  read(key: string, tags: readonly string[], now: number, leaseMs: number, since: number): Promise<SharedRead>;
+  acquireLease(key: string, leaseMs: number): Promise<string | undefined>;
+  logTail(since: number): Promise<LogTail>;
+  peek(key: string): Promise<{ stored: string | null; leased: boolean; failure: string | null }>;
+  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean>;
+  shareFailure(key: string, leaseToken: string, failure: string, forMs: number): Promise<void>;
+  releaseLease(key: string, leaseToken: string): Promise<void>;
+  invalidate(tags: readonly string[]): Promise<number>;
+}
+
+/** The commands the tier sends (an `@upstash/redis` client; tests pass a scripted one). */
+export type UpstashClient = Pick<Redis, 'evalsha' | 'eval' | 'set' | 'pipeline' | 'del'>;
 
 /** Budgets of the two clients, to tell Upstash's slowness from this isolate's. */
 export interface CallBudgets {
@@ -66,14 +82,14 @@ function logTailOf(reply: unknown, since: number): LogTail {
 }
 
 /** The Upstash tier: entries, tag versions, fill leases and the invalidation log under one key namespace. */
-export class SharedTier {
+export class SharedTier implements SharedStore {
   /**
    * `redis` answers the reads a response waits for (a tight budget); `patient` makes the calls
    * that must land even when Upstash (or this isolate) is slow: fills, releases, invalidations.
    */
   constructor(
-    private readonly redis: Redis,
-    private readonly patient: Redis,
+    private readonly redis: UpstashClient,
+    private readonly patient: UpstashClient,
     private readonly namespace: string,
     private readonly breaker: CircuitBreaker,
     private readonly tagTtlMs: number,
@@ -109,7 +125,7 @@ export class SharedTier {
   }
 
   /** EVALSHA, falling back to EVAL the first time a Redis sees the script. */
-  async #script(client: Redis, script: string, keys: string[], args: string[]): Promise<unknown> {
+  async #script(client: UpstashClient, script: string, keys: string[], args: string[]): Promise<unknown> {
     const sha1 = await scriptSha1(script);
     return client.evalsha(sha1, keys, args).catch((error: unknown) => {
       if (error instanceof Error && /^NOSCRIPT\b/.test(error.message)) return client.eval(script, keys, args);
@@ -215,4 +231,15 @@ export class SharedTier {
     await this.#script(this.patient, FORGET_LOG_SCRIPT, this.#logKeys(), [String(Date.now())]);
     return dropped;
   }
+}
+
+/**
+ * The Upstash tier of `cache` (its namespace, budgets and breaker): `redis` makes a client whose
+ * calls time out after the given ms. Requests get theirs through `withCacheSession`; tools that
+ * change data past the API (a seed) use it to forget tags.
+ */
+export function sharedTierFor(cache: EdgeCache, redis: (timeoutMs: number) => UpstashClient): SharedTier {
+  const { namespace, timeoutMs, patientTimeoutMs, tagTtlMs } = cache.settings;
+  const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
+  return new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, cache.breaker, tagTtlMs, budgets);
 }

@@ -1,33 +1,23 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
+import { redisClient } from '../upstash';
 import { createCacheEventLog } from './cache-event-log';
-import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from './cache-options';
-import { toMilliseconds } from './duration';
+import { CacheSession } from './cache-session';
+import { edgeCacheSettingsFrom, type CacheVars } from './cache-settings';
 import { EdgeCache } from './edge-cache';
-import { redisClient } from './redis';
+import { sharedTierFor } from './shared-tier';
 
-type CacheVars = Partial<Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'CACHE_MEMORY_STALENESS'>>;
+/** What the cache puts on the context, for handlers and `cacheLayer`. */
+export interface CacheVariables {
+  /** The edge cache for this request (memory → Upstash), set by `withCacheSession`. */
+  cache: CacheSession;
+  /** Runs a request through the whole app (background revalidation replays requests). */
+  dispatch: (request: Request) => Promise<Response>;
+}
 
-/**
- * Settings from the Worker's vars. A bad value is reported once and its default used: one
- * typo in a var must not turn every request into a 500.
- */
-export function edgeCacheSettingsFrom(env: CacheVars, report: (message: string) => void = console.error): EdgeCacheSettings {
-  const settings = { ...DEFAULT_CACHE_SETTINGS };
-  if (env.CACHE_NAMESPACE) settings.namespace = env.CACHE_NAMESPACE;
-  if (env.CACHE_TIMEOUT_MS) {
-    const timeoutMs = Number(env.CACHE_TIMEOUT_MS);
-    if (Number.isFinite(timeoutMs) && timeoutMs > 0) settings.timeoutMs = timeoutMs;
-    else report(`CACHE_TIMEOUT_MS="${env.CACHE_TIMEOUT_MS}" is not a positive number of ms; using ${settings.timeoutMs}.`);
-  }
-  if (env.CACHE_MEMORY_STALENESS) {
-    try {
-      settings.memoryMaxStalenessMs = toMilliseconds(env.CACHE_MEMORY_STALENESS);
-    } catch {
-      report(`CACHE_MEMORY_STALENESS="${env.CACHE_MEMORY_STALENESS}" is not a duration like '2s'; using ${settings.memoryMaxStalenessMs} ms.`);
-    }
-  }
-  return settings;
+/** The Hono env any app that uses the cache provides: the cache's vars, its variables and (optionally) a request id. */
+export interface CacheEnv {
+  Bindings: CacheVars;
+  Variables: CacheVariables & { requestId?: string };
 }
 
 /** The isolate's cache, made on the first request (its settings come from env, fixed per isolate). */
@@ -38,15 +28,16 @@ let isolateCache: EdgeCache | undefined;
  * revalidation (`dispatch` replays a request through the app). Pass an `EdgeCache` to use your
  * own (tests do, for a fresh memory tier and breaker); by default one lives per isolate.
  */
-export function withCacheSession(
+export function withCacheSession<E extends CacheEnv>(
   cache: EdgeCache | undefined,
-  dispatch: (request: Request, c: Context<AppEnv>) => Promise<Response>,
-): MiddlewareHandler<AppEnv> {
+  dispatch: (request: Request, c: Context<E>) => Promise<Response>,
+): MiddlewareHandler<E> {
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), createCacheEventLog()));
-    const redis = (timeoutMs: number) => redisClient(c.env, timeoutMs);
-    c.set('cache', edgeCache.session(redis, (promise) => c.executionCtx.waitUntil(promise), c.get('requestId')));
-    c.set('dispatch', (request) => dispatch(request, c));
+    const sharedTier = () => sharedTierFor(edgeCache, (timeoutMs) => redisClient(c.env, timeoutMs));
+    const scope = { waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise), requestId: c.get('requestId') };
+    c.set('cache', new CacheSession(edgeCache, sharedTier, scope));
+    c.set('dispatch', (request: Request) => dispatch(request, c));
     await next();
   };
 }

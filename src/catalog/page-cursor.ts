@@ -1,3 +1,5 @@
+import { MAX_INT4 } from '../db/int4';
+import { fromBase64Url, toBase64Url } from '../encoding/base64url';
 import type { ProductSort } from '../schemas/product';
 
 /** The keyset position after the last row of a page: the sort's ordering values, id last. */
@@ -7,15 +9,11 @@ export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }
 
-const toBase64Url = (text: string) => btoa(text).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-const fromBase64Url = (text: string) => atob(text.replaceAll('-', '+').replaceAll('_', '/'));
-
 /** Opaque to clients; carries the sort so a cursor cannot be replayed under another order. */
 export function encodeCursor(sort: ProductSort, key: CursorKey): string {
   return toBase64Url(JSON.stringify([sort, ...key]));
 }
 
-const MAX_INT4 = 2_147_483_647;
 const isId = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_INT4;
 const isPrice = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT4;
 /** Exactly what the newest-first query writes (microsecond UTC), so nothing else reaches SQL. */

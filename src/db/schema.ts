@@ -49,7 +49,3 @@ export const categoryCounters = pgTable('category_counters', {
   sumPriceCents: bigint('sum_price_cents', { mode: 'number' }).notNull().default(0),
   totalStock: bigint('total_stock', { mode: 'number' }).notNull().default(0),
 });
-
-export type Category = typeof categories.$inferSelect;
-export type ProductRow = typeof products.$inferSelect;
-export type NewProductRow = typeof products.$inferInsert;

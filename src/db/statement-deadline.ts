@@ -1,7 +1,7 @@
 // A deadline on every statement sent over Neon's HTTP API: without one, a database that stops
 // answering holds each request that queries it for as long as the client waits.
 import { SqlTemplate, type HTTPQueryOptions, type NeonQueryFunction } from '@neondatabase/serverless';
-import { queueAwareDeadline } from '../cache/congestion-aware-timeout';
+import { queueAwareDeadline } from '../timing';
 
 /** Longest one statement (or one `transaction()`) may take, unless `DATABASE_TIMEOUT_MS` says otherwise. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 1500;

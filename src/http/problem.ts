@@ -8,6 +8,8 @@ export interface Problem {
   status: number;
   detail?: string;
   instance?: string;
+  /** The invalid fields, on validation errors (./validation-hook). */
+  errors?: Array<{ path: string; message: string }>;
   [extension: string]: unknown;
 }
 

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
 
 /** The security headers every response carries: Hono's `secureHeaders()` defaults. */
 const PAIRS: ReadonlyArray<readonly [string, string]> = [
@@ -38,7 +37,7 @@ export function secured(response: Response): Response {
  * Adds SECURITY_HEADERS to every response not built on them (`secured`), replacing any value a
  * handler set, and drops `X-Powered-By`: what Hono's `secureHeaders()` does by default.
  */
-export function securityHeaders(): MiddlewareHandler<AppEnv> {
+export function securityHeaders(): MiddlewareHandler {
   return async function securityHeaders(c, next) {
     await next();
     if (securedResponses.has(c.res)) return;

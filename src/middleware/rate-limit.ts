@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { redisClient } from '../cache/redis';
+import { redisClient } from '../upstash';
 import type { AppEnv } from '../env';
 import { problemResponse } from '../http/problem';
 import type { BudgetName } from '../rate-limit/budget';

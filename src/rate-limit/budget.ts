@@ -1,4 +1,4 @@
-import { toMilliseconds } from '../cache/duration';
+import { toMilliseconds } from '../timing';
 
 /** The three kinds of request a client is budgeted for, each counted apart. */
 export type BudgetName = 'reads' | 'writes' | 'forced';

@@ -1,4 +1,4 @@
-import { edgeCacheSettingsFrom } from '../cache/with-cache-session';
+import { edgeCacheSettingsFrom } from '../cache';
 import { type Budget, type BudgetName, parseBudget } from './budget';
 import type { RateLimitSettings } from './client-rate-limiter';
 

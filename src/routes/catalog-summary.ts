@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
-import { cacheLayer } from '../cache/cache-layer';
+import { cacheLayer } from '../cache';
 import { CATEGORIES, STATS } from '../catalog/cache-tags';
 import { loadCatalogStore } from '../catalog/load-catalog-store';
 import type { AppEnv } from '../env';

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { TypedResponse } from 'hono';
-import { redisClient } from '../cache/redis';
+import { redisClient } from '../upstash';
 import type { AppEnv } from '../env';
 import { PROBLEM_CONTENT_TYPE } from '../http/problem';
 import { secured, SECURITY_HEADERS } from '../http/security-headers';

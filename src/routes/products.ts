@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { cacheLayer } from '../cache/cache-layer';
+import { cacheLayer } from '../cache';
 import { productListTags, productTag, productTagsOfPage, tagsForProductWrite } from '../catalog/cache-tags';
 import { loadCatalogStore } from '../catalog/load-catalog-store';
+import { MAX_INT4 } from '../db/int4';
 import type { AppEnv } from '../env';
 import { NotFoundError } from '../http/not-found-error';
 import { validationHook } from '../http/validation-hook';
@@ -15,7 +16,6 @@ import {
   PRODUCT_ID, ProductCreateSchema, ProductIdParam, ProductListQuery, productPageSchema, productSchema, ProductUpdateSchema, type ProductListParams,
 } from '../schemas/product';
 
-const MAX_ID = 2_147_483_647;
 const bearer = [{ bearerAuth: [] }];
 const json = <T>(schema: () => T, description: string) => ({ description, content: documentedBody('application/json', schema) });
 const writeErrors = {
@@ -109,7 +109,7 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(getOne, async (c) => {
     const { id } = c.req.valid('param');
     const store = await loadCatalogStore();
-    const product = Number(id) <= MAX_ID ? await store.getProduct(store.createDb(c.env), Number(id)) : undefined;
+    const product = Number(id) <= MAX_INT4 ? await store.getProduct(store.createDb(c.env), Number(id)) : undefined;
     if (!product) throw notFound(id);
     return c.json(product, 200);
   })
@@ -124,7 +124,7 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const { id } = c.req.valid('param');
     const changes = c.req.valid('json');
     const store = await loadCatalogStore();
-    const product = Number(id) <= MAX_ID ? await store.updateProduct(store.createDb(c.env), Number(id), changes) : undefined;
+    const product = Number(id) <= MAX_INT4 ? await store.updateProduct(store.createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
     await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
     return c.json(product, 200);
@@ -132,7 +132,7 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
     const store = await loadCatalogStore();
-    const deleted = Number(id) <= MAX_ID ? await store.deleteProduct(store.createDb(c.env), Number(id)) : undefined;
+    const deleted = Number(id) <= MAX_INT4 ? await store.deleteProduct(store.createDb(c.env), Number(id)) : undefined;
     if (!deleted) throw notFound(id);
     await c.var.cache.invalidate(tagsForProductWrite({ kind: 'delete', id: Number(id), category: deleted.category }));
     return c.body(null, 204);

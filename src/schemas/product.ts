@@ -1,7 +1,7 @@
+import { MAX_INT4 } from '../db/int4';
 import { onFirstUse } from './documented-body';
 import { z } from './zod';
 
-const MAX_INT4 = 2_147_483_647;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Postgres text cannot hold NUL: refuse it here (400) rather than let the database fail (500). */
 const text = () => z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');

@@ -1,5 +1,5 @@
-import { StackError } from '../contracts';
 import { DEV_VARS_FILE, readDevVars } from '../dev-vars';
+import { StackError } from '../stack-error';
 import { postgresFailure } from './postgres-failure';
 
 /** `DATABASE_URL` from the environment, else the one the running stack wrote to `.dev.vars`. */

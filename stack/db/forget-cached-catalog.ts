@@ -1,10 +1,7 @@
 // Seeding writes past the API, so no write invalidates what the cache holds: after a seed, every
 // catalog tag's version goes (each cached answer carries at least one) and running isolates start over.
 import { Redis } from '@upstash/redis';
-import type { Redis as WorkerRedis } from '@upstash/redis/cloudflare';
-import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
-import { EdgeCache } from '../../src/cache/edge-cache';
-import { SharedTier } from '../../src/cache/shared-tier';
+import { EdgeCache, sharedTierFor } from '../../src/cache';
 import { ALL_PRODUCTS_LIST, CATEGORIES, CATEGORY_LISTS, categoryListTag, productTag, STATS } from '../../src/catalog/cache-tags';
 
 export interface CacheSettings {
@@ -36,10 +33,7 @@ export function catalogTags(highestProductId: number, categorySlugs: readonly st
 /** Makes every cached answer carrying one of `tags` unusable, and starts the invalidation log over. */
 export async function forgetCachedCatalog(settings: CacheSettings, tags: readonly string[]): Promise<number> {
   const redis = new Redis({ url: settings.url, token: settings.token, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
-  const client = redis as unknown as WorkerRedis;
-  const { tagTtlMs, timeoutMs, patientTimeoutMs } = DEFAULT_CACHE_SETTINGS;
-  // The breaker the Worker's own cache would have, made from the same settings.
-  const { breaker } = new EdgeCache(DEFAULT_CACHE_SETTINGS);
-  const shared = new SharedTier(client, client, settings.namespace, breaker, tagTtlMs, { fastMs: timeoutMs, patientMs: patientTimeoutMs });
-  return shared.forgetTags(tags);
+  const client = redis;
+  // The Upstash tier the Worker's own cache would have, made from the same settings.
+  return sharedTierFor(new EdgeCache({ namespace: settings.namespace }), () => client).forgetTags(tags);
 }

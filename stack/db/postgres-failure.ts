@@ -1,4 +1,4 @@
-import { StackError } from '../contracts';
+import { StackError } from '../stack-error';
 
 /**
  * One line that says what is wrong with reaching the Postgres of `url` and what to do, for the

@@ -4,10 +4,9 @@
 // shape ({ meta, data, rows }), so `npm run metrics` and the dashboard queries run unchanged.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { StackError, type RunningServer } from '../contracts';
+import { keepConnectionsOpen, listen, sendJson, type RunningServer } from '../endpoint-kit';
 import { BLOB_COLUMNS, DOUBLE_COLUMNS, METRICS_SCHEMA, SCHEMA_SQL, createDatasetTableSql, isDatasetName } from './schema';
 import { UnsupportedQueryError, toPostgres } from './sql-dialect';
-import { keepConnectionsOpen } from '../keep-alive';
 
 export interface MetricsCollectorOptions {
   /** 0 picks a free port. */
@@ -118,16 +117,9 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
     sendJson(response, 404, { errors: [{ message: `No route ${request.method} ${path}: POST /write, POST /accounts/<id>/analytics_engine/sql.` }] });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-      ? new StackError(`Port ${options.port} is already in use: stop what uses it or set METRICS_PORT.`)
-      : error));
-    server.listen(options.port, options.host ?? '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = await listen(server, options.port, options.host ?? '127.0.0.1', 'METRICS_PORT');
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -210,10 +202,4 @@ function parseJson(body: Buffer): unknown {
   } catch {
     throw new BadRequest('The body is not JSON.');
   }
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  response.end(text);
 }

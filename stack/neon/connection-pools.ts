@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { Pool } from 'pg';
 import type { DatabaseAddress } from './database-address';
 import { addressOf, formatAddress, isSameAddress, parsePostgresUrl } from './database-address';
-import { HttpError } from './http-json';
+import { HttpError } from '../endpoint-kit';
 
 // Bounds the wait for an unreachable Postgres, so the client gets an answer instead of a hang.
 const CONNECT_TIMEOUT_MS = 5_000;

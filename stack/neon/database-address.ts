@@ -1,5 +1,6 @@
 // The one Postgres an endpoint fronts, and which spellings of an address name it.
-import { StackError } from '../contracts';
+import { formatHostPort, isLoopbackHost } from '../endpoint-kit';
+import { StackError } from '../stack-error';
 
 /** Host and port of a Postgres server. */
 export interface DatabaseAddress {
@@ -8,9 +9,6 @@ export interface DatabaseAddress {
 }
 
 const DEFAULT_POSTGRES_PORT = 5432;
-
-// Every spelling of this machine: a client may name the database by any of them.
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** Parses a `postgres://` or `postgresql://` URL that names a host; null when the text is not one. */
 export function parsePostgresUrl(text: string): URL | null {
@@ -35,13 +33,13 @@ export function parseDatabaseAddress(databaseUrl: string): DatabaseAddress {
   return addressOf(url);
 }
 
-/** Whether `candidate` names `database`, counting all loopback spellings as one host. */
+/** Whether `candidate` names `database`, counting all loopback spellings as one host (a client may use any). */
 export function isSameAddress(candidate: DatabaseAddress, database: DatabaseAddress): boolean {
   if (candidate.port !== database.port) return false;
-  return candidate.host === database.host || (LOOPBACK_HOSTS.has(candidate.host) && LOOPBACK_HOSTS.has(database.host));
+  return candidate.host === database.host || (isLoopbackHost(candidate.host) && isLoopbackHost(database.host));
 }
 
 /** `host:port`, with IPv6 hosts in brackets. */
 export function formatAddress({ host, port }: DatabaseAddress): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return formatHostPort(host, port);
 }

@@ -1,18 +1,13 @@
 // A local stand-in for Neon: SQL over HTTP (`neon()`) and Postgres over WebSocket (`Pool`, `Client`)
 // in front of a real Postgres, so the Worker runs its production driver code unchanged.
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { EndpointStats, RunningServer } from '../contracts';
-import { StackError } from '../contracts';
-import { refusalReason } from '../local-request-guard';
-import { handleControlRequest } from './control-routes';
-import { formatAddress, parseDatabaseAddress } from './database-address';
-import { EndpointState } from './endpoint-state';
-import { sendJson } from './http-json';
+import {
+  EndpointState, handleControlRequest, isControlPath, keepConnectionsOpen, listen, refusalReason, sendJson,
+  type EndpointStats, type RunningServer,
+} from '../endpoint-kit';
+import { parseDatabaseAddress } from './database-address';
 import { createSqlOverHttp } from './sql-over-http';
 import { createWebSocketProxy } from './websocket-proxy';
-import { keepConnectionsOpen } from '../keep-alive';
 
 export interface NeonEndpointOptions {
   /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
@@ -48,7 +43,7 @@ export async function startNeonEndpoint(
     if (refused) return sendJson(response, 403, { message: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
     if (pathname === '/sql') return void sql.handle(request, response);
-    if (pathname.startsWith('/_stack/')) return void handleControlRequest(request, response, pathname, state);
+    if (isControlPath(pathname)) return void handleControlRequest(request, response, pathname, state);
     sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
   }));
   server.on('upgrade', (request, socket, head) => {
@@ -56,12 +51,11 @@ export async function startNeonEndpoint(
     if (!refused) return proxy.handleUpgrade(request, socket, head);
     socket.end(`HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${refused}\n`);
   });
-  await listen(server, options.port, host);
+  const url = await listen(server, options.port, host, 'NEON_PORT');
 
-  const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${formatAddress({ host, port })}`,
+    url,
     stats: () => state.stats(),
     close: () => (closing ??= shutdown()),
   };
@@ -73,20 +67,4 @@ export async function startNeonEndpoint(
     server.closeAllConnections();
     await Promise.all([serverClosed, sql.close()]);
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new StackError(`Port ${port} is already in use: stop what uses it or set NEON_PORT.`, { cause: error })
-          : new StackError(`The Neon endpoint cannot listen on ${host}:${port}: ${error.message}`, { cause: error }),
-      );
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }

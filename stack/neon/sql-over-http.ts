@@ -3,12 +3,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg';
-import type { Fault } from '../fault-request';
-import { sendHalfThenDrop, sendLate } from '../faulty-answers';
+import { HttpError, readJsonBody, sendHalfThenDrop, sendJson, sendLate, type EndpointState, type Fault } from '../endpoint-kit';
 import { ConnectionPools } from './connection-pools';
 import type { DatabaseAddress } from './database-address';
-import type { EndpointState } from './endpoint-state';
-import { HttpError, readJsonBody, sendJson } from './http-json';
 
 /**
  * One statement as the driver sends it. `params` arrive already serialized to text or null;
@@ -110,7 +107,7 @@ export function createSqlOverHttp(database: DatabaseAddress, state: EndpointStat
   function answerUnder(fault: Fault, response: ServerResponse): (status: number, body: unknown) => void {
     switch (fault.mode) {
       case 'slow':
-        return (status, body) => sendLate(fault.delayMs, () => sendJson(response, status, body), (release) => state.hold(release));
+        return (status, body) => sendLate(fault.delayMs, () => sendJson(response, status, body), state.holdLate);
       case 'drop':
         return (status, body) => sendHalfThenDrop(response, status, body);
       default:
@@ -120,12 +117,11 @@ export function createSqlOverHttp(database: DatabaseAddress, state: EndpointStat
 
   return {
     async handle(request, response) {
-      state.count('requests');
       // The fault the request arrived in decides how it is answered, whatever happens meanwhile.
-      const { fault } = state;
+      const fault = state.admit();
       if (fault.mode === 'error') return sendJson(response, 503, { message: 'fault injected: error' });
       if (fault.mode === 'hang') {
-        response.once('close', state.hold(() => response.destroy()));
+        response.once('close', state.holdHanging(() => response.destroy()));
         return;
       }
       const answer = answerUnder(fault, response);

@@ -89,7 +89,7 @@ function decode(ranges: GeoHashArea, hash: GeoHashBits): GeoHashArea {
   };
 }
 
-const clamp = (value: number, min: number, max: number) => (value > max ? max : value < min ? min : value);
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 
 /** The centre of a cell, kept within Redis's limits (geohashDecodeAreaToLongLat). */
 function centerOf(area: GeoHashArea): [number, number] {

@@ -19,6 +19,7 @@ export function estimate(histogram: number[]): number {
     z *= 0.5;
   }
   z += m * sigma(histogram[0]! / m);
+  // biome-ignore lint/correctness/noPrecisionLoss: Redis's literal, kept as written in hyperloglog.c (it parses to the same double)
   return Math.round((0.721347520444481703680 * m * m) / z); // llroundl of a positive double
 }
 

@@ -202,7 +202,7 @@ export function toDense(bytes: Uint8Array): Uint8Array {
   dense[4] = DENSE;
   const registers = new Uint8Array(HLL_REGISTERS);
   if (!mergeSparse(registers, bytes)) throw new CorruptHllError();
-  registers.forEach((value, index) => value > 0 && denseSet(dense, index, value));
+  for (const [index, value] of registers.entries()) if (value > 0) denseSet(dense, index, value);
   return dense;
 }
 

@@ -92,7 +92,7 @@ define('PFMERGE', -2, ({ redis }, keys) => {
   const hll: Hll = { bytes: readHll(redis, destination) ?? createHll() };
   updating(redis, destination, hll, () => {
     if (anyDense) hll.bytes = toDense(hll.bytes);
-    registers.forEach((value, index) => value > 0 && setRegister(hll, index, value));
+    for (const [index, value] of registers.entries()) if (value > 0) setRegister(hll, index, value);
   });
   invalidateCache(hll.bytes);
   writeBytes(redis, destination, hll.bytes);

@@ -1,6 +1,6 @@
 // EVAL, EVALSHA and SCRIPT for the in-memory backend, on its Lua engine (lua-engine.ts).
 import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
+import { parseInteger, wrongArity, type MemoryCommand } from './memory-store';
 
 /** numkeys, then the keys and the other arguments; checked before the script is compiled, as Redis does. */
 export function splitArguments([numKeys = '', ...args]: string[]): { keys: string[]; argv: string[] } {

@@ -180,7 +180,7 @@ function combine(store: MemoryStore, operation: SetOperation, parsed: ReturnType
     for (const [member, score] of first) {
       if (!others.every((other) => other.has(member))) continue;
       let total = weighted(score, parsed.weights[0]!);
-      others.forEach((other, i) => (total = fold(total, weighted(other.get(member)!, parsed.weights[i + 1]!))));
+      for (const [i, other] of others.entries()) total = fold(total, weighted(other.get(member)!, parsed.weights[i + 1]!));
       result.set(member, total);
     }
     return result;

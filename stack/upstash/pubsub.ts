@@ -24,7 +24,7 @@ export function globToRegExp(pattern: string): RegExp {
     const char = pattern[i]!;
     if (char === '*') source += '[\\s\\S]*';
     else if (char === '?') source += '[\\s\\S]';
-    else if (char === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
+    else if (char === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i]!);
     else if (char === '[') {
       const end = pattern.indexOf(']', i + 2);
       if (end === -1) {
@@ -36,12 +36,12 @@ export function globToRegExp(pattern: string): RegExp {
       const members = (negated ? body.slice(1) : body).replace(/[\\\]]/g, '\\$&');
       source += `[${negated ? '^' : ''}${members}]`;
       i = end;
-    } else source += escape(char);
+    } else source += escapeRegExp(char);
   }
   return new RegExp(`^${source}$`);
 }
 
-const escape = (char: string) => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRegExp = (char: string) => char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** Channels and patterns with their listeners, for the in-memory backend. */
 export class PubSubHub {

@@ -34,15 +34,6 @@ function parseRedisUrl(url: string): RedisTarget {
   };
 }
 
-/** The URL without its credentials, safe to print. */
-export function redactRedisUrl(url: string): string {
-  const parsed = URL.parse(url);
-  if (!parsed) return '(unparsable URL)';
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString();
-}
-
 interface PendingRequest {
   expected: number;
   replies: Reply[];

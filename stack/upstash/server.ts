@@ -2,17 +2,16 @@
 // The installed @upstash/redis client is the specification of this protocol.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { StackError, type EndpointStats, type RunningServer } from '../contracts';
-import { NO_FAULT, parseFault, type Fault } from '../fault-request';
-import { sendHalfThenDrop, sendLate } from '../faulty-answers';
-import { refusalReason } from '../local-request-guard';
+import {
+  EndpointState, NO_FAULT, handleControlRequest, isControlPath, keepConnectionsOpen, listen, readJsonBodyIfValid,
+  redactUrl, refusalReason, sendHalfThenDrop, sendJson, sendLate, type EndpointStats, type Fault, type RunningServer,
+} from '../endpoint-kit';
+import { StackError } from '../stack-error';
 import { createCommandRoutes, type CommandRoute } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
 import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import type { RedisBackend } from './redis-backend';
-import { connectRespBackend, redactRedisUrl } from './resp-client';
-import { keepConnectionsOpen } from '../keep-alive';
+import { connectRespBackend } from './resp-client';
 
 export interface UpstashEndpointOptions {
   /** Port to listen on; `0` picks a free one (read it back from `url`). Required. */
@@ -62,34 +61,12 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
-  response
-    .writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers })
-    .end(payload);
-}
-
-function sendEmpty(response: ServerResponse, status: number): void {
-  response.writeHead(status).end();
-}
-
-/** The parsed body, or undefined when it is not JSON. */
-async function readJsonBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
 async function openBackend(redisUrl: string | null): Promise<RedisBackend> {
   if (!redisUrl) return createMemoryBackend();
   try {
     return await connectRespBackend(redisUrl);
   } catch (error) {
-    const target = redactRedisUrl(redisUrl);
+    const target = redactUrl(redisUrl);
     const detail = describeError(error).replace(/[.?!]+$/, '');
     throw new StackError(
       error instanceof TypeError
@@ -115,30 +92,9 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   const tokenDigest = sha256(token);
   const backend = await openBackend(options.redisUrl ?? null);
 
-  const stats: EndpointStats = { requests: 0, commands: 0, connections: 0 };
-  let fault: Fault = NO_FAULT;
-  /** Command requests the fault still applies to; then the endpoint is healthy again (Infinity: until changed). */
-  let faultRequestsLeft = Infinity;
-  /** Requests `hang` holds open. */
-  const held = new Set<ServerResponse>();
-  /** Answers `slow` holds back, each with the function that sends it now. */
-  const late = new Set<() => void>();
-  const holdLate = (release: () => void) => {
-    late.add(release);
-    return () => late.delete(release);
-  };
-  const commandRoutes = createCommandRoutes(backend, (count) => {
-    stats.commands += count;
-  });
-
-  function setFault(next: Fault): void {
-    fault = next;
-    faultRequestsLeft = next.requests;
-    for (const send of [...late]) send();
-    if (next.mode === 'hang') return;
-    for (const response of held) response.socket?.destroy();
-    held.clear();
-  }
+  // Faults can be set for the next n requests; requests `hang` holds stay held when it is set again.
+  const state = new EndpointState({ countedFaults: true, rehangKeepsHeld: true });
+  const commandRoutes = createCommandRoutes(backend, (count) => state.count('commands', count));
 
   // Digests have a fixed length, so the comparison takes the same time whatever was sent.
   function isAuthorized(header: string | undefined): boolean {
@@ -151,16 +107,13 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
    * goes out under, or undefined when it has been answered (or is held).
    */
   function admit(request: IncomingMessage, response: ServerResponse): Fault | undefined {
-    stats.requests++;
-    // A counted fault ends by itself; requests it held stay held (a lost call stays lost).
-    if (fault.mode !== 'none' && faultRequestsLeft-- <= 0) fault = NO_FAULT;
+    const fault = state.admit();
     if (fault.mode === 'error') {
       sendJson(response, 503, { error: 'Service Unavailable (fault injected)' });
       return undefined;
     }
     if (fault.mode === 'hang') {
-      held.add(response);
-      response.on('close', () => held.delete(response));
+      response.on('close', state.holdHanging(() => response.socket?.destroy()));
       return undefined;
     }
     if (!isAuthorized(request.headers.authorization)) {
@@ -174,7 +127,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   function answerUnder(applied: Fault, response: ServerResponse): (status: number, body: unknown, headers?: Record<string, string>) => void {
     switch (applied.mode) {
       case 'slow':
-        return (status, body, headers) => sendLate(applied.delayMs, () => sendJson(response, status, body, headers), holdLate);
+        return (status, body, headers) => sendLate(applied.delayMs, () => sendJson(response, status, body, headers), state.holdLate);
       case 'drop':
         return (status, body, headers) => sendHalfThenDrop(response, status, body, headers);
       default:
@@ -188,7 +141,7 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     const applied = admit(request, response);
     if (!applied) return;
     const answer = answerUnder(applied, response);
-    const body = await readJsonBody(request);
+    const body = await readJsonBodyIfValid(request);
     if (body === undefined) return answer(400, { error: 'ERR the request body is not valid JSON' });
     const encoding = request.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
@@ -222,29 +175,12 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     if (gone) await subscription.close();
   }
 
-  // Same contract as the Neon endpoint's control routes: 204 on success, `{message}` on failure.
-  async function serveControl(path: string, request: IncomingMessage, response: ServerResponse) {
-    const route = `${request.method} ${path}`;
-    if (route === 'GET /_stack/stats') return sendJson(response, 200, { ...stats });
-    if (route === 'POST /_stack/reset') {
-      Object.assign(stats, { requests: 0, commands: 0, connections: 0 } satisfies EndpointStats);
-      setFault(NO_FAULT);
-      return sendEmpty(response, 204);
-    }
-    if (route === 'POST /_stack/fault') {
-      const next = parseFault(await readJsonBody(request), { counted: true });
-      if (typeof next === 'string') return sendJson(response, 400, { message: next });
-      setFault(next);
-      return sendEmpty(response, 204);
-    }
-    return sendJson(response, 404, { message: `no control route ${route}` });
-  }
-
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const refused = refusalReason(request);
     if (refused) return sendJson(response, 403, { error: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-    if (pathname.startsWith('/_stack/')) return serveControl(pathname, request, response);
+    // A body that is not JSON reads as none: the 400 says what a fault body is.
+    if (isControlPath(pathname)) return handleControlRequest(request, response, pathname, state, { readJson: readJsonBodyIfValid });
     const stream = STREAM_ROUTE.exec(pathname);
     if (stream) {
       if (request.method !== 'POST' && request.method !== 'GET') return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });
@@ -264,31 +200,19 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     });
   }));
 
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    url = await listen(server, port, host, 'UPSTASH_PORT');
   } catch (error) {
     await backend.close();
-    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
-    throw new StackError(
-      inUse
-        ? `Port ${port} is already in use: stop what uses it or set UPSTASH_PORT.`
-        : `Cannot listen on ${host}:${port}: ${describeError(error)}`,
-      { cause: error },
-    );
+    throw error;
   }
 
-  const { port: boundPort } = server.address() as AddressInfo;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
-    stats: () => ({ ...stats }),
+    url,
+    stats: () => state.stats(),
     async close() {
-      setFault(NO_FAULT);
+      state.setFault(NO_FAULT);
       const closed = new Promise((resolve) => server.close(resolve));
       server.closeAllConnections(); // idle keep-alive sockets would hold close() open
       await closed;

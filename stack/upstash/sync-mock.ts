@@ -68,11 +68,13 @@ export interface SyncMock {
 }
 
 // The methods the Pipeline constructor defines at run time, declared for the class.
+// biome-ignore lint/correctness/noUnusedVariables: merged into the class below, which is what uses it
 interface ImmediatePipeline extends SyncMock {}
 
 /** Each pipeline's emulators as the mock made them; filled during the base constructor, before private fields exist. */
 const emulatorsOf = new WeakMap<object, Map<string, Emulator>>();
 
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the constructor defines these methods at run time; the interface only declares them
 class ImmediatePipeline extends RedisMock.Pipeline {
   #reply: unknown;
 

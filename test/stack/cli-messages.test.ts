@@ -5,8 +5,7 @@ import { Redis } from '@upstash/redis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES } from '../../bench/options';
-import { CircuitBreaker } from '../../src/cache/circuit-breaker';
-import { SharedTier } from '../../src/cache/shared-tier';
+import { EdgeCache, sharedTierFor } from '../../src/cache';
 import { postgresFailure } from '../../stack/db/postgres-failure';
 import { startPostgres } from '../../stack/postgres';
 
@@ -22,7 +21,7 @@ function runScript(script: string, args: string[], env: Record<string, string>) 
 
 describe('npm run db:migrate', () => {
   it('says in one line that nothing answers, and what to start, when no Postgres listens', () => {
-    const run = runScript('stack/db/migrate-cli.ts', [], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/edge_api' });
+    const run = runScript('scripts/db-migrate.ts', [], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/edge_api' });
     expect(run.status).toBe(1);
     expect(run.stderr.split('\n')).toEqual([
       '[stack] Nothing answers at 127.0.0.1:1. Start that Postgres, or unset DATABASE_URL to use the local stack (npm run stack).',
@@ -32,7 +31,7 @@ describe('npm run db:migrate', () => {
   it('says that the database does not exist, and how to create it', () => {
     const url = new URL(inject('stack').databaseUrl);
     url.pathname = '/no_such_database_here';
-    const run = runScript('stack/db/migrate-cli.ts', [], { DATABASE_URL: url.toString() });
+    const run = runScript('scripts/db-migrate.ts', [], { DATABASE_URL: url.toString() });
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`[stack] Database "no_such_database_here" does not exist on ${url.hostname}:${url.port || 5432}: `
       + `create it (createdb -h ${url.hostname} -p ${url.port || 5432} no_such_database_here) or name another in DATABASE_URL.`);
@@ -76,7 +75,7 @@ describe('npm run db:seed', () => {
   beforeAll(async () => {
     await admin(`DROP DATABASE IF EXISTS ${database}`);
     await admin(`CREATE DATABASE ${database}`);
-    expect(runScript('stack/db/migrate-cli.ts', [], { DATABASE_URL: databaseUrl }).status).toBe(0);
+    expect(runScript('scripts/db-migrate.ts', [], { DATABASE_URL: databaseUrl }).status).toBe(0);
   }, 60_000);
   afterAll(() => admin(`DROP DATABASE IF EXISTS ${database}`));
 
@@ -86,19 +85,20 @@ describe('npm run db:seed', () => {
   const redis = new Redis({ url: upstashUrl, token: upstashToken, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
 
   it('says what it did when the table held more, and how to get exactly N', async () => {
-    expect(runScript('stack/db/seed-cli.ts', ['--products', '30'], withCache).stdout).toMatch(/^Seeded 30 products in 25 categories/);
-    const fewer = runScript('stack/db/seed-cli.ts', ['--products', '20'], withCache);
+    expect(runScript('scripts/db-seed.ts', ['--products', '30'], withCache).stdout).toMatch(/^Seeded 30 products in 25 categories/);
+    const fewer = runScript('scripts/db-seed.ts', ['--products', '20'], withCache);
     expect(fewer.status).toBe(0);
     expect(fewer.stdout).toMatch(/^Upserted 20 seeded products \(matched by sku\); the table has 30 \(\d+ ms\)\. For exactly 20: npm run db:seed -- --products 20 --reset$/m);
     expect(await productCount()).toBe(30);
 
-    const reset = runScript('stack/db/seed-cli.ts', ['--products', '20', '--reset'], withCache);
+    const reset = runScript('scripts/db-seed.ts', ['--products', '20', '--reset'], withCache);
     expect(reset.stdout).toMatch(/^Reset the catalog to exactly 20 seeded products/);
     expect(await productCount()).toBe(20);
   }, 60_000);
 
   it('tells the cache: every catalog tag gets a new version, and the log starts over', async () => {
-    const shared = new SharedTier(redis as never, redis as never, namespace, new CircuitBreaker({ failureThreshold: 100, failureRatio: 1, windowMs: 1000, cooldownMs: 1000 }), 60_000, { fastMs: 2000, patientMs: 2000 });
+    const cache = new EdgeCache({ namespace, tagTtlMs: 60_000, timeoutMs: 2000, patientTimeoutMs: 2000, breakerThreshold: 100, breakerFailureRatio: 1 });
+    const shared = sharedTierFor(cache, () => redis);
     const stampOf = async (tags: string[]) => (await shared.read('http:/api/stats?', tags, Date.now(), 1000, 0)).tagStamp;
     const tags = ['stats', 'product:7', 'products:list:category:audio'];
     const before = await stampOf(tags);
@@ -107,7 +107,7 @@ describe('npm run db:seed', () => {
     const seqBefore = Number(await redis.get(`${namespace}:seq`));
     await redis.set('someone-else:tag:stats', 'keep');
 
-    const run = runScript('stack/db/seed-cli.ts', ['--products', '20'], withCache);
+    const run = runScript('scripts/db-seed.ts', ['--products', '20'], withCache);
     expect(run.stdout).toMatch(new RegExp(`^Told the cache \\(namespace "${namespace}"\\): no answer cached before the seed is served again \\(\\d+ tag versions dropped\\)`, 'm'));
     // Entries stamped with the old versions never match again, for every tag the catalog uses.
     const after = await stampOf(tags);
@@ -122,10 +122,10 @@ describe('npm run db:seed', () => {
   }, 60_000);
 
   it('says so when no cache can be told, and when the cache does not answer', () => {
-    const none = runScript('stack/db/seed-cli.ts', ['--products', '20'], { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' });
+    const none = runScript('scripts/db-seed.ts', ['--products', '20'], { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' });
     expect(none.status).toBe(0);
     expect(none.stdout).toMatch(/^No cache to tell \(no UPSTASH_REDIS_REST_URL and _TOKEN in the environment\): cached answers may show the old catalog/m);
-    const down = runScript('stack/db/seed-cli.ts', ['--products', '20'], { ...withCache, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1' });
+    const down = runScript('scripts/db-seed.ts', ['--products', '20'], { ...withCache, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1' });
     expect(down.status).toBe(0);
     expect(down.stdout).toMatch(/^Could not tell the cache at http:\/\/127\.0\.0\.1:1 \(.+\): cached answers may show the old catalog/m);
   }, 60_000);

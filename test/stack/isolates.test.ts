@@ -6,11 +6,11 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { StackError } from '../../stack/contracts';
+import { findFreePort } from '../../stack/endpoint-kit';
 import { parseIsolateCount, startIsolates, type InspectorAddress, type IsolatesOptions, type RunningIsolates } from '../../stack/isolates';
 import { startNeonEndpoint } from '../../stack/neon/server';
-import { findFreePort } from '../../stack/ports';
 import { buildBundle, readBundleSettings } from '../../stack/production-bundle';
+import { StackError } from '../../stack/stack-error';
 import { startUpstashEndpoint } from '../../stack/upstash/server';
 
 const UPSTASH_TOKEN = 'isolates-test-token';

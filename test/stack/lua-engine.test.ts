@@ -2,10 +2,11 @@
 // in-memory backend and, when REDIS_URL is set, against that Redis with the same expectations.
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FILL_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache/redis-scripts';
+import { FILL_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache';
+import { redactUrl } from '../../stack/endpoint-kit';
 import { createMemoryBackend } from '../../stack/upstash/memory-backend';
 import { ReplyError, type RedisBackend, type Reply } from '../../stack/upstash/redis-backend';
-import { connectRespBackend, redactRedisUrl } from '../../stack/upstash/resp-client';
+import { connectRespBackend } from '../../stack/upstash/resp-client';
 
 const realRedisUrl = process.env.REDIS_URL || null;
 const bytes = (text: string) => Buffer.from(text);
@@ -370,6 +371,6 @@ describe('Lua engine, in-memory backend', () => {
 });
 
 describe.skipIf(!realRedisUrl)(
-  `Lua engine, real Redis (${realRedisUrl ? redactRedisUrl(realRedisUrl) : 'skipped: REDIS_URL is not set'})`,
+  `Lua engine, real Redis (${realRedisUrl ? redactUrl(realRedisUrl) : 'skipped: REDIS_URL is not set'})`,
   () => luaSuite(() => connectRespBackend(realRedisUrl ?? '')),
 );

@@ -13,10 +13,10 @@ import { pgTable, serial, text } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
-import type { FaultMode } from '../../stack/contracts';
-import { StackError } from '../../stack/contracts';
 import { throwawayDatabase } from '../../stack/db/throwaway-database';
+import type { FaultMode } from '../../stack/endpoint-kit';
 import { startNeonEndpoint } from '../../stack/neon/server';
+import { StackError } from '../../stack/stack-error';
 
 // The stack's Postgres (embedded, or DATABASE_URL) hosts a throwaway database for this file.
 const serverUrl = inject('stack').databaseUrl;

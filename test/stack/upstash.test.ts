@@ -7,9 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Ratelimit } from '@upstash/ratelimit';
 import { Redis, errors, type RedisConfigNodejs } from '@upstash/redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { StackError, type EndpointStats } from '../../stack/contracts';
+import { redactUrl, type EndpointStats } from '../../stack/endpoint-kit';
+import { StackError } from '../../stack/stack-error';
 import type { RedisBackend } from '../../stack/upstash/redis-backend';
-import { connectRespBackend, redactRedisUrl } from '../../stack/upstash/resp-client';
+import { connectRespBackend } from '../../stack/upstash/resp-client';
 import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
 
 const TOKEN = 'upstash-test-token';
@@ -548,7 +549,7 @@ function conformanceSuite(redisUrl: string | null) {
       const intruders = Array.from({ length: 25 }, () => t.raw.set(k, 'intruder'));
       const results = await Promise.all(transactions);
       await Promise.all(intruders);
-      results.forEach((result, i) => expect(result).toEqual(['OK', i + 1, String(i + 1)]));
+      for (const [i, result] of results.entries()) expect(result).toEqual(['OK', i + 1, String(i + 1)]);
     });
   });
 
@@ -835,7 +836,7 @@ describe('Upstash endpoint, in-memory backend', () => {
 });
 
 describe.skipIf(!realRedisUrl)(
-  `Upstash endpoint, real Redis backend (${realRedisUrl ? redactRedisUrl(realRedisUrl) : 'skipped: REDIS_URL is not set'})`,
+  `Upstash endpoint, real Redis backend (${realRedisUrl ? redactUrl(realRedisUrl) : 'skipped: REDIS_URL is not set'})`,
   () => {
     conformanceSuite(realRedisUrl);
 

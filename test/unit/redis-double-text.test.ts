@@ -31,6 +31,7 @@ describe('doubles as Redis 7.0 reads and prints them', () => {
     expect(humanDouble(-1e-20)).toBe('0');
     expect(distanceText(0)).toBe('0.0000');
     expect(distanceText(0.00125)).toBe('0.0012');
+    // biome-ignore lint/correctness/noPrecisionLoss: the distance as written in the case; it reads as the same double.
     expect(distanceText(166274.15156960032)).toBe('166274.1516');
     expect(distanceText(NaN)).toBe('-922337203685477.5808');
   });

@@ -1,7 +1,8 @@
 import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
+import type { Problem } from '../../src/http/problem';
 import type { Product } from '../../src/schemas/product';
-import type { FaultMode } from '../../stack/contracts';
+import type { FaultMode } from '../../stack/endpoint-kit/endpoint-types';
 
 export const stack = inject('stack');
 
@@ -24,14 +25,8 @@ export function write(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: 
 /** A product as the API returns it. */
 export type ProductBody = Product;
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: Array<{ path: string; message: string }>;
-}
+/** A problem+json answer as the API writes it. */
+export type ProblemBody = Problem;
 
 /** Asserts-friendly read of a problem+json answer. */
 export async function problemOf(response: Response): Promise<ProblemBody & { contentType: string | null }> {

@@ -2,23 +2,18 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import { createApp } from '../../src/app';
-import { DEFAULT_CACHE_SETTINGS, type EdgeCacheSettings } from '../../src/cache/cache-options';
-import { EdgeCache } from '../../src/cache/edge-cache';
+import { EdgeCache, type EdgeCacheSettings } from '../../src/cache';
 import type { DatabaseVars } from '../../src/db/client';
+import type { EndpointStats } from '../../stack/endpoint-kit/endpoint-types';
 import { stack } from './api-client';
 
-export interface EndpointCounts {
-  requests: number;
-  commands: number;
-  connections: number;
-}
 
 /**
  * An app with its own EdgeCache, standing for one isolate: tests make several to see what
  * crosses isolates. Every harness of one test shares a fresh key namespace.
  */
 export function isolate(namespace: string, settings: Partial<EdgeCacheSettings> = {}, vars: Partial<Env & DatabaseVars> = {}) {
-  const cache = new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, namespace, ...settings });
+  const cache = new EdgeCache({ namespace, ...settings });
   const app = createApp({ cache });
   // No metrics: fetch() waits for background work, and a data point's send waits up to a second for its batch.
   const bindings = { ...env, METRICS_LOCAL_COLLECTOR: '', ...vars };
@@ -49,9 +44,9 @@ export async function resetCounters(): Promise<void> {
 }
 
 /** SQL statements run over HTTP and Upstash requests since the last reset. */
-export async function counts(): Promise<{ db: EndpointCounts; redis: EndpointCounts }> {
+export async function counts(): Promise<{ db: EndpointStats; redis: EndpointStats }> {
   const [db, redis] = await Promise.all([stack.neonEndpoint, stack.upstashUrl].map(async (endpoint) =>
-    (await control(endpoint, 'stats')).json<EndpointCounts>()));
+    (await control(endpoint, 'stats')).json<EndpointStats>()));
   return { db: db!, redis: redis! };
 }
 

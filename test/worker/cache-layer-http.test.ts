@@ -2,10 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { Hono, type Context } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { cacheLayer } from '../../src/cache/cache-layer';
-import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
-import { EdgeCache } from '../../src/cache/edge-cache';
-import { withCacheSession } from '../../src/cache/with-cache-session';
+import { cacheLayer, EdgeCache, withCacheSession } from '../../src/cache';
 import type { AppEnv } from '../../src/env';
 import { freshNamespace } from './cache-harness';
 
@@ -14,7 +11,7 @@ function appWith(handler: (c: Context<AppEnv>) => Response, vary: string[] = [])
   let calls = 0;
   const app = new Hono<AppEnv>()
     // Nothing here goes stale within a test, so revalidation never dispatches.
-    .use(withCacheSession(new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, namespace: freshNamespace() }), async () => new Response(null, { status: 204 })))
+    .use(withCacheSession(new EdgeCache({ namespace: freshNamespace() }), async () => new Response(null, { status: 204 })))
     .get('/thing', cacheLayer({ ttl: '60s', vary }), (c) => {
       calls++;
       return handler(c);

@@ -1,9 +1,8 @@
 // One Analytics Engine data point per request, end to end: the Worker → the local collector →
 // the SQL API's shape. And metrics never change or fail a request, with or without a binding.
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exports } from 'cloudflare:workers';
 import { createApp } from '../../src/app';
 import { authorized, setFault, stack } from './api-client';
 
@@ -24,7 +23,6 @@ async function sql<T>(query: string): Promise<T[]> {
   return (await response.json<{ data: T[] }>()).data;
 }
 
-/** The data points of `route` written since `since`, once `count` have arrived (they leave the Worker within a second). */
 /**
  * Each test's requests carry a location of their own (request.cf.colo, blob4), so other tests'
  * traffic (background refreshes included) never mixes into what a test reads back.
@@ -108,11 +106,14 @@ describe('one data point per request', () => {
   });
 });
 
-describe('metrics never change a request', () => {
-  const throwingDataset = { writeDataPoint: () => { throw new Error('Analytics Engine is down'); } };
-  const withoutMetrics = { ...env, METRICS_LOCAL_COLLECTOR: '', METRICS: undefined } as unknown as Env;
+/** The bindings as the app reads them: a deployment may have no METRICS binding (src/monitoring/request-metrics.ts). */
+type BindingsMaybeWithoutMetrics = Omit<Env, 'METRICS'> & Partial<Pick<Env, 'METRICS'>>;
 
-  async function answer(environment: Env) {
+describe('metrics never change a request', () => {
+  const throwingDataset: AnalyticsEngineDataset = { writeDataPoint: () => { throw new Error('Analytics Engine is down'); } };
+  const withoutMetrics: BindingsMaybeWithoutMetrics = { ...env, METRICS_LOCAL_COLLECTOR: '', METRICS: undefined };
+
+  async function answer(environment: BindingsMaybeWithoutMetrics) {
     const ctx = createExecutionContext();
     const response = await createApp().fetch(new Request('http://edge-api.test/api/categories'), environment, ctx);
     await waitOnExecutionContext(ctx);
@@ -123,13 +124,14 @@ describe('metrics never change a request', () => {
   it('answers the same with no METRICS binding, with a binding that throws, and with a collector that is down', async () => {
     const reference = await answer(withoutMetrics);
     expect(reference.status).toBe(200);
-    expect(await answer({ ...withoutMetrics, METRICS: throwingDataset } as unknown as Env)).toEqual(reference);
-    expect(await answer({ ...withoutMetrics, METRICS_LOCAL_COLLECTOR: 'http://127.0.0.1:9' } as unknown as Env)).toEqual(reference);
+    expect(await answer({ ...withoutMetrics, METRICS: throwingDataset } satisfies Env)).toEqual(reference);
+    expect(await answer({ ...withoutMetrics, METRICS_LOCAL_COLLECTOR: 'http://127.0.0.1:9' })).toEqual(reference);
   });
 
   it('writes to the METRICS binding when there is no local collector', async () => {
     const written: AnalyticsEngineDataPoint[] = [];
-    const recording = { ...withoutMetrics, METRICS: { writeDataPoint: (point: AnalyticsEngineDataPoint) => written.push(point) } } as unknown as Env;
+    const recordingDataset: AnalyticsEngineDataset = { writeDataPoint: (point: AnalyticsEngineDataPoint) => written.push(point) };
+    const recording: Env = { ...withoutMetrics, METRICS: recordingDataset };
     const ctx = createExecutionContext();
     await (await createApp().fetch(new Request('http://edge-api.test/health'), recording, ctx)).text();
     await waitOnExecutionContext(ctx);

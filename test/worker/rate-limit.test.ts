@@ -2,8 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { DEFAULT_CACHE_SETTINGS } from '../../src/cache/cache-options';
-import { EdgeCache } from '../../src/cache/edge-cache';
+import { EdgeCache } from '../../src/cache';
 import { parseBudget } from '../../src/rate-limit/budget';
 import { ClientRateLimiter } from '../../src/rate-limit/client-rate-limiter';
 import { api, authorized, setFault, stack, type ProblemBody } from './api-client';
@@ -21,7 +20,7 @@ function limiterFor(namespace: string) {
 /** An app with its own cache and limiter: one isolate. Isolates made with one namespace share Upstash's counts. */
 function isolate(namespace: string) {
   // A long memory window: repeated reads of one key are memory hits, so any Upstash call is the limiter's.
-  const app = createApp({ cache: new EdgeCache({ ...DEFAULT_CACHE_SETTINGS, namespace, memoryMaxStalenessMs: 60_000 }), rateLimiter: limiterFor(namespace) });
+  const app = createApp({ cache: new EdgeCache({ namespace, memoryMaxStalenessMs: 60_000 }), rateLimiter: limiterFor(namespace) });
   const bindings = { ...env, METRICS_LOCAL_COLLECTOR: '' };
   return async (path: string, client: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = createExecutionContext();
