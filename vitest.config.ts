@@ -11,7 +11,9 @@ process.env.WRANGLER_LOG ??= 'warn';
 const wranglerConfig = unstable_readConfig({ config: './wrangler.toml' });
 
 // wrangler.toml's vars, stated again so a developer's .dev.vars (written by npm run dev) cannot leak into tests.
-const wranglerVars = Object.fromEntries(Object.entries(wranglerConfig.vars).map(([name, value]) => [name, String(value)]));
+const wranglerVars = Object.fromEntries(
+  Object.entries(wranglerConfig.vars).map(([name, value]) => [name, String(value)]),
+);
 
 // wrangler.toml's module aliases, which the Workers plugin does not apply: the tests then import what the bundle does.
 // Exact names only (wrangler's rule): `zod` is aliased, `zod/v4` is not.
@@ -70,8 +72,11 @@ export default defineConfig({
         // other projects (groupOrder), so the load test has the machine's cores to itself: it asserts
         // that no cache call fails, and a 2-core machine busy with other test files can miss a budget.
         test: {
-          name: 'worker', include: ['test/worker/**/*.test.ts'], setupFiles: ['./test/worker/preload-lazy-modules.ts'],
-          fileParallelism: false, sequence: { groupOrder: 1 },
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          setupFiles: ['./test/worker/preload-lazy-modules.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

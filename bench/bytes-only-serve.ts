@@ -14,16 +14,29 @@ if (!baseUrl || !/^\d+$/.test(port ?? '') || paths.length === 0) {
   console.error('usage: node --import tsx bench/bytes-only-serve.ts <base URL> <port> <path>…');
   process.exit(2);
 }
-const answers = await Promise.all(paths.map(async (answerPath) => captureAnswer(answerPath, await fetch(`${baseUrl}${answerPath}`))));
+const answers = await Promise.all(
+  paths.map(async (answerPath) => captureAnswer(answerPath, await fetch(`${baseUrl}${answerPath}`))),
+);
 const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-api-bytes-only-'));
 const workerPath = path.join(dir, 'bytes-only.js');
 await writeFile(workerPath, bytesOnlyWorkerSource(answers));
 const settings = readBundleSettings();
 const copy = await startIsolates({
-  isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags,
-  port: Number(port), bundlePath: workerPath, bindings: {},
+  isolates: 1,
+  compatibilityDate: settings.compatibilityDate,
+  compatibilityFlags: settings.compatibilityFlags,
+  port: Number(port),
+  bundlePath: workerPath,
+  bindings: {},
 });
 console.log(`Serving the bytes of ${paths.join(', ')} at ${copy.url}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void copy.stop().then(() => rm(dir, { recursive: true, force: true })).finally(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void copy
+        .stop()
+        .then(() => rm(dir, { recursive: true, force: true }))
+        .finally(() => process.exit(0)),
+  );
 }

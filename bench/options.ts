@@ -7,7 +7,15 @@ import { parseArgs } from 'node:util';
  * tier off) are served by copies the bench starts itself, so they run only against a local server.
  */
 export const SCENARIO_NAMES = [
-  'hello-world', 'health', 'product hit', 'product upstash hit', 'product miss', 'product bypass', 'list hit', 'stats hit', 'stats bypass',
+  'hello-world',
+  'health',
+  'product hit',
+  'product upstash hit',
+  'product miss',
+  'product bypass',
+  'list hit',
+  'stats hit',
+  'stats bypass',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -25,7 +33,8 @@ const isScenario = (name: string): name is ScenarioName => (SCENARIO_NAMES as re
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= min && value <= max)) throw new BenchUsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
+  if (!(value >= min && value <= max))
+    throw new BenchUsageError(`--${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
   return value;
 }
 
@@ -41,7 +50,9 @@ function parseFlags(args: readonly string[], env: { BASE_URL?: string }) {
       },
     });
   } catch (error) {
-    throw new BenchUsageError(`${(error as Error).message}. Flags: --url, --duration <s>, --connections <n>, --only "<scenario>,…".`);
+    throw new BenchUsageError(
+      `${(error as Error).message}. Flags: --url, --duration <s>, --connections <n>, --only "<scenario>,…".`,
+    );
   }
 }
 
@@ -52,7 +63,9 @@ export function parseBenchOptions(args: readonly string[], env: { BASE_URL?: str
     const names = values.only.split(',').map((name) => name.trim());
     const unknown = names.filter((name) => !isScenario(name));
     if (unknown.length > 0 || names.length === 0) {
-      throw new BenchUsageError(`--only: no scenario ${unknown.map((name) => `"${name}"`).join(', ')}; the scenarios are ${SCENARIO_NAMES.map((name) => `"${name}"`).join(', ')}.`);
+      throw new BenchUsageError(
+        `--only: no scenario ${unknown.map((name) => `"${name}"`).join(', ')}; the scenarios are ${SCENARIO_NAMES.map((name) => `"${name}"`).join(', ')}.`,
+      );
     }
     only = names as ScenarioName[];
   }

@@ -21,9 +21,14 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-const targets = await (await fetch(`http://${values.inspector}/json/list`)).json() as Array<{ webSocketDebuggerUrl: string }>;
+const targets = (await (await fetch(`http://${values.inspector}/json/list`)).json()) as Array<{
+  webSocketDebuggerUrl: string;
+}>;
 const target = targets[0];
-if (!target) throw new Error(`No inspector target at ${values.inspector}: start the server with INSPECTOR=${values.inspector} npm run serve`);
+if (!target)
+  throw new Error(
+    `No inspector target at ${values.inspector}: start the server with INSPECTOR=${values.inspector} npm run serve`,
+  );
 const socket = new WebSocket(target.webSocketDebuggerUrl);
 await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
 let nextId = 1;
@@ -32,17 +37,18 @@ socket.on('message', (data) => {
   const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
   if (message.id !== undefined) pending.get(message.id)?.(message.result);
 });
-const send = (method: string, params: Record<string, unknown> = {}) => new Promise<unknown>((resolve) => {
-  const id = nextId++;
-  pending.set(id, resolve);
-  socket.send(JSON.stringify({ id, method, params }));
-});
+const send = (method: string, params: Record<string, unknown> = {}) =>
+  new Promise<unknown>((resolve) => {
+    const id = nextId++;
+    pending.set(id, resolve);
+    socket.send(JSON.stringify({ id, method, params }));
+  });
 
 await send('Profiler.enable');
 await send('Profiler.setSamplingInterval', { interval: 100 });
 await send('Profiler.start');
 await autocannon({ url: `${values.url}${values.path}`, connections: 50, duration: Number(values.duration) });
-const { profile } = await send('Profiler.stop') as { profile: { nodes: ProfileNode[] } };
+const { profile } = (await send('Profiler.stop')) as { profile: { nodes: ProfileNode[] } };
 socket.close();
 
 const selfHits = new Map<string, number>();

@@ -1,17 +1,17 @@
 // `npm run bench`: one command, one run, every scenario measured side by side, so ratios survive a
 // noisy machine. Locally: on the stack of `npm run serve` (started here unless one answers), by
 // workerd copies the bench starts itself, whose CPU per request it reads; else on the --url server.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
-import { startIsolates, type IsolatesOptions, type RunningIsolates } from '../stack/isolates';
+import { type IsolatesOptions, type RunningIsolates, startIsolates } from '../stack/isolates';
 import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
-import { bytesOnlyWorkerSource, captureAnswer, type CapturedAnswer } from './bytes-only-worker';
-import { BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type BenchOptions, type ScenarioName } from './options';
+import { bytesOnlyWorkerSource, type CapturedAnswer, captureAnswer } from './bytes-only-worker';
+import { type BenchOptions, BenchUsageError, parseBenchOptions, SCENARIO_NAMES, type ScenarioName } from './options';
 import { compareToTargets, ratiosOf, type ScenarioResult } from './targets';
 import { cpuMicros, pidsListeningOn } from './workerd-cpu';
 
@@ -91,9 +91,18 @@ async function startBenchCopies(): Promise<BenchCopies> {
     await writeFile(helloPath, HELLO_WORLD);
     const settings = readBundleSettings();
     const bundlePath = await buildBundle(path.join(dir, 'bundle'));
-    const common = { isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags, port: 0 };
+    const common = {
+      isolates: 1,
+      compatibilityDate: settings.compatibilityDate,
+      compatibilityFlags: settings.compatibilityFlags,
+      port: 0,
+    };
     // Forced reads unlimited too: the miss and bypass scenarios send them from one address, as fast as they can.
-    const bindings = { ...measurementBindings(settings.vars, readDevVars(DEV_VARS_FILE)), RATE_LIMIT_FORCED: UNREACHABLE_BUDGET, METRICS_LOCAL_COLLECTOR: '' };
+    const bindings = {
+      ...measurementBindings(settings.vars, readDevVars(DEV_VARS_FILE)),
+      RATE_LIMIT_FORCED: UNREACHABLE_BUDGET,
+      METRICS_LOCAL_COLLECTOR: '',
+    };
     const start = async (options: Pick<IsolatesOptions, 'bundlePath' | 'bindings'>) => {
       const copy = await startIsolates({ ...common, ...options });
       started.push(copy);
@@ -118,14 +127,19 @@ async function startBenchCopies(): Promise<BenchCopies> {
 
 /** A product that exists in this catalog (ids change if products were deleted and re-seeded). */
 async function someProductPath(): Promise<string> {
-  const page = await fetch(`${baseUrl}/api/products?limit=50`).then((r) => r.json()) as { items?: Array<{ id: number }> };
+  const page = (await fetch(`${baseUrl}/api/products?limit=50`).then((r) => r.json())) as {
+    items?: Array<{ id: number }>;
+  };
   const product = page.items?.[Math.min(41, page.items.length - 1)];
   if (!product) throw new Error(`${baseUrl}/api/products returned no products: seed the catalog (npm run db:seed).`);
   return `/api/products/${product.id}`;
 }
 
 async function answers(url: string): Promise<boolean> {
-  return fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+  return fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 /**
@@ -135,7 +149,11 @@ async function answers(url: string): Promise<boolean> {
  */
 async function startServer(): Promise<() => Promise<void>> {
   process.stdout.write('Starting npm run serve (local stack + workerd)…\n');
-  const server: ChildProcess = spawn('npm', ['run', 'serve'], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server: ChildProcess = spawn('npm', ['run', 'serve'], {
+    cwd: PROJECT_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => server.once('exit', resolve));
   const stop = async () => {
     if (server.exitCode !== null || server.pid === undefined) return;
@@ -143,7 +161,8 @@ async function startServer(): Promise<() => Promise<void>> {
     process.kill(-server.pid, 'SIGINT');
     await exited;
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stop().finally(() => process.exit(130)));
   let output = '';
   server.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   try {
@@ -167,12 +186,20 @@ async function startServer(): Promise<() => Promise<void>> {
 async function addBytesOnlyScenarios(selected: Scenario[], copies: BenchCopies): Promise<Scenario[]> {
   const replayed = selected.filter((scenario) => REPLAYED.has(scenario.name as ScenarioName));
   if (replayed.length === 0) return selected;
-  const answers = await Promise.all(replayed.map(async (scenario) =>
-    captureAnswer(scenario.path, await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }))));
+  const answers = await Promise.all(
+    replayed.map(async (scenario) =>
+      captureAnswer(
+        scenario.path,
+        await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }),
+      ),
+    ),
+  );
   const replayUrl = await copies.startBytesOnly(answers);
-  return selected.flatMap((scenario) => (replayed.includes(scenario)
-    ? [scenario, { ...scenario, name: `${scenario.name as ScenarioName}, bytes only` as const, baseUrl: replayUrl }]
-    : [scenario]));
+  return selected.flatMap((scenario) =>
+    replayed.includes(scenario)
+      ? [scenario, { ...scenario, name: `${scenario.name as ScenarioName}, bytes only` as const, baseUrl: replayUrl }]
+      : [scenario],
+  );
 }
 
 /** Runs one scenario and, when its server is a local workerd, adds the CPU it spent per request. */
@@ -181,7 +208,8 @@ async function measure(scenario: Scenario): Promise<ScenarioResult> {
   const pids = isLocal(url) ? await pidsListeningOn(Number(new URL(url).port)) : [];
   const cpuBefore = pids.length ? await cpuMicros(pids) : 0;
   const result = await load(scenario, url);
-  if (pids.length && result.total > 0) result.cpuMicrosPerRequest = Math.round((await cpuMicros(pids) - cpuBefore) / result.total);
+  if (pids.length && result.total > 0)
+    result.cpuMicrosPerRequest = Math.round(((await cpuMicros(pids)) - cpuBefore) / result.total);
   return result;
 }
 
@@ -190,28 +218,33 @@ const isLocal = (url: string) => /^http:\/\/(127\.0\.0\.1|localhost)(:|\/|$)/.te
 function load(scenario: Scenario, url: string): Promise<ScenarioResult> {
   const latencies = createHistogram();
   return new Promise((resolve, reject) => {
-    const instance = autocannon({
-      url: `${url}${scenario.path}`,
-      headers: scenario.headers,
-      connections,
-      duration: durationSeconds,
-    }, (error, result) => {
-      if (error) return reject(error);
-      const ms = (percentile: number) => latencies.percentile(percentile) / 1000;
-      resolve({
-        name: scenario.name,
-        path: scenario.path,
-        headers: scenario.headers ?? {},
-        requestsPerSecond: Math.round(result.requests.average),
-        p50: ms(50),
-        p95: ms(95),
-        p99: ms(99),
-        errors: result.errors + result.timeouts + result.non2xx,
-        total: result.requests.total,
-      });
-    });
+    const instance = autocannon(
+      {
+        url: `${url}${scenario.path}`,
+        headers: scenario.headers,
+        connections,
+        duration: durationSeconds,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const ms = (percentile: number) => latencies.percentile(percentile) / 1000;
+        resolve({
+          name: scenario.name,
+          path: scenario.path,
+          headers: scenario.headers ?? {},
+          requestsPerSecond: Math.round(result.requests.average),
+          p50: ms(50),
+          p95: ms(95),
+          p99: ms(99),
+          errors: result.errors + result.timeouts + result.non2xx,
+          total: result.requests.total,
+        });
+      },
+    );
     // autocannon reports p97.5, not p95: record every response time (µs resolution) ourselves.
-    instance.on('response', (_client, _status, _bytes, responseTimeMs: number) => latencies.record(Math.max(1, Math.round(responseTimeMs * 1000))));
+    instance.on('response', (_client, _status, _bytes, responseTimeMs: number) =>
+      latencies.record(Math.max(1, Math.round(responseTimeMs * 1000))),
+    );
     // A live progress line on a terminal; one line per scenario in logs.
     if (!process.stdout.isTTY) return void console.log(`  ${scenario.name} (${durationSeconds} s)…`);
     const started = Date.now();
@@ -231,10 +264,15 @@ const pad = (text: string | number, width: number) => String(text).padStart(widt
 function printTable(results: ScenarioResult[]): void {
   const helloCpu = results.find((r) => r.name === 'hello-world')?.cpuMicrosPerRequest;
   const cpu = (r: ScenarioResult) => (r.cpuMicrosPerRequest === undefined ? '–' : String(r.cpuMicrosPerRequest));
-  const ratio = (r: ScenarioResult) => (helloCpu && r.cpuMicrosPerRequest !== undefined ? `${(r.cpuMicrosPerRequest / helloCpu).toFixed(2)}×` : '–');
-  console.log(`${'scenario'.padEnd(24)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU µs/req', 11)} ${pad('vs floor', 9)}`);
+  const ratio = (r: ScenarioResult) =>
+    helloCpu && r.cpuMicrosPerRequest !== undefined ? `${(r.cpuMicrosPerRequest / helloCpu).toFixed(2)}×` : '–';
+  console.log(
+    `${'scenario'.padEnd(24)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU µs/req', 11)} ${pad('vs floor', 9)}`,
+  );
   for (const r of results) {
-    console.log(`${r.name.padEnd(24)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)} ${pad(cpu(r), 11)} ${pad(ratio(r), 9)}`);
+    console.log(
+      `${r.name.padEnd(24)} ${pad(r.requestsPerSecond, 8)} ${pad(r.p50.toFixed(2), 8)} ${pad(r.p95.toFixed(2), 8)} ${pad(r.p99.toFixed(2), 8)} ${pad(r.errors, 7)} ${pad(cpu(r), 11)} ${pad(ratio(r), 9)}`,
+    );
   }
 }
 
@@ -243,14 +281,23 @@ async function main(): Promise<void> {
   let copies: BenchCopies | undefined;
   try {
     if (isLocal(baseUrl)) copies = await startBenchCopies();
-    const all = scenarios(await someProductPath(), copies, process.env.API_TOKEN || readDevVars(DEV_VARS_FILE).API_TOKEN || '');
+    const all = scenarios(
+      await someProductPath(),
+      copies,
+      process.env.API_TOKEN || readDevVars(DEV_VARS_FILE).API_TOKEN || '',
+    );
     const selected = options.only ? all.filter((s) => options.only!.includes(s.name as ScenarioName)) : all;
     // Warm the cache so the hit scenarios measure hits (and the read script is loaded in Redis).
     for (const scenario of selected) {
-      for (let i = 0; i < 3; i++) await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }).then((r) => r.arrayBuffer());
+      for (let i = 0; i < 3; i++)
+        await fetch(`${scenario.baseUrl ?? baseUrl}${scenario.path}`, { headers: scenario.headers }).then((r) =>
+          r.arrayBuffer(),
+        );
     }
     const withReplays = copies ? await addBytesOnlyScenarios(selected, copies) : selected;
-    console.log(`Benchmarking ${copies ? `the bench's workerd copies on the stack of ${baseUrl}` : baseUrl}: ${withReplays.length} scenarios × ${durationSeconds} s, ${connections} connections`);
+    console.log(
+      `Benchmarking ${copies ? `the bench's workerd copies on the stack of ${baseUrl}` : baseUrl}: ${withReplays.length} scenarios × ${durationSeconds} s, ${connections} connections`,
+    );
     const results: ScenarioResult[] = [];
     for (const scenario of withReplays) results.push(await measure(scenario));
 
@@ -261,19 +308,33 @@ async function main(): Promise<void> {
       platform: `${os.platform()} ${os.release()}`,
       node: process.version,
     };
-    console.log(`\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}\n`);
+    console.log(
+      `\nMachine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.platform}, Node ${machine.node}\n`,
+    );
     printTable(results);
     if (options.only) return;
     const ratios = ratiosOf(results);
     const verdicts = compareToTargets(results, ratios);
     console.log('');
-    for (const verdict of verdicts) console.log(`${verdict.met ? 'PASS' : 'MISS'}  ${verdict.description}: ${verdict.actual}`);
+    for (const verdict of verdicts)
+      console.log(`${verdict.met ? 'PASS' : 'MISS'}  ${verdict.description}: ${verdict.actual}`);
 
-    const file = path.join(PROJECT_ROOT, 'bench', 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const file = path.join(
+      PROJECT_ROOT,
+      'bench',
+      'results',
+      `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), baseUrl, durationSeconds, connections, machine, results, ratios, verdicts }, null, 2)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), baseUrl, durationSeconds, connections, machine, results, ratios, verdicts }, null, 2)}\n`,
+    );
     console.log(`\nWrote ${path.relative(PROJECT_ROOT, file)}`);
-    if (!stopServer) console.log(`(Measured the server already running at ${baseUrl}; ${path.relative(PROJECT_ROOT, DEV_VARS_FILE)} unchanged.)`);
+    if (!stopServer)
+      console.log(
+        `(Measured the server already running at ${baseUrl}; ${path.relative(PROJECT_ROOT, DEV_VARS_FILE)} unchanged.)`,
+      );
   } finally {
     await copies?.stop();
     await stopServer?.();

@@ -1,6 +1,6 @@
 // The read routes and query shapes `npm run bench:scale` times uncached: every sort with and
 // without a category, first pages and deep cursors, common and rare searches, categories, stats.
-import { encodeCursor, type CursorKey } from '../src/catalog/page-cursor';
+import { type CursorKey, encodeCursor } from '../src/catalog/page-cursor';
 import type { ProductSort } from '../src/schemas/product';
 
 export interface QueryShape {
@@ -24,16 +24,30 @@ export function queryShapes(category: string, productIds: number[], deep: DeepKe
     shapes.push(
       { name: `list sort=${sort}`, paths: [list(`sort=${sort}&limit=20`)] },
       { name: `list sort=${sort}, category`, paths: [list(`sort=${sort}&category=${category}&limit=20`)] },
-      { name: `list sort=${sort}, deep cursor`, paths: [list(`sort=${sort}&limit=100&cursor=${encodeCursor(sort, deep[sort].all)}`)] },
-      { name: `list sort=${sort}, category, deep cursor`, paths: [list(`sort=${sort}&category=${category}&limit=100&cursor=${encodeCursor(sort, deep[sort].inCategory)}`)] },
+      {
+        name: `list sort=${sort}, deep cursor`,
+        paths: [list(`sort=${sort}&limit=100&cursor=${encodeCursor(sort, deep[sort].all)}`)],
+      },
+      {
+        name: `list sort=${sort}, category, deep cursor`,
+        paths: [
+          list(`sort=${sort}&category=${category}&limit=100&cursor=${encodeCursor(sort, deep[sort].inCategory)}`),
+        ],
+      },
     );
   }
   for (const sort of SORTS) {
     shapes.push(
       { name: `search common, sort=${sort}`, paths: COMMON_TERMS.map((q) => list(`q=${q}&sort=${sort}&limit=20`)) },
-      { name: `search common, sort=${sort}, category`, paths: COMMON_TERMS.map((q) => list(`q=${q}&sort=${sort}&category=${category}&limit=20`)) },
+      {
+        name: `search common, sort=${sort}, category`,
+        paths: COMMON_TERMS.map((q) => list(`q=${q}&sort=${sort}&category=${category}&limit=20`)),
+      },
       { name: `search rare, sort=${sort}`, paths: RARE_TERMS.map((q) => list(`q=${q}&sort=${sort}&limit=20`)) },
-      { name: `search rare, sort=${sort}, category`, paths: RARE_TERMS.map((q) => list(`q=${q}&sort=${sort}&category=${category}&limit=20`)) },
+      {
+        name: `search rare, sort=${sort}, category`,
+        paths: RARE_TERMS.map((q) => list(`q=${q}&sort=${sort}&category=${category}&limit=20`)),
+      },
     );
   }
   shapes.push({ name: 'categories', paths: ['/api/categories'] }, { name: 'stats', paths: ['/api/stats'] });

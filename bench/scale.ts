@@ -14,18 +14,25 @@ import type { ProductSort } from '../src/schemas/product';
 import { throwawayDatabase } from '../stack/db/throwaway-database';
 import { PROJECT_ROOT } from '../stack/dev-vars';
 import { findFreePort } from '../stack/endpoint-kit';
-import { startIsolates, type RunningIsolates } from '../stack/isolates';
+import { type RunningIsolates, startIsolates } from '../stack/isolates';
 import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
-import { startStack, type RunningStack } from '../stack/start-stack';
-import { percentile, queryShapes, SORTS, type DeepKeys, type QueryShape } from './scale-shapes';
+import { type RunningStack, startStack } from '../stack/start-stack';
+import { type DeepKeys, percentile, type QueryShape, queryShapes, SORTS } from './scale-shapes';
 
 const P95_LIMIT_MS = 20;
 const CATEGORY = 'tea';
 
-const { values } = parseArgs({ options: { products: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '60' } } });
+const { values } = parseArgs({
+  options: { products: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '60' } },
+});
 const productCount = Number(values.products);
 const requestsPerShape = Number(values.requests);
-if (!Number.isInteger(productCount) || productCount < 1000 || !Number.isInteger(requestsPerShape) || requestsPerShape < 1) {
+if (
+  !Number.isInteger(productCount) ||
+  productCount < 1000 ||
+  !Number.isInteger(requestsPerShape) ||
+  requestsPerShape < 1
+) {
   console.error('usage: npm run bench:scale [-- --products N (at least 1000)] [--requests R per shape]');
   process.exit(2);
 }
@@ -107,8 +114,13 @@ async function timeShape(baseUrl: string, apiToken: string, shape: QueryShape): 
   times.sort((a, b) => a - b);
   const p95 = percentile(times, 95);
   return {
-    name: shape.name, example: shape.paths[0]!, requests: times.length,
-    p50: percentile(times, 50), p95, max: times.at(-1)!, met: p95 <= P95_LIMIT_MS,
+    name: shape.name,
+    example: shape.paths[0]!,
+    requests: times.length,
+    p50: percentile(times, 50),
+    p95,
+    max: times.at(-1)!,
+    met: p95 <= P95_LIMIT_MS,
   };
 }
 
@@ -117,11 +129,18 @@ async function main(): Promise<void> {
   let stack: RunningStack | undefined;
   let isolates: RunningIsolates | undefined;
   try {
-    console.log(`Seeding ${productCount.toLocaleString('en')} products into a throwaway database (${database.databaseUrl ? "on DATABASE_URL's server" : 'embedded Postgres'})…`);
+    console.log(
+      `Seeding ${productCount.toLocaleString('en')} products into a throwaway database (${database.databaseUrl ? "on DATABASE_URL's server" : 'embedded Postgres'})…`,
+    );
     const seedStarted = performance.now();
     stack = await startStack({
-      databaseUrl: database.databaseUrl, dataDir: database.dataDir, pgPort: await findFreePort(),
-      neonPort: 0, upstashPort: 0, metricsPort: 0, seedProducts: productCount,
+      databaseUrl: database.databaseUrl,
+      dataDir: database.dataDir,
+      pgPort: await findFreePort(),
+      neonPort: 0,
+      upstashPort: 0,
+      metricsPort: 0,
+      seedProducts: productCount,
     });
     console.log(`Seeded and analyzed in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s.`);
     const { productIds, deep } = await samplePositions(stack.info.databaseUrl);
@@ -129,33 +148,58 @@ async function main(): Promise<void> {
     const settings = readBundleSettings();
     const bundlePath = await buildBundle(path.join(os.tmpdir(), `edge-api-scale-bundle-${process.pid}`));
     isolates = await startIsolates({
-      bundlePath, isolates: 1, compatibilityDate: settings.compatibilityDate, compatibilityFlags: settings.compatibilityFlags,
+      bundlePath,
+      isolates: 1,
+      compatibilityDate: settings.compatibilityDate,
+      compatibilityFlags: settings.compatibilityFlags,
       bindings: {
         // Every timed request is a forced read (token + no-store) from this one address.
-        ...measurementBindings(settings.vars, {}), RATE_LIMIT_FORCED: UNREACHABLE_BUDGET,
-        DATABASE_URL: stack.info.databaseUrl, NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
-        UPSTASH_REDIS_REST_URL: stack.info.upstashUrl, UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
-        API_TOKEN: stack.info.apiToken, METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,
+        ...measurementBindings(settings.vars, {}),
+        RATE_LIMIT_FORCED: UNREACHABLE_BUDGET,
+        DATABASE_URL: stack.info.databaseUrl,
+        NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
+        UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
+        UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
+        API_TOKEN: stack.info.apiToken,
+        METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,
       },
-      host: '127.0.0.1', port: 0, onCrash: () => console.error('workerd exited during the run'),
+      host: '127.0.0.1',
+      port: 0,
+      onCrash: () => console.error('workerd exited during the run'),
     });
 
     const shapes = queryShapes(CATEGORY, productIds, deep);
-    console.log(`Timing ${shapes.length} shapes × ${requestsPerShape} uncached requests, one at a time (p95 limit ${P95_LIMIT_MS} ms)\n`);
+    console.log(
+      `Timing ${shapes.length} shapes × ${requestsPerShape} uncached requests, one at a time (p95 limit ${P95_LIMIT_MS} ms)\n`,
+    );
     console.log(`${'shape'.padEnd(44)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'max ms'.padStart(7)}`);
     const results: ShapeResult[] = [];
     for (const shape of shapes) {
       const result = await timeShape(isolates.url, stack.info.apiToken, shape);
       results.push(result);
-      console.log(`${result.name.padEnd(44)} ${result.p50.toFixed(1).padStart(7)} ${result.p95.toFixed(1).padStart(7)} ${result.max.toFixed(1).padStart(7)}${result.met ? '' : '  over'}`);
+      console.log(
+        `${result.name.padEnd(44)} ${result.p50.toFixed(1).padStart(7)} ${result.p95.toFixed(1).padStart(7)} ${result.max.toFixed(1).padStart(7)}${result.met ? '' : '  over'}`,
+      );
     }
     const over = results.filter((result) => !result.met);
     const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}`;
     console.log(`\nMachine: ${machine}`);
-    console.log(over.length === 0 ? `PASS  every shape p95 ≤ ${P95_LIMIT_MS} ms` : `MISS  ${over.length} shapes over ${P95_LIMIT_MS} ms: ${over.map((r) => r.name).join('; ')}`);
-    const file = path.join(PROJECT_ROOT, 'bench', 'results', `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    console.log(
+      over.length === 0
+        ? `PASS  every shape p95 ≤ ${P95_LIMIT_MS} ms`
+        : `MISS  ${over.length} shapes over ${P95_LIMIT_MS} ms: ${over.map((r) => r.name).join('; ')}`,
+    );
+    const file = path.join(
+      PROJECT_ROOT,
+      'bench',
+      'results',
+      `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+    );
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), productCount, requestsPerShape, machine, results }, null, 2)}\n`);
+    await writeFile(
+      file,
+      `${JSON.stringify({ date: new Date().toISOString(), productCount, requestsPerShape, machine, results }, null, 2)}\n`,
+    );
     console.log(`Wrote ${path.relative(PROJECT_ROOT, file)}`);
   } finally {
     await isolates?.stop();

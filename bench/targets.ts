@@ -47,7 +47,8 @@ export function ratiosOf(results: ScenarioResult[]): Ratios {
   const helloCpu = results.find((r) => r.name === 'hello-world')?.cpuMicrosPerRequest;
   const cpuVsHelloWorld: Record<string, number> = {};
   for (const r of results) {
-    if (helloCpu && r.cpuMicrosPerRequest !== undefined && r.name !== 'hello-world') cpuVsHelloWorld[r.name] = round(r.cpuMicrosPerRequest / helloCpu);
+    if (helloCpu && r.cpuMicrosPerRequest !== undefined && r.name !== 'hello-world')
+      cpuVsHelloWorld[r.name] = round(r.cpuMicrosPerRequest / helloCpu);
   }
   return {
     cpuVsHelloWorld,
@@ -63,18 +64,47 @@ export function compareToTargets(results: ScenarioResult[], ratios: Ratios): Ver
   const cpu = (name: string, limit: number): Verdict[] => {
     const ratio = ratios.cpuVsHelloWorld[name];
     if (ratio === undefined) return [];
-    const verdict = { description: `CPU per request, ${name} ≤ ${limit} × hello-world`, actual: `${ratio}×`, met: ratio <= limit };
+    const verdict = {
+      description: `CPU per request, ${name} ≤ ${limit} × hello-world`,
+      actual: `${ratio}×`,
+      met: ratio <= limit,
+    };
     // What a Worker doing nothing but send the same bytes costs: the part no code change can remove.
     const bytesOnly = ratios.cpuVsHelloWorld[`${name}, bytes only`];
-    return bytesOnly === undefined ? [verdict] : [verdict, { description: `(info) ${name}'s bytes alone, replayed by a Worker that does nothing else`, actual: `${bytesOnly}× hello-world`, met: true }];
+    return bytesOnly === undefined
+      ? [verdict]
+      : [
+          verdict,
+          {
+            description: `(info) ${name}'s bytes alone, replayed by a Worker that does nothing else`,
+            actual: `${bytesOnly}× hello-world`,
+            met: true,
+          },
+        ];
   };
   return [
     ...cpu('product hit', 1.5),
     ...cpu('health', 1.3),
-    { description: 'cache-hit throughput ≥ 0.8 × /health floor', actual: `${ratios.hitVsFloorThroughput}×`, met: ratios.hitVsFloorThroughput >= 0.8 },
-    { description: 'cache-hit p95 ≤ 2 × floor p95', actual: `${ratios.hitVsFloorP95}×`, met: ratios.hitVsFloorP95 <= 2 },
-    { description: 'stats hit ≥ 10 × stats bypass throughput', actual: `${ratios.statsHitVsBypassThroughput}×`, met: ratios.statsHitVsBypassThroughput >= 10 },
+    {
+      description: 'cache-hit throughput ≥ 0.8 × /health floor',
+      actual: `${ratios.hitVsFloorThroughput}×`,
+      met: ratios.hitVsFloorThroughput >= 0.8,
+    },
+    {
+      description: 'cache-hit p95 ≤ 2 × floor p95',
+      actual: `${ratios.hitVsFloorP95}×`,
+      met: ratios.hitVsFloorP95 <= 2,
+    },
+    {
+      description: 'stats hit ≥ 10 × stats bypass throughput',
+      actual: `${ratios.statsHitVsBypassThroughput}×`,
+      met: ratios.statsHitVsBypassThroughput >= 10,
+    },
     { description: 'no errors', actual: String(errors), met: errors === 0 },
-    { description: '(info) cache hit vs database path throughput', actual: `${ratios.hitVsBypassThroughput}×`, met: true },
+    {
+      description: '(info) cache hit vs database path throughput',
+      actual: `${ratios.hitVsBypassThroughput}×`,
+      met: true,
+    },
   ];
 }

@@ -14,12 +14,20 @@ import type { Options } from 'k6/options';
 import { API_TOKEN, TARGET_RATE } from './lib/config.ts';
 import { COLD_BOUND_MS, createWarmKeys, readColdKey, readWarmKey, warmEveryIsolate } from './lib/fault-probes.ts';
 import {
-  clearFaults, isDatabaseFault, phaseNow, requireFaultRoutes, runSchedule, scheduleFromEnv, scheduleLength, type FaultClock, type Phase,
+  clearFaults,
+  type FaultClock,
+  isDatabaseFault,
+  type Phase,
+  phaseNow,
+  requireFaultRoutes,
+  runSchedule,
+  scheduleFromEnv,
+  scheduleLength,
 } from './lib/fault-schedule.ts';
 import { faultTable } from './lib/fault-summary.ts';
 import { ProductWriter } from './lib/product-writer.ts';
 import { SUMMARY_TREND_STATS } from './lib/shapes.ts';
-import { summaryFor, type SummaryData } from './lib/summary.ts';
+import { type SummaryData, summaryFor } from './lib/summary.ts';
 import { realisticTraffic, requireHealthyApi } from './lib/traffic.ts';
 
 const schedule = scheduleFromEnv();
@@ -43,8 +51,13 @@ const reported: Phase[] = [...judged, 'recovering', 'transition'];
 
 /** An arrival-rate scenario with VUs for a 2 s wait on each request (a held database call is bounded at 1.5 s). */
 const arrivals = (scenarioFunction: string, rate: number) => ({
-  executor: 'constant-arrival-rate' as const, exec: scenarioFunction, rate, timeUnit: '1s', duration: `${RUN_SECONDS}s`,
-  preAllocatedVUs: Math.max(20, rate * 3), maxVUs: Math.max(100, rate * 6),
+  executor: 'constant-arrival-rate' as const,
+  exec: scenarioFunction,
+  rate,
+  timeUnit: '1s',
+  duration: `${RUN_SECONDS}s`,
+  preAllocatedVUs: Math.max(20, rate * 3),
+  maxVUs: Math.max(100, rate * 6),
 });
 
 const gates: NonNullable<Options['thresholds']> = {
@@ -54,7 +67,9 @@ const gates: NonNullable<Options['thresholds']> = {
   // Cold reads and writes: as each phase requires (lib/fault-probes.ts, lib/product-writer.ts).
   ...Object.fromEntries(judged.map((phase) => [`cold_read_as_expected{phase:${phase}}`, ['rate==1']])),
   ...Object.fromEntries(judged.map((phase) => [`write_as_expected{phase:${phase}}`, ['rate==1']])),
-  ...Object.fromEntries(databaseFaults.map((phase) => [`cold_read_duration{phase:${phase}}`, [`max<${COLD_BOUND_MS}`]])),
+  ...Object.fromEntries(
+    databaseFaults.map((phase) => [`cold_read_duration{phase:${phase}}`, [`max<${COLD_BOUND_MS}`]]),
+  ),
   // Nothing fails once 5 s have passed after a fault, nor while only the cache is down (it fails open).
   ...Object.fromEntries(['healthy', ...cacheFaults].map((phase) => [`http_req_failed{phase:${phase}}`, ['rate==0']])),
   // The end check.
@@ -82,11 +97,23 @@ const figures = Object.fromEntries([
 
 export const options: Options = {
   scenarios: {
-    faults: { executor: 'per-vu-iterations', exec: 'switchFaults', vus: 1, iterations: 1, maxDuration: `${RUN_SECONDS + 30}s` },
+    faults: {
+      executor: 'per-vu-iterations',
+      exec: 'switchFaults',
+      vus: 1,
+      iterations: 1,
+      maxDuration: `${RUN_SECONDS + 30}s`,
+    },
     mix: arrivals('visit', MIX_RATE),
     warm: arrivals('readWarm', PROBE_RATE),
     cold: arrivals('readCold', PROBE_RATE),
-    writers: { executor: 'per-vu-iterations', exec: 'write', vus: WRITERS, iterations: 1, maxDuration: `${RUN_SECONDS + 60}s` },
+    writers: {
+      executor: 'per-vu-iterations',
+      exec: 'write',
+      vus: WRITERS,
+      iterations: 1,
+      maxDuration: `${RUN_SECONDS + 60}s`,
+    },
   },
   summaryTrendStats: SUMMARY_TREND_STATS,
   thresholds: { ...figures, ...gates },
@@ -101,15 +128,19 @@ interface SetupData {
 export function setup(): SetupData {
   requireHealthyApi();
   if (!API_TOKEN) {
-    throw new Error('k6/faults.ts writes and reads its writes back: pass -e API_TOKEN=<token> (see .dev.vars), '
-      + 'and -e ALLOW_WRITES=1 if BASE_URL is not local (only for an API whose data is disposable).');
+    throw new Error(
+      'k6/faults.ts writes and reads its writes back: pass -e API_TOKEN=<token> (see .dev.vars), ' +
+        'and -e ALLOW_WRITES=1 if BASE_URL is not local (only for an API whose data is disposable).',
+    );
   }
   requireFaultRoutes();
   clearFaults();
   const run = Date.now().toString(36);
   const warmPaths = createWarmKeys(WARM_KEYS, run, API_TOKEN);
   const isolates = warmEveryIsolate(warmPaths);
-  console.log(`faults: ${warmPaths.length} warm keys in ${isolates} isolate(s); schedule ${schedule.map((s) => `${s.fault ?? 'healthy'} ${(s.endMs - s.startMs) / 1000}s`).join(', ')}`);
+  console.log(
+    `faults: ${warmPaths.length} warm keys in ${isolates} isolate(s); schedule ${schedule.map((s) => `${s.fault ?? 'healthy'} ${(s.endMs - s.startMs) / 1000}s`).join(', ')}`,
+  );
   return { anchor: Date.now(), run, warmPaths };
 }
 

@@ -19,12 +19,26 @@ const refused = new Rate('rate_limited');
 const greedyAllowed = new Counter('greedy_allowed');
 
 const greedy = (rate: number, exec: string): Scenario => ({
-  executor: 'constant-arrival-rate', rate, timeUnit: '1s', duration: '30s', preAllocatedVUs: 20, maxVUs: 50, exec,
+  executor: 'constant-arrival-rate',
+  rate,
+  timeUnit: '1s',
+  duration: '30s',
+  preAllocatedVUs: 20,
+  maxVUs: 50,
+  exec,
 });
 
 export const options: Options = {
   scenarios: {
-    polite: { executor: 'constant-arrival-rate', rate: 100, timeUnit: '1s', duration: '30s', preAllocatedVUs: 100, maxVUs: 200, exec: 'polite' },
+    polite: {
+      executor: 'constant-arrival-rate',
+      rate: 100,
+      timeUnit: '1s',
+      duration: '30s',
+      preAllocatedVUs: 100,
+      maxVUs: 200,
+      exec: 'polite',
+    },
     // 1,000 reads per 10 s against 600; 600 writes in 30 s against 300 per minute; 150 forced reads against 60.
     greedyReader: greedy(100, 'greedyReads'),
     greedyWriter: greedy(20, 'greedyWrites'),
@@ -60,13 +74,22 @@ const randomAddress = (prefix: string) => `${prefix}.${Math.floor(Math.random() 
 
 export function setup(): GreedyAddresses {
   requireHealthyApi();
-  if (!API_TOKEN) throw new Error('rate-limits.ts floods writes and forced reads: pass -e API_TOKEN=<token> (see .dev.vars).');
-  const policy = http.get(`${BASE_URL}/api/categories`, { headers: { 'CF-Connecting-IP': '192.0.2.250' } }).headers['Ratelimit-Policy'];
+  if (!API_TOKEN)
+    throw new Error('rate-limits.ts floods writes and forced reads: pass -e API_TOKEN=<token> (see .dev.vars).');
+  const policy = http.get(`${BASE_URL}/api/categories`, { headers: { 'CF-Connecting-IP': '192.0.2.250' } }).headers[
+    'Ratelimit-Policy'
+  ];
   if (!/;q=600;w=10$/.test(policy ?? '')) {
-    throw new Error(`The reads budget is ${policy}: start the server with RATE_LIMIT_READS="600 per 10s" npm run serve.`);
+    throw new Error(
+      `The reads budget is ${policy}: start the server with RATE_LIMIT_READS="600 per 10s" npm run serve.`,
+    );
   }
   const stamp = Math.floor(Math.random() * 254) + 1;
-  return { reads: randomAddress(`198.18.${stamp}`), writes: randomAddress(`198.19.${stamp}`), forced: randomAddress(`198.18.${(stamp + 1) % 255}`) };
+  return {
+    reads: randomAddress(`198.18.${stamp}`),
+    writes: randomAddress(`198.19.${stamp}`),
+    forced: randomAddress(`198.18.${(stamp + 1) % 255}`),
+  };
 }
 
 function record(response: RefinedResponse<ResponseType | undefined>, budget: string): void {
@@ -75,12 +98,17 @@ function record(response: RefinedResponse<ResponseType | undefined>, budget: str
   if (!limited) greedyAllowed.add(1, { budget });
   if (limited) {
     const retryAfter = Number(response.headers['Retry-After']);
-    check(response, {
-      '429 headers': (r) => String(r.headers['Content-Type']).startsWith('application/problem+json')
-        && retryAfter >= 1
-        && r.headers['Ratelimit'] === `"${budget}";r=0;t=${retryAfter}`
-        && String(r.headers['Ratelimit-Policy']).startsWith(`"${budget}";q=`),
-    }, { check: '429 headers' });
+    check(
+      response,
+      {
+        '429 headers': (r) =>
+          String(r.headers['Content-Type']).startsWith('application/problem+json') &&
+          retryAfter >= 1 &&
+          r.headers['Ratelimit'] === `"${budget}";r=0;t=${retryAfter}` &&
+          String(r.headers['Ratelimit-Policy']).startsWith(`"${budget}";q=`),
+      },
+      { check: '429 headers' },
+    );
   }
 }
 
@@ -93,22 +121,32 @@ const from = (address: string, headers: Record<string, string> = {}) => ({ 'CF-C
 const authorized = { Authorization: `Bearer ${API_TOKEN}` };
 
 export function greedyReads(addresses: GreedyAddresses): void {
-  const response = http.get(`${BASE_URL}/api/categories`, { headers: from(addresses.reads), tags: { name: 'greedy reads' }, responseType: 'none',
-    responseCallback: http.expectedStatuses(200, 429) });
+  const response = http.get(`${BASE_URL}/api/categories`, {
+    headers: from(addresses.reads),
+    tags: { name: 'greedy reads' },
+    responseType: 'none',
+    responseCallback: http.expectedStatuses(200, 429),
+  });
   record(response, 'reads');
 }
 
 export function greedyWrites(addresses: GreedyAddresses): void {
   const response = http.patch(`${BASE_URL}/api/products/2147483000`, JSON.stringify({ stock: 1 }), {
-    headers: from(addresses.writes, { ...authorized, 'Content-Type': 'application/json' }), tags: { name: 'greedy writes' }, responseType: 'none',
+    headers: from(addresses.writes, { ...authorized, 'Content-Type': 'application/json' }),
+    tags: { name: 'greedy writes' },
+    responseType: 'none',
     responseCallback: http.expectedStatuses(404, 429),
   });
   record(response, 'writes');
 }
 
 export function greedyForcedReads(addresses: GreedyAddresses): void {
-  const response = http.get(`${BASE_URL}/api/stats`, { headers: from(addresses.forced, authorized), tags: { name: 'greedy forced reads' }, responseType: 'none',
-    responseCallback: http.expectedStatuses(200, 429) });
+  const response = http.get(`${BASE_URL}/api/stats`, {
+    headers: from(addresses.forced, authorized),
+    tags: { name: 'greedy forced reads' },
+    responseType: 'none',
+    responseCallback: http.expectedStatuses(200, 429),
+  });
   record(response, 'forced');
 }
 

@@ -12,9 +12,9 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { Rate } from 'k6/metrics';
 import type { Options } from 'k6/options';
+import { clientAddressHeader } from './lib/client-address.ts';
 import { API_TOKEN, BASE_URL } from './lib/config.ts';
 import { SUMMARY_TREND_STATS, thresholds } from './lib/shapes.ts';
-import { clientAddressHeader } from './lib/client-address.ts';
 import { summaryFor } from './lib/summary.ts';
 import { requireHealthyApi } from './lib/traffic.ts';
 
@@ -26,11 +26,13 @@ const MEASURED = 'phase:stampede';
 
 /** The shared gates, with every request-latency gate on the measured rounds only. */
 function measuredRoundGates(): NonNullable<Options['thresholds']> {
-  return Object.fromEntries(Object.entries(thresholds({ minCacheHitRate: 0 }) ?? {}).map(([name, rules]) => {
-    if (name === 'http_req_duration') return [`http_req_duration{${MEASURED}}`, rules];
-    if (name.startsWith('http_req_duration{')) return [name.replace('{', `{${MEASURED},`), rules];
-    return [name, rules];
-  }));
+  return Object.fromEntries(
+    Object.entries(thresholds({ minCacheHitRate: 0 }) ?? {}).map(([name, rules]) => {
+      if (name === 'http_req_duration') return [`http_req_duration{${MEASURED}}`, rules];
+      if (name.startsWith('http_req_duration{')) return [name.replace('{', `{${MEASURED},`), rules];
+      return [name, rules];
+    }),
+  );
 }
 
 export const options: Options = {
@@ -49,8 +51,10 @@ export const options: Options = {
 export function setup(): void {
   requireHealthyApi();
   if (!API_TOKEN) {
-    throw new Error('stampede.ts invalidates keys with a write: pass -e API_TOKEN=<token> (see .dev.vars locally), '
-      + 'and -e ALLOW_WRITES=1 if BASE_URL is not local (only for an API whose data is disposable).');
+    throw new Error(
+      'stampede.ts invalidates keys with a write: pass -e API_TOKEN=<token> (see .dev.vars locally), ' +
+        'and -e ALLOW_WRITES=1 if BASE_URL is not local (only for an API whose data is disposable).',
+    );
   }
 }
 
@@ -81,8 +85,26 @@ export default function (): void {
   // Only status and headers are checked: bodies are not turned into strings (k6's costliest step,
   // and k6 shares the machine's cores with the API when both run locally).
   const responses = http.batch([
-    ['GET', `${BASE_URL}/api/products/${productId}`, null, { headers: clientAddressHeader(), tags: { route: 'product', name: 'product', phase: 'stampede' }, responseType: 'none' }],
-    ['GET', `${BASE_URL}/api/stats`, null, { headers: clientAddressHeader(), tags: { route: 'stats', name: 'stats', phase: 'stampede' }, responseType: 'none' }],
+    [
+      'GET',
+      `${BASE_URL}/api/products/${productId}`,
+      null,
+      {
+        headers: clientAddressHeader(),
+        tags: { route: 'product', name: 'product', phase: 'stampede' },
+        responseType: 'none',
+      },
+    ],
+    [
+      'GET',
+      `${BASE_URL}/api/stats`,
+      null,
+      {
+        headers: clientAddressHeader(),
+        tags: { route: 'stats', name: 'stats', phase: 'stampede' },
+        responseType: 'none',
+      },
+    ],
   ]);
   for (const response of responses) {
     check(response, { 'stampede read: 200': (r) => r.status === 200 });

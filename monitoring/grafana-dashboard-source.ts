@@ -20,11 +20,35 @@ interface PanelSpec {
 /** The panels, in order, each naming its query in queries.sql. */
 const PANELS: PanelSpec[] = [
   { query: 'request_rate', title: 'Requests per second, per route', type: 'timeseries', unit: 'reqps', width: 12 },
-  { query: 'latency_percentiles', title: 'Worker time per request: p50, p95, p99', type: 'timeseries', unit: 'ms', width: 12 },
-  { query: 'error_rate', title: 'Server errors (5xx), share of responses', type: 'timeseries', unit: 'percentunit', width: 8 },
-  { query: 'cache_hit_ratio', title: 'Cache hit ratio (HIT + STALE of cached routes)', type: 'timeseries', unit: 'percentunit', width: 8 },
+  {
+    query: 'latency_percentiles',
+    title: 'Worker time per request: p50, p95, p99',
+    type: 'timeseries',
+    unit: 'ms',
+    width: 12,
+  },
+  {
+    query: 'error_rate',
+    title: 'Server errors (5xx), share of responses',
+    type: 'timeseries',
+    unit: 'percentunit',
+    width: 8,
+  },
+  {
+    query: 'cache_hit_ratio',
+    title: 'Cache hit ratio (HIT + STALE of cached routes)',
+    type: 'timeseries',
+    unit: 'percentunit',
+    width: 8,
+  },
   { query: 'cache_outcomes', title: 'Cached answers by X-Cache outcome', type: 'timeseries', unit: 'short', width: 8 },
-  { query: 'database_time', title: 'Database time of requests that queried, per route', type: 'timeseries', unit: 'ms', width: 24 },
+  {
+    query: 'database_time',
+    title: 'Database time of requests that queried, per route',
+    type: 'timeseries',
+    unit: 'ms',
+    width: 24,
+  },
   { query: 'route_summary', title: 'Routes over the selected time range', type: 'table', unit: 'none', width: 24 },
 ];
 
@@ -48,19 +72,32 @@ export function buildDashboard(queries: readonly NamedQuery[]): object {
       datasource,
       gridPos,
       fieldConfig: { defaults: { unit: spec.unit }, overrides: [] },
-      options: spec.type === 'table' ? { showHeader: true } : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true } },
-      targets: [{ refId: 'A', datasource, rawQuery: true, query: query.sql, format: spec.type === 'table' ? 'table' : 'time_series' }],
+      options:
+        spec.type === 'table'
+          ? { showHeader: true }
+          : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true } },
+      targets: [
+        {
+          refId: 'A',
+          datasource,
+          rawQuery: true,
+          query: query.sql,
+          format: spec.type === 'table' ? 'table' : 'time_series',
+        },
+      ],
     };
   });
   return {
-    __inputs: [{
-      name: 'DS_ANALYTICS_ENGINE',
-      label: 'Workers Analytics Engine',
-      description: 'ClickHouse (Altinity) data source pointed at the Analytics Engine SQL API',
-      type: 'datasource',
-      pluginId: DATASOURCE_PLUGIN,
-      pluginName: 'Altinity plugin for ClickHouse',
-    }],
+    __inputs: [
+      {
+        name: 'DS_ANALYTICS_ENGINE',
+        label: 'Workers Analytics Engine',
+        description: 'ClickHouse (Altinity) data source pointed at the Analytics Engine SQL API',
+        type: 'datasource',
+        pluginId: DATASOURCE_PLUGIN,
+        pluginName: 'Altinity plugin for ClickHouse',
+      },
+    ],
     __requires: [
       { type: 'grafana', id: 'grafana', name: 'Grafana', version: '10.0.0' },
       { type: 'datasource', id: DATASOURCE_PLUGIN, name: 'Altinity plugin for ClickHouse', version: '3.0.0' },
@@ -69,7 +106,8 @@ export function buildDashboard(queries: readonly NamedQuery[]): object {
     ],
     title: 'edge-api requests',
     uid: 'edge-api-requests',
-    description: 'One Analytics Engine data point per request (src/monitoring/data-point.ts); queries from monitoring/queries.sql.',
+    description:
+      'One Analytics Engine data point per request (src/monitoring/data-point.ts); queries from monitoring/queries.sql.',
     tags: ['edge-api', 'cloudflare-workers'],
     editable: true,
     schemaVersion: 39,

@@ -17,8 +17,14 @@ export function parseNamedQueries(text: string): NamedQuery[] {
   const blocks = text.split(/^-- name: /m).slice(1);
   return blocks.map((block) => {
     const [name = '', ...lines] = block.split('\n');
-    const description = lines.filter((line) => line.startsWith('--')).map((line) => line.replace(/^--\s?/, '')).join(' ');
-    const sql = lines.filter((line) => !line.startsWith('--')).join('\n').trim();
+    const description = lines
+      .filter((line) => line.startsWith('--'))
+      .map((line) => line.replace(/^--\s?/, ''))
+      .join(' ');
+    const sql = lines
+      .filter((line) => !line.startsWith('--'))
+      .join('\n')
+      .trim();
     return { name: name.trim(), description, sql };
   });
 }

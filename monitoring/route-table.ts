@@ -17,7 +17,9 @@ export function routeTable(rows: readonly RouteSummaryRow[], windowSeconds: numb
       String(row.route ?? ''),
       String(Math.round(requests)),
       (requests / windowSeconds).toFixed(2),
-      ms(num(row.p50_ms)), ms(num(row.p95_ms)), ms(num(row.p99_ms)),
+      ms(num(row.p50_ms)),
+      ms(num(row.p95_ms)),
+      ms(num(row.p99_ms)),
       percent(num(row.server_errors), requests),
       percent(num(row.client_errors), requests),
       percent(num(row.cache_hits), num(row.cache_lookups)),
@@ -26,6 +28,11 @@ export function routeTable(rows: readonly RouteSummaryRow[], windowSeconds: numb
   });
   const total = rows.reduce((sum, row) => sum + num(row.requests), 0);
   const widths = HEADINGS.map((heading, i) => Math.max(heading.length, ...lines.map((line) => line[i]!.length)));
-  const format = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  return [format(HEADINGS), ...lines.map(format), `${Math.round(total)} requests in all, ${(total / windowSeconds).toFixed(2)} req/s`].join('\n');
+  const format = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  return [
+    format(HEADINGS),
+    ...lines.map(format),
+    `${Math.round(total)} requests in all, ${(total / windowSeconds).toFixed(2)} req/s`,
+  ].join('\n');
 }

@@ -56,7 +56,7 @@ function outputTextByPackage(code: string, sourceMap: { sources: string[]; mappi
   let source = 0;
   let current = '(esbuild)';
   sourceMap.mappings.split(';').forEach((lineMappings, index) => {
-    const line = index < lines.length - 1 ? `${lines[index]}\n` : lines[index] ?? '';
+    const line = index < lines.length - 1 ? `${lines[index]}\n` : (lines[index] ?? '');
     let column = 0;
     const starts = [{ column: 0, name: current }];
     for (const segment of lineMappings.split(',').filter(Boolean)) {
@@ -81,7 +81,11 @@ interface Metafile {
 }
 
 /** Bytes and gzipped bytes per package, largest first; `(esbuild)` is the bundler's own glue. */
-export function breakdownByPackage(metafile: Metafile, code: string, sourceMap: { sources: string[]; mappings: string }): PackageShare[] {
+export function breakdownByPackage(
+  metafile: Metafile,
+  code: string,
+  sourceMap: { sources: string[]; mappings: string },
+): PackageShare[] {
   const output = Object.entries(metafile.outputs).find(([file]) => file.endsWith('.js'))?.[1];
   if (!output) throw new Error('The metafile lists no .js output.');
   const bytes = new Map<string, number>();
@@ -92,6 +96,7 @@ export function breakdownByPackage(metafile: Metafile, code: string, sourceMap: 
   const texts = outputTextByPackage(code, sourceMap);
   // What no input accounts for: esbuild's helpers and module wrappers, the license comment.
   bytes.set('(esbuild)', Buffer.byteLength(code) - [...bytes.values()].reduce((sum, n) => sum + n, 0));
-  return [...bytes].map(([name, size]) => ({ name, bytes: size, gzipBytes: gzipSync(texts.get(name) ?? '').length }))
+  return [...bytes]
+    .map(([name, size]) => ({ name, bytes: size, gzipBytes: gzipSync(texts.get(name) ?? '').length }))
     .sort((a, b) => b.bytes - a.bytes);
 }

@@ -19,14 +19,21 @@ const outDir = mkdtempSync(path.join(os.tmpdir(), 'edge-api-bundle-'));
 try {
   const metafile = path.join(outDir, 'meta.json');
   const build = spawnSync('wrangler', ['deploy', '--dry-run', '--outdir', outDir, '--metafile', metafile], {
-    cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (build.error) fail(`Could not run wrangler (${build.error.message}): run npm install first.`);
   if (build.status !== 0) fail(`wrangler deploy --dry-run failed (exit ${build.status}).`);
 
   const code = readFileSync(path.join(outDir, 'index.js'), 'utf8');
-  const sourceMap = JSON.parse(readFileSync(path.join(outDir, 'index.js.map'), 'utf8')) as { sources: string[]; sourceRoot?: string; mappings: string };
-  const sources = sourceMap.sources.map((source) => path.relative(PROJECT_ROOT, path.resolve(sourceMap.sourceRoot ?? outDir, source)));
+  const sourceMap = JSON.parse(readFileSync(path.join(outDir, 'index.js.map'), 'utf8')) as {
+    sources: string[];
+    sourceRoot?: string;
+    mappings: string;
+  };
+  const sources = sourceMap.sources.map((source) =>
+    path.relative(PROJECT_ROOT, path.resolve(sourceMap.sourceRoot ?? outDir, source)),
+  );
   const shares = breakdownByPackage(JSON.parse(readFileSync(metafile, 'utf8')), code, { ...sourceMap, sources });
 
   console.log('| Package | KiB | gzip KiB, alone |\n| --- | ---: | ---: |');

@@ -13,7 +13,9 @@ import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from '../stack/dev-vars';
 const [script, ...k6Args] = process.argv.slice(2);
 const scriptPath = script && (existsSync(script) ? script : path.join('k6', `${script}.ts`));
 if (!scriptPath || !existsSync(path.join(PROJECT_ROOT, scriptPath))) {
-  console.error(`usage: npm run k6 -- <smoke|load|spike|stress|soak|breakpoint|stampede|faults> [k6 run flags]${script ? ` (no script ${script})` : ''}`);
+  console.error(
+    `usage: npm run k6 -- <smoke|load|spike|stress|soak|breakpoint|stampede|faults> [k6 run flags]${script ? ` (no script ${script})` : ''}`,
+  );
   process.exit(2);
 }
 
@@ -22,12 +24,17 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDir = path.join('k6', 'results');
 mkdirSync(path.join(PROJECT_ROOT, resultsDir), { recursive: true });
 const given = (flag: string) => k6Args.some((arg, i) => arg.startsWith(`${flag}=`) && k6Args[i - 1] === '-e');
-const baseUrl = k6Args.find((arg, i) => k6Args[i - 1] === '-e' && arg.startsWith('BASE_URL='))?.slice('BASE_URL='.length);
+const baseUrl = k6Args
+  .find((arg, i) => k6Args[i - 1] === '-e' && arg.startsWith('BASE_URL='))
+  ?.slice('BASE_URL='.length);
 const local = !baseUrl || /^https?:\/\/(127\.|localhost|\[::1\])/.test(baseUrl);
 const devVars = local ? readDevVars(DEV_VARS_FILE) : {};
 /** Settings from .dev.vars for a local run, unless given on the command line. */
-const fromDevVars = Object.entries({ API_TOKEN: devVars.API_TOKEN, NEON_ENDPOINT: devVars.NEON_LOCAL_ENDPOINT, UPSTASH_ENDPOINT: devVars.UPSTASH_REDIS_REST_URL })
-  .flatMap(([name, value]) => (value && !given(name) ? ['-e', `${name}=${value}`] : []));
+const fromDevVars = Object.entries({
+  API_TOKEN: devVars.API_TOKEN,
+  NEON_ENDPOINT: devVars.NEON_LOCAL_ENDPOINT,
+  UPSTASH_ENDPOINT: devVars.UPSTASH_REDIS_REST_URL,
+}).flatMap(([name, value]) => (value && !given(name) ? ['-e', `${name}=${value}`] : []));
 
 /**
  * The dashboard aggregates per period (k6's default 10 s) and skips the report of a run with too
@@ -51,7 +58,11 @@ const k6 = spawn('k6', args, {
 });
 k6.once('error', (error) => {
   const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-  console.error(missing ? 'k6 is not installed: build it with ../shared/tools/build-k6.sh (README: "Load tests and benchmarks").' : `Could not run k6: ${error.message}`);
+  console.error(
+    missing
+      ? 'k6 is not installed: build it with ../shared/tools/build-k6.sh (README: "Load tests and benchmarks").'
+      : `Could not run k6: ${error.message}`,
+  );
   process.exit(1);
 });
 k6.once('exit', (code, signal) => {

@@ -63,7 +63,8 @@ export class NeonBranches {
   readonly #timeoutMs: number;
 
   constructor(options: NeonBranchesOptions) {
-    if (!options.apiKey || !options.projectId) throw new NeonApiError('NeonBranches needs an API key and a project id.');
+    if (!options.apiKey || !options.projectId)
+      throw new NeonApiError('NeonBranches needs an API key and a project id.');
     this.#apiKey = options.apiKey;
     this.#projectPath = `/projects/${encodeURIComponent(options.projectId)}`;
     this.#apiHost = (options.apiHost ?? 'https://console.neon.tech/api/v2').replace(/\/$/, '');
@@ -92,7 +93,10 @@ export class NeonBranches {
 
   /** The branch named exactly `name`, if there is one (`search` also matches parts of names). */
   async find(name: string): Promise<NeonBranch | undefined> {
-    const { branches } = await this.#call<{ branches: NeonBranch[] }>('GET', `/branches?search=${encodeURIComponent(name)}`);
+    const { branches } = await this.#call<{ branches: NeonBranch[] }>(
+      'GET',
+      `/branches?search=${encodeURIComponent(name)}`,
+    );
     return branches.find((branch) => branch.name === name);
   }
 
@@ -100,10 +104,14 @@ export class NeonBranches {
   async ensure(name: string): Promise<{ branch: NeonBranch; created: boolean }> {
     const existing = await this.find(name);
     if (existing) return { branch: existing, created: false };
-    const { branch, operations } = await this.#call<{ branch: NeonBranch; operations: NeonOperation[] }>('POST', '/branches', {
-      branch: { name, ...(this.#parentBranchId ? { parent_id: this.#parentBranchId } : {}) },
-      endpoints: [{ type: 'read_write' }],
-    });
+    const { branch, operations } = await this.#call<{ branch: NeonBranch; operations: NeonOperation[] }>(
+      'POST',
+      '/branches',
+      {
+        branch: { name, ...(this.#parentBranchId ? { parent_id: this.#parentBranchId } : {}) },
+        endpoints: [{ type: 'read_write' }],
+      },
+    );
     await this.#waitFor(operations);
     return { branch, created: true };
   }
@@ -113,7 +121,12 @@ export class NeonBranches {
    * not pooled, and a reused branch needs this call anyway: one path for both.
    */
   async connectionUri(branchId: string): Promise<string> {
-    const query = new URLSearchParams({ branch_id: branchId, database_name: this.#databaseName, role_name: this.#roleName, pooled: 'true' });
+    const query = new URLSearchParams({
+      branch_id: branchId,
+      database_name: this.#databaseName,
+      role_name: this.#roleName,
+      pooled: 'true',
+    });
     const { uri } = await this.#call<{ uri: string }>('GET', `/connection_uri?${query}`);
     return uri;
   }
@@ -122,7 +135,8 @@ export class NeonBranches {
   async delete(name: string): Promise<boolean> {
     const branch = await this.find(name);
     if (!branch) return false;
-    if (branch.default || branch.protected) throw new NeonApiError(`Branch ${name} (${branch.id}) is the default or a protected branch: not deleting it.`);
+    if (branch.default || branch.protected)
+      throw new NeonApiError(`Branch ${name} (${branch.id}) is the default or a protected branch: not deleting it.`);
     try {
       await this.#call('DELETE', `/branches/${encodeURIComponent(branch.id)}`);
     } catch (error) {
@@ -137,10 +151,17 @@ export class NeonBranches {
     const deadline = Date.now() + this.#timeoutMs;
     for (const { id } of operations) {
       for (;;) {
-        const { operation } = await this.#call<{ operation: NeonOperation }>('GET', `/operations/${encodeURIComponent(id)}`);
+        const { operation } = await this.#call<{ operation: NeonOperation }>(
+          'GET',
+          `/operations/${encodeURIComponent(id)}`,
+        );
         if (operation.status === 'finished' || operation.status === 'skipped') break;
-        if (FAILED_OPERATION.has(operation.status)) throw new NeonApiError(`Neon operation ${operation.action} (${id}) ended ${operation.status}.`);
-        if (Date.now() > deadline) throw new NeonApiError(`Neon operation ${operation.action} (${id}) still ${operation.status} after ${this.#timeoutMs / 1000} s.`);
+        if (FAILED_OPERATION.has(operation.status))
+          throw new NeonApiError(`Neon operation ${operation.action} (${id}) ended ${operation.status}.`);
+        if (Date.now() > deadline)
+          throw new NeonApiError(
+            `Neon operation ${operation.action} (${id}) still ${operation.status} after ${this.#timeoutMs / 1000} s.`,
+          );
         await sleep(this.#pollMs);
       }
     }
@@ -156,13 +177,20 @@ export class NeonBranches {
       try {
         response = await fetch(url, {
           method,
-          headers: { Authorization: `Bearer ${this.#apiKey}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          headers: {
+            Authorization: `Bearer ${this.#apiKey}`,
+            Accept: 'application/json',
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
           body: body ? JSON.stringify(body) : undefined,
           signal: AbortSignal.timeout(30_000),
         });
       } catch (error) {
-        const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
-        throw new NeonApiError(`Neon API unreachable at ${new URL(this.#apiHost).host} (${what}): ${reason}.`, { cause: error });
+        const reason =
+          error instanceof Error && error.cause instanceof Error ? error.cause.message : (error as Error).message;
+        throw new NeonApiError(`Neon API unreachable at ${new URL(this.#apiHost).host} (${what}): ${reason}.`, {
+          cause: error,
+        });
       }
       if (response.status === LOCKED && Date.now() < deadline) {
         await response.body?.cancel();
@@ -170,7 +198,9 @@ export class NeonBranches {
         continue;
       }
       if (!response.ok) {
-        throw new NeonApiError(`Neon API: ${what} answered ${response.status}: ${await errorMessage(response)}.`, { status: response.status });
+        throw new NeonApiError(`Neon API: ${what} answered ${response.status}: ${await errorMessage(response)}.`, {
+          status: response.status,
+        });
       }
       return (await response.json()) as T;
     }

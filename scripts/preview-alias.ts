@@ -4,7 +4,12 @@
  */
 export function previewAlias(branch: string, workerName: string): string {
   const room = Math.max(1, 63 - workerName.length - 1);
-  const alias = branch.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, room).replace(/-+$/, '');
+  const alias = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .slice(0, room)
+    .replace(/-+$/, '');
   return alias || 'preview';
 }
 

@@ -17,7 +17,10 @@ export interface PreviewTarget {
 
 /** The preview of `branch`, or of the pull request's head branch (GITHUB_HEAD_REF), or of the branch checked out. */
 export function previewTarget(branch?: string): PreviewTarget {
-  const gitBranch = branch || process.env.GITHUB_HEAD_REF || execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { encoding: 'utf8' }).trim();
+  const gitBranch =
+    branch ||
+    process.env.GITHUB_HEAD_REF ||
+    execFileSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { encoding: 'utf8' }).trim();
   const workerName = unstable_readConfig({ config: 'wrangler.toml' }).name ?? 'edge-api';
   const alias = previewAlias(gitBranch, workerName);
   return { branch: gitBranch, workerName, alias, neonBranch: neonBranchName(alias) };

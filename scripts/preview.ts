@@ -22,8 +22,10 @@ function fail(message: string): never {
 
 const neon = NeonBranches.fromEnv();
 if (!neon) {
-  fail('npm run preview needs NEON_API_KEY and NEON_PROJECT_ID: each preview gets a Neon branch of its own, never production\'s database. '
-    + 'Set both (repository secrets in CI; README "Previews").');
+  fail(
+    "npm run preview needs NEON_API_KEY and NEON_PROJECT_ID: each preview gets a Neon branch of its own, never production's database. " +
+      'Set both (repository secrets in CI; README "Previews").',
+  );
 }
 const target = previewTarget();
 
@@ -43,7 +45,9 @@ try {
  * (JSON: no dotenv expansion, no override from the environment) is private to this user and
  * deleted after, so the connection string never appears on a command line.
  */
-async function uploadVersion(secrets: Record<string, string>): Promise<{ code: number | null; version?: UploadedVersion }> {
+async function uploadVersion(
+  secrets: Record<string, string>,
+): Promise<{ code: number | null; version?: UploadedVersion }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'edge-api-preview-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   // Ctrl+C skips `finally`: remove the secrets file on the way out too.
@@ -58,15 +62,30 @@ async function uploadVersion(secrets: Record<string, string>): Promise<{ code: n
     const outputFile = path.join(dir, 'wrangler-output.ndjson');
     // wrangler needs no Neon key.
     const { NEON_API_KEY: _, ...env } = process.env;
-    const upload = spawn('wrangler', [
-      'versions', 'upload', '--preview-alias', target.alias, '--message', `preview of ${target.branch}`,
-      '--var', `CACHE_NAMESPACE:preview-${target.alias}`, '--secrets-file', secretsFile,
-    ], { stdio: 'inherit', env: { ...env, WRANGLER_OUTPUT_FILE_PATH: outputFile } });
+    const upload = spawn(
+      'wrangler',
+      [
+        'versions',
+        'upload',
+        '--preview-alias',
+        target.alias,
+        '--message',
+        `preview of ${target.branch}`,
+        '--var',
+        `CACHE_NAMESPACE:preview-${target.alias}`,
+        '--secrets-file',
+        secretsFile,
+      ],
+      { stdio: 'inherit', env: { ...env, WRANGLER_OUTPUT_FILE_PATH: outputFile } },
+    );
     const code = await new Promise<number | null>((resolve, reject) => {
       upload.once('error', reject);
       upload.once('exit', resolve);
     });
-    return { code, version: code === 0 && existsSync(outputFile) ? uploadedVersionFrom(readFileSync(outputFile, 'utf8')) : undefined };
+    return {
+      code,
+      version: code === 0 && existsSync(outputFile) ? uploadedVersionFrom(readFileSync(outputFile, 'utf8')) : undefined,
+    };
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     removeDir();
@@ -82,7 +101,10 @@ try {
 } catch (error) {
   fail(`Could not run wrangler (${(error as Error).message}): run npm install first.`);
 }
-if (upload.code !== 0) fail(`wrangler versions upload failed (exit ${upload.code}). The Neon branch ${target.neonBranch} stays; npm run preview:cleanup deletes it.`);
+if (upload.code !== 0)
+  fail(
+    `wrangler versions upload failed (exit ${upload.code}). The Neon branch ${target.neonBranch} stays; npm run preview:cleanup deletes it.`,
+  );
 const url = upload.version?.previewAliasUrl ?? upload.version?.previewUrl;
 if (!url) fail('Uploaded, but wrangler reported no preview URL: enable preview_urls for this Worker (workers.dev).');
 console.log(`\nPreview (${target.alias}): ${url}\n  k6 run -e BASE_URL=${url} -e ALLOW_WRITES=1 k6/smoke.ts`);

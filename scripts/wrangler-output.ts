@@ -12,7 +12,10 @@ export interface UploadedVersion {
 
 /** The last `version-upload` entry of an output file's text. */
 export function uploadedVersionFrom(outputFile: string): UploadedVersion | undefined {
-  const entries = outputFile.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const entries = outputFile
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
   const upload = entries.findLast((entry) => entry.type === 'version-upload');
   if (!upload || typeof upload.version_id !== 'string') return undefined;
   return {

@@ -12,11 +12,11 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { requestMetrics } from './monitoring/request-metrics';
+import type { ClientRateLimiter } from './rate-limit/client-rate-limiter';
 import { catalogSummaryRoute } from './routes/catalog-summary';
 import { docsPage } from './routes/docs-page';
 import { healthRoute } from './routes/health';
 import { productsRoute } from './routes/products';
-import type { ClientRateLimiter } from './rate-limit/client-rate-limiter';
 
 export interface AppOptions {
   /** The edge cache's per-isolate state; by default one per isolate, made from the env. */
@@ -38,13 +38,24 @@ export function createApp(options: AppOptions = {}) {
   app.use('/api/*', corsFromAllowlist());
   // After CORS, so a browser can read a 429; before any work a refused request would cost.
   app.use('/api/*', rateLimit(options.rateLimiter));
-  app.use(methodNotAllowed({
-    app,
-    onMethodNotAllowed: (c, methods) => problemResponse(c, 405, 'Method Not Allowed',
-      { detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.` }, { Allow: methods.join(', ') }),
-  }));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          c,
+          405,
+          'Method Not Allowed',
+          { detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.` },
+          { Allow: methods.join(', ') },
+        ),
+    }),
+  );
   // Background revalidation replays a request through the whole app.
-  app.use('/api/*', withCacheSession(options.cache, async (request, c) => app.fetch(request, c.env, c.executionCtx)));
+  app.use(
+    '/api/*',
+    withCacheSession(options.cache, async (request, c) => app.fetch(request, c.env, c.executionCtx)),
+  );
 
   app.route('/', healthRoute);
   app.route('/api/products', productsRoute);
@@ -53,7 +64,11 @@ export function createApp(options: AppOptions = {}) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'edge-api', version: '0.1.0', description: 'Product catalog API on Cloudflare Workers, Neon and Upstash.' },
+    info: {
+      title: 'edge-api',
+      version: '0.1.0',
+      description: 'Product catalog API on Cloudflare Workers, Neon and Upstash.',
+    },
   });
   app.get('/docs', docsPage);
 

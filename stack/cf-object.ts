@@ -13,7 +13,10 @@ const FETCH_SWITCH = 'CLOUDFLARE_CF_FETCH_ENABLED';
 export async function cfObjectEnv(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<NodeJS.ProcessEnv> {
   if (env[FETCH_SWITCH] !== undefined) return env;
   const reachable = await Promise.race([
-    lookup(CF_OBJECT_HOST).then(() => true, () => false),
+    lookup(CF_OBJECT_HOST).then(
+      () => true,
+      () => false,
+    ),
     new Promise<boolean>((resolve) => setTimeout(resolve, 1000, false).unref()),
   ]);
   if (reachable) return env;

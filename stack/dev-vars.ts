@@ -10,7 +10,9 @@ export const DEFAULT_DEV_VARS_FILE = path.join(PROJECT_ROOT, '.dev.vars');
  * The local settings file the stack writes and the scripts read: `.dev.vars`, or `DEV_VARS_FILE`
  * (a second stack beside yours, e.g. the test of `npm run dev`, must not rewrite yours).
  */
-export const DEV_VARS_FILE = process.env.DEV_VARS_FILE ? path.resolve(process.env.DEV_VARS_FILE) : DEFAULT_DEV_VARS_FILE;
+export const DEV_VARS_FILE = process.env.DEV_VARS_FILE
+  ? path.resolve(process.env.DEV_VARS_FILE)
+  : DEFAULT_DEV_VARS_FILE;
 
 /** Parses a `.dev.vars` file (dotenv syntax: `KEY=value`, optional quotes, `#` comments). */
 export function parseDevVars(text: string): Record<string, string> {
@@ -31,5 +33,9 @@ export function readDevVars(file: string): Record<string, string> {
 /** Writes the settings the Worker reads in local development (wrangler loads `.dev.vars`). */
 export async function writeDevVars(file: string, vars: Record<string, string>): Promise<void> {
   const lines = Object.entries(vars).map(([key, value]) => `${key}="${value}"`);
-  await writeFile(file, `# Written by the local stack (npm run stack / npm run dev). Local secrets only: git-ignored.\n${lines.join('\n')}\n`, { mode: 0o600 });
+  await writeFile(
+    file,
+    `# Written by the local stack (npm run stack / npm run dev). Local secrets only: git-ignored.\n${lines.join('\n')}\n`,
+    { mode: 0o600 },
+  );
 }

@@ -17,10 +17,16 @@ runCli(async (onFailure) => {
   // wrangler dev reads .dev.vars by itself; another file only when named (and then not .dev.vars).
   const envFile = DEV_VARS_FILE === DEFAULT_DEV_VARS_FILE ? [] : ['--env-file', DEV_VARS_FILE];
   const env = await cfObjectEnv(process.env, (line) => console.log(`[dev] ${line}`));
-  const wrangler = spawn('wrangler', ['dev', ...envFile, ...process.argv.slice(2)], { cwd: PROJECT_ROOT, stdio: 'inherit', env });
+  const wrangler = spawn('wrangler', ['dev', ...envFile, ...process.argv.slice(2)], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    env,
+  });
   const started = new Promise<void>((resolve, reject) => {
     wrangler.once('spawn', resolve);
-    wrangler.once('error', (error) => reject(new StackError(`Could not start wrangler (${error.message}): run npm install.`)));
+    wrangler.once('error', (error) =>
+      reject(new StackError(`Could not start wrangler (${error.message}): run npm install.`)),
+    );
   });
   const wranglerExited = new Promise<number>((resolve) => wrangler.once('exit', (code) => resolve(code ?? 0)));
   await started;

@@ -6,8 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnWorkerdCopy, type WorkerdCopy, writeCopyConfig } from './plain-workerd';
 import { StackError } from './stack-error';
-import { spawnWorkerdCopy, writeCopyConfig, type WorkerdCopy } from './plain-workerd';
 
 /** Each copy is a V8 heap of its own; a local machine runs out of cores long before this. */
 export const MAX_ISOLATES = 16;
@@ -57,7 +57,8 @@ export function parseIsolateCount(text: string): number {
 /** `INSPECTOR` as set in the environment, `host:port`; a one-line StackError otherwise. */
 export function parseInspectorAddress(text: string): InspectorAddress {
   const match = /^(.+):(\d{1,5})$/.exec(text);
-  if (!match || Number(match[2]) > 65535) throw new StackError(`INSPECTOR=${text} is not host:port (e.g. 127.0.0.1:9229).`);
+  if (!match || Number(match[2]) > 65535)
+    throw new StackError(`INSPECTOR=${text} is not host:port (e.g. 127.0.0.1:9229).`);
   return { host: match[1]!, port: Number(match[2]) };
 }
 
@@ -85,18 +86,29 @@ export async function startIsolates(options: IsolatesOptions): Promise<RunningIs
   };
   let listening: Awaited<ReturnType<typeof listenAll>>;
   try {
-    const configs = await Promise.all(Array.from({ length: count }, (_, index) => writeCopyConfig({
-      ...options,
-      configDir,
-      index,
-      responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
-    })));
+    const configs = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        writeCopyConfig({
+          ...options,
+          configDir,
+          index,
+          responseHeaders: count > 1 ? { 'X-Isolate': String(index) } : undefined,
+        }),
+      ),
+    );
     listening = await listenAll(host, options.port, count);
     const { sockets } = listening;
     try {
       // Spawned in one go, then this process lets go of the sockets before it could accept on one.
       for (const [index, config] of configs.entries()) {
-        copies.push(spawnWorkerdCopy(config, socketFd(sockets[index]!), index === 0 ? options.inspector : undefined, options.onCrash));
+        copies.push(
+          spawnWorkerdCopy(
+            config,
+            socketFd(sockets[index]!),
+            index === 0 ? options.inspector : undefined,
+            options.onCrash,
+          ),
+        );
       }
     } finally {
       for (const socket of sockets) socket.close();
@@ -132,7 +144,8 @@ async function listenAll(host: string, port: number, count: number): Promise<{ s
     return { sockets, port: bound };
   } catch (error) {
     for (const socket of sockets) socket.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StackError(`${host}:${port} is already in use.`, { cause: error });
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new StackError(`${host}:${port} is already in use.`, { cause: error });
     throw error;
   }
 }
@@ -140,6 +153,7 @@ async function listenAll(host: string, port: number, count: number): Promise<{ s
 /** The descriptor of a listening socket (Node keeps it on the handle; Linux and macOS). */
 function socketFd(socket: net.Server): number {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
-  if (typeof fd !== 'number' || fd < 0) throw new StackError('Cannot hand the listening socket to workerd on this platform.');
+  if (typeof fd !== 'number' || fd < 0)
+    throw new StackError('Cannot hand the listening socket to workerd on this platform.');
   return fd;
 }

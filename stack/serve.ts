@@ -6,7 +6,13 @@ import path from 'node:path';
 import { exitOnce, runCli } from './cli-runner';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars } from './dev-vars';
 import { assertPortFree } from './endpoint-kit';
-import { MAX_ISOLATES, parseInspectorAddress, parseIsolateCount, startIsolates, type RunningIsolates } from './isolates';
+import {
+  MAX_ISOLATES,
+  parseInspectorAddress,
+  parseIsolateCount,
+  type RunningIsolates,
+  startIsolates,
+} from './isolates';
 import { buildBundle, measurementBindings, readBundleSettings } from './production-bundle';
 import { StackError } from './stack-error';
 import { startStackFromEnv } from './start-stack-from-env';
@@ -17,9 +23,14 @@ const PORT = Number(process.env.PORT || 8787);
 /** `--isolates N` or `--isolates=N`; none: 1. Anything else is a mistake, said in one line. */
 function isolateCountFrom(args: readonly string[]): number {
   if (args.length === 0) return 1;
-  const [flag, value] = args.length === 1 && args[0]!.startsWith('--isolates=') ? ['--isolates', args[0]!.slice('--isolates='.length)] : args;
+  const [flag, value] =
+    args.length === 1 && args[0]!.startsWith('--isolates=')
+      ? ['--isolates', args[0]!.slice('--isolates='.length)]
+      : args;
   if (flag !== '--isolates' || value === undefined || args.length > 2) {
-    throw new StackError(`Unexpected arguments "${args.join(' ')}". Usage: npm run serve [-- --isolates N], N from 1 to ${MAX_ISOLATES}.`);
+    throw new StackError(
+      `Unexpected arguments "${args.join(' ')}". Usage: npm run serve [-- --isolates N], N from 1 to ${MAX_ISOLATES}.`,
+    );
   }
   return parseIsolateCount(value);
 }
@@ -27,7 +38,13 @@ function isolateCountFrom(args: readonly string[]): number {
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new StackError(`workerd did not answer ${url} within ${timeoutMs / 1000} s.`);
@@ -72,6 +89,8 @@ runCli(async (onFailure) => {
   const copies = isolateCount === 1 ? 'one isolate' : `${isolateCount} isolates, one workerd process each`;
   console.log(`[serve] Serving the production bundle (${copies}) on ${isolates.url}. Ctrl-C stops everything.`);
   if (!process.env.RATE_LIMIT_READS) {
-    console.log('[serve] Reads budget raised for single-address load generators (RATE_LIMIT_READS="600 per 10s" npm run serve keeps production\'s).');
+    console.log(
+      '[serve] Reads budget raised for single-address load generators (RATE_LIMIT_READS="600 per 10s" npm run serve keeps production\'s).',
+    );
   }
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars, writeDevVars } from './dev-vars';
 import { redactUrl } from './endpoint-kit';
 import { StackError } from './stack-error';
-import { startStack, type RunningStack } from './start-stack';
+import { type RunningStack, startStack } from './start-stack';
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -45,7 +45,9 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     // gzip to clients that never asked for it (curl).
   };
   await writeDevVars(DEV_VARS_FILE, vars);
-  console.log(`[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`);
+  console.log(
+    `[stack] Redis: ${stack.info.redisUrl ? `REDIS_URL (${redactUrl(stack.info.redisUrl)})` : 'in-memory backend'}`,
+  );
   console.log('[stack] Settings written to .dev.vars (secrets masked here; the file has them):');
   for (const [key, value] of Object.entries(vars)) console.log(`[stack]   ${key}=${masked(key, value)}`);
   return stack;

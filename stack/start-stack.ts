@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { StackInfo } from './stack-info';
 import { migrateDatabase } from './db/migrate';
 import { DEFAULT_PRODUCT_COUNT, isCatalogEmpty, seedDatabase } from './db/seed';
-import { startNeonEndpoint } from './neon/server';
 import { startMetricsCollector } from './metrics/collector';
+import { startNeonEndpoint } from './neon/server';
 import { startPostgres } from './postgres';
+import type { StackInfo } from './stack-info';
 import { startUpstashEndpoint } from './upstash/server';
 
 export interface StackOptions {
@@ -41,7 +41,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const stopOne of stops.splice(0).reverse()) await stopOne().catch(() => {});
   };
   try {
-    log(options.databaseUrl ? 'Postgres: connecting to DATABASE_URL' : `Postgres: embedded, data in ${options.dataDir}`);
+    log(
+      options.databaseUrl ? 'Postgres: connecting to DATABASE_URL' : `Postgres: embedded, data in ${options.dataDir}`,
+    );
     const postgres = await startPostgres({
       databaseUrl: options.databaseUrl,
       dataDir: options.dataDir,
@@ -60,7 +62,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const neon = await startNeonEndpoint({ port: options.neonPort, databaseUrl: postgres.url });
     stops.push(neon.close);
     const upstashToken = options.upstashToken ?? randomToken();
-    const upstash = await startUpstashEndpoint({ port: options.upstashPort, token: upstashToken, redisUrl: options.redisUrl ?? null });
+    const upstash = await startUpstashEndpoint({
+      port: options.upstashPort,
+      token: upstashToken,
+      redisUrl: options.redisUrl ?? null,
+    });
     stops.push(upstash.close);
     const metrics = await startMetricsCollector({ port: options.metricsPort, databaseUrl: postgres.url });
     stops.push(metrics.close);

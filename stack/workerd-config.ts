@@ -22,8 +22,12 @@ export function workerdConfig(options: WorkerdConfigOptions): string {
     .map(([name, value]) => `    (name = ${capnpString(name)}, text = ${capnpString(value)}),`)
     .join('\n');
   const address = options.address === undefined ? '' : `address = ${capnpString(options.address)}, `;
-  const injected = Object.entries(options.responseHeaders ?? {}).length === 0 ? ''
-    : `injectResponseHeaders = [${Object.entries(options.responseHeaders!).map(([name, value]) => `(name = ${capnpString(name)}, value = ${capnpString(value)})`).join(', ')}]`;
+  const injected =
+    Object.entries(options.responseHeaders ?? {}).length === 0
+      ? ''
+      : `injectResponseHeaders = [${Object.entries(options.responseHeaders!)
+          .map(([name, value]) => `(name = ${capnpString(name)}, value = ${capnpString(value)})`)
+          .join(', ')}]`;
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -14,6 +14,9 @@ export function clientAddressHeader(): Record<string, string> {
   const iteration = exec.vu.iterationInInstance;
   if (current?.iteration === iteration) return current.header;
   const visitor = exec.vu.idInTest * VISITORS_PER_VU + (iteration % VISITORS_PER_VU);
-  current = { iteration, header: { 'CF-Connecting-IP': `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}` } };
+  current = {
+    iteration,
+    header: { 'CF-Connecting-IP': `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}` },
+  };
   return current.header;
 }

@@ -7,7 +7,7 @@ import http from 'k6/http';
 import { Rate, Trend } from 'k6/metrics';
 import { clientAddressHeader } from './client-address.ts';
 import { BASE_URL } from './config.ts';
-import { isDatabaseFault, phaseNow, phaseOf, type FaultClock, type Phase } from './fault-schedule.ts';
+import { type FaultClock, isDatabaseFault, type Phase, phaseNow, phaseOf } from './fault-schedule.ts';
 
 /** Warm keys answered 200 from the cache (X-Cache HIT or STALE). */
 const warmHit = new Rate('warm_hit');
@@ -23,8 +23,10 @@ let reported = 0;
 
 function report(what: string, phase: Phase, status: number, headers: Record<string, string>): void {
   if (reported++ >= REPORTED_PER_VU) return;
-  console.warn(`${what} in ${phase}: ${status} X-Cache=${headers['X-Cache'] ?? '-'} Cache-Status=${headers['Cache-Status'] ?? '-'} `
-    + `Server-Timing=${headers['Server-Timing'] ?? '-'} (VU ${exec.vu.idInTest})`);
+  console.warn(
+    `${what} in ${phase}: ${status} X-Cache=${headers['X-Cache'] ?? '-'} Cache-Status=${headers['Cache-Status'] ?? '-'} ` +
+      `Server-Timing=${headers['Server-Timing'] ?? '-'} (VU ${exec.vu.idInTest})`,
+  );
 }
 
 export function readWarmKey(path: string, clock: FaultClock): void {
@@ -56,25 +58,37 @@ export function readColdKey(clock: FaultClock): void {
   const phase = phaseOf(clock, startedAt, Date.now());
   const duration = response.timings.duration;
   const asExpected = isDatabaseFault(phase)
-    ? response.status === 503 && String(response.headers['Content-Type']).startsWith('application/problem+json')
-      && Boolean(response.headers['Retry-After']) && duration < COLD_BOUND_MS
+    ? response.status === 503 &&
+      String(response.headers['Content-Type']).startsWith('application/problem+json') &&
+      Boolean(response.headers['Retry-After']) &&
+      duration < COLD_BOUND_MS
     : response.status === 200;
   coldAsExpected.add(asExpected, { phase });
   coldDuration.add(duration, { phase });
-  check(response, { [`cold read: ${isDatabaseFault(phase) ? `503 problem+json within ${COLD_BOUND_MS} ms` : '200'}`]: () => asExpected });
+  check(response, {
+    [`cold read: ${isDatabaseFault(phase) ? `503 problem+json within ${COLD_BOUND_MS} ms` : '200'}`]: () => asExpected,
+  });
   // At the edges of a fault either answer is right: only judged phases are worth describing.
-  if (!asExpected && phase !== 'transition' && phase !== 'recovering') report(`cold read (${Math.round(duration)} ms)`, phase, response.status, response.headers);
+  if (!asExpected && phase !== 'transition' && phase !== 'recovering')
+    report(`cold read (${Math.round(duration)} ms)`, phase, response.status, response.headers);
 }
 
 /** Products for the warm reads: new (so no other writer touches them), one request each. */
 export function createWarmKeys(count: number, run: string, token: string): string[] {
   return Array.from({ length: count }, (_, i) => {
-    const body = { sku: `FWARM-${run}-${i}`, name: `Warm key ${run} ${i}`, category: 'desk', priceCents: 1000 + i, stock: i };
+    const body = {
+      sku: `FWARM-${run}-${i}`,
+      name: `Warm key ${run} ${i}`,
+      category: 'desk',
+      priceCents: 1000 + i,
+      stock: i,
+    };
     const response = http.post(`${BASE_URL}/api/products`, JSON.stringify(body), {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       tags: { name: 'setup' },
     });
-    if (response.status !== 201) throw new Error(`Creating warm key ${i} answered ${response.status}: ${String(response.body).slice(0, 200)}`);
+    if (response.status !== 201)
+      throw new Error(`Creating warm key ${i} answered ${response.status}: ${String(response.body).slice(0, 200)}`);
     return `/api/products/${(response.json() as { id: number }).id}`;
   });
 }
@@ -87,7 +101,11 @@ export function createWarmKeys(count: number, run: string, token: string): strin
  */
 export function warmEveryIsolate(paths: readonly string[]): number {
   const read = (path: string) => {
-    const response = http.get(`${BASE_URL}${path}`, { headers: { Connection: 'close' }, responseType: 'none', tags: { name: 'setup' } });
+    const response = http.get(`${BASE_URL}${path}`, {
+      headers: { Connection: 'close' },
+      responseType: 'none',
+      tags: { name: 'setup' },
+    });
     if (response.status !== 200) throw new Error(`Warming ${path} answered ${response.status || response.error}.`);
     return response.headers['X-Isolate'] ?? '-';
   };
@@ -95,7 +113,8 @@ export function warmEveryIsolate(paths: readonly string[]): number {
   for (const path of paths) {
     const seen = new Set<string>();
     for (let attempt = 0; attempt < 64 && seen.size < isolates.size; attempt++) seen.add(read(path));
-    if (seen.size < isolates.size) throw new Error(`${path} reached ${seen.size} of ${isolates.size} isolates in 64 reads.`);
+    if (seen.size < isolates.size)
+      throw new Error(`${path} reached ${seen.size} of ${isolates.size} isolates in 64 reads.`);
   }
   return isolates.size;
 }

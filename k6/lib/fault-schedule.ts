@@ -42,10 +42,17 @@ export interface Stretch {
 
 /** `-e FAULTS=pg-error,pg-hang,…` (default the issue's four and pg-slow), `-e FAULT_SECONDS`, `-e HEALTHY_SECONDS`. */
 export function scheduleFromEnv(): Stretch[] {
-  const names = (__ENV.FAULTS || 'pg-error,pg-hang,pg-slow,upstash-error,upstash-hang').split(',').map((name) => name.trim());
+  const names = (__ENV.FAULTS || 'pg-error,pg-hang,pg-slow,upstash-error,upstash-hang')
+    .split(',')
+    .map((name) => name.trim());
   const unknown = names.filter((name) => !isFaultName(name));
-  if (unknown.length) throw new Error(`Unknown fault ${unknown.join(', ')} in FAULTS: use ${Object.keys(FAULTS).join(', ')}.`);
-  return faultSchedule(names as FaultName[], Number(__ENV.HEALTHY_SECONDS || 15) * 1000, Number(__ENV.FAULT_SECONDS || 20) * 1000);
+  if (unknown.length)
+    throw new Error(`Unknown fault ${unknown.join(', ')} in FAULTS: use ${Object.keys(FAULTS).join(', ')}.`);
+  return faultSchedule(
+    names as FaultName[],
+    Number(__ENV.HEALTHY_SECONDS || 15) * 1000,
+    Number(__ENV.FAULT_SECONDS || 20) * 1000,
+  );
 }
 
 /** healthy, fault, healthy, fault, …, healthy. */
@@ -78,7 +85,13 @@ export const phaseNow = ({ schedule, anchor }: FaultClock): Phase => phaseAt(sch
 /** The phase a request started `ms` after the anchor is judged in; past the end, the last stretch's. */
 export function phaseAt(schedule: readonly Stretch[], ms: number): Phase {
   const last = schedule.length - 1;
-  const index = ms >= scheduleLength(schedule) ? last : Math.max(0, schedule.findIndex((stretch) => ms < stretch.endMs));
+  const index =
+    ms >= scheduleLength(schedule)
+      ? last
+      : Math.max(
+          0,
+          schedule.findIndex((stretch) => ms < stretch.endMs),
+        );
   const stretch = schedule[index]!;
   const sinceStart = ms - stretch.startMs;
   if (index > 0 && sinceStart < SETTLE_MS) return 'transition';
@@ -104,7 +117,8 @@ function setFault(endpoint: 'neon' | 'upstash', body: { mode: string; delayMs?: 
     responseCallback: http.expectedStatuses(204),
     timeout: '5s',
   });
-  if (response.status !== 204) exec.test.abort(`${url} answered ${response.status || response.error} to ${JSON.stringify(body)}`);
+  if (response.status !== 204)
+    exec.test.abort(`${url} answered ${response.status || response.error} to ${JSON.stringify(body)}`);
 }
 
 /** Both endpoints healthy again. */
@@ -131,10 +145,15 @@ export function runSchedule(schedule: readonly Stretch[], anchor: number): void 
 /** Fails setup with a clear message when the fault routes cannot be reached. */
 export function requireFaultRoutes(): void {
   for (const endpoint of [NEON_ENDPOINT, UPSTASH_ENDPOINT]) {
-    const response = http.get(`${endpoint}/_stack/stats`, { tags: { name: 'fault-control', phase: 'control' }, timeout: '5s' });
+    const response = http.get(`${endpoint}/_stack/stats`, {
+      tags: { name: 'fault-control', phase: 'control' },
+      timeout: '5s',
+    });
     if (response.status !== 200) {
-      throw new Error(`${endpoint}/_stack/stats answered ${response.status || response.error}: k6/faults.ts switches faults on the local stack `
-        + '(npm run serve). Pass -e NEON_ENDPOINT=… -e UPSTASH_ENDPOINT=… (NEON_LOCAL_ENDPOINT and UPSTASH_REDIS_REST_URL in .dev.vars), or run it with npm run k6 -- faults.');
+      throw new Error(
+        `${endpoint}/_stack/stats answered ${response.status || response.error}: k6/faults.ts switches faults on the local stack ` +
+          '(npm run serve). Pass -e NEON_ENDPOINT=… -e UPSTASH_ENDPOINT=… (NEON_LOCAL_ENDPOINT and UPSTASH_REDIS_REST_URL in .dev.vars), or run it with npm run k6 -- faults.',
+      );
     }
   }
 }

@@ -8,7 +8,7 @@ import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Rate } from 'k6/metrics';
 import { clientAddressHeader } from './client-address.ts';
 import { API_TOKEN, BASE_URL } from './config.ts';
-import { isDatabaseFault, phaseNow, phaseOf, type FaultClock } from './fault-schedule.ts';
+import { type FaultClock, isDatabaseFault, phaseNow, phaseOf } from './fault-schedule.ts';
 import { OwnedProduct, outcomeOf, type ProductFields, type ProductRow, type UpdateFields } from './write-ledger.ts';
 
 /** Writes answered as their phase requires: 503 problem+json with Retry-After during a database fault, else the designed status. */
@@ -49,10 +49,11 @@ export class ProductWriter {
     const roll = Math.random();
     if (live.length < 3 || roll < 0.15) return this.#create(pick(CATEGORIES), 201);
     const product = pick(live);
-    if (roll < 0.60) return this.#update(product, { priceCents: price(), stock: this.#nextStock() }, 200);
-    if (roll < 0.70) return this.#delete(product);
-    if (roll < 0.80) return this.#update(product, { priceCents: price(), stock: this.#nextStock(), category: NO_SUCH_CATEGORY }, 422);
-    if (roll < 0.90) return this.#create(NO_SUCH_CATEGORY, 422);
+    if (roll < 0.6) return this.#update(product, { priceCents: price(), stock: this.#nextStock() }, 200);
+    if (roll < 0.7) return this.#delete(product);
+    if (roll < 0.8)
+      return this.#update(product, { priceCents: price(), stock: this.#nextStock(), category: NO_SUCH_CATEGORY }, 422);
+    if (roll < 0.9) return this.#create(NO_SUCH_CATEGORY, 422);
     return this.#create(pick(CATEGORIES), 409, product.requested.sku);
   }
 
@@ -71,7 +72,10 @@ export class ProductWriter {
       if (verdict === 'lost') acknowledgedLost.add(1);
       if (verdict === 'altered') acknowledgedAltered.add(1);
       if (verdict === 'refused-applied') refusedApplied.add(1);
-      if (verdict !== 'ok') console.error(`end check: ${product.name} (id ${product.id ?? '?'}): ${verdict}; database has ${JSON.stringify(rows.get(product.name) ?? null)}`);
+      if (verdict !== 'ok')
+        console.error(
+          `end check: ${product.name} (id ${product.id ?? '?'}): ${verdict}; database has ${JSON.stringify(rows.get(product.name) ?? null)}`,
+        );
     }
   }
 
@@ -105,11 +109,20 @@ export class ProductWriter {
   }
 
   /** One write, judged against its phase: 503 during a database fault, the designed status otherwise. */
-  #send(method: 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, designed: number): RefinedResponse<ResponseType> {
+  #send(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body: unknown,
+    designed: number,
+  ): RefinedResponse<ResponseType> {
     const startedAt = Date.now();
     const tagged = phaseNow(this.#clock);
     const response = http.request(method, `${BASE_URL}${path}`, body === undefined ? null : JSON.stringify(body), {
-      headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        ...clientAddressHeader(),
+        Authorization: `Bearer ${API_TOKEN}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       tags: { name: `write ${method}`, phase: tagged },
       responseCallback: http.expectedStatuses(isDatabaseFault(tagged) ? 503 : designed),
     });
@@ -143,7 +156,8 @@ function readPage(url: string): { items: ProductRow[]; nextCursor: string | null
       headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, 'Cache-Control': 'no-store' },
       tags: { name: 'end check' },
     });
-    if (response.status === 200) return response.json() as unknown as { items: ProductRow[]; nextCursor: string | null };
+    if (response.status === 200)
+      return response.json() as unknown as { items: ProductRow[]; nextCursor: string | null };
     sleep(1);
   }
   acknowledgedLost.add(1, { reason: 'end check could not read the database' });
@@ -158,7 +172,9 @@ function rowOf(response: RefinedResponse<ResponseType>): ProductRow | undefined 
 
 /** What a write gets while the database fails: 503 problem+json with Retry-After, nothing else. */
 function isCleanUnavailable(response: RefinedResponse<ResponseType>): boolean {
-  return response.status === 503
-    && String(response.headers['Content-Type']).startsWith('application/problem+json')
-    && Boolean(response.headers['Retry-After']);
+  return (
+    response.status === 503 &&
+    String(response.headers['Content-Type']).startsWith('application/problem+json') &&
+    Boolean(response.headers['Retry-After'])
+  );
 }

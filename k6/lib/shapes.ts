@@ -11,14 +11,20 @@ import { CACHE_OUTCOMES, ROUTES } from './traffic.ts';
  * because it was busy creating VUs mid-run (that measures k6, not the API). An idle VU costs
  * memory, not CPU.
  */
-const vusFor = (peakRate: number) => ({ preAllocatedVUs: Math.max(100, peakRate), maxVUs: Math.max(1000, peakRate * 2) });
+const vusFor = (peakRate: number) => ({
+  preAllocatedVUs: Math.max(100, peakRate),
+  maxVUs: Math.max(1000, peakRate * 2),
+});
 /** Arrival rates are whole iterations per time unit. */
 const rate = (multiple: number) => Math.max(1, Math.round(TARGET_RATE * multiple));
 
 export const smoke: Scenario = { executor: 'constant-vus', vus: 2, duration: '30s' };
 
 export const averageLoad: Scenario = {
-  executor: 'ramping-arrival-rate', timeUnit: '1s', startRate: 0, ...vusFor(rate(1)),
+  executor: 'ramping-arrival-rate',
+  timeUnit: '1s',
+  startRate: 0,
+  ...vusFor(rate(1)),
   stages: [
     { target: rate(1), duration: '1m' },
     { target: rate(1), duration: '4m' },
@@ -27,7 +33,10 @@ export const averageLoad: Scenario = {
 };
 
 export const stress: Scenario = {
-  executor: 'ramping-arrival-rate', timeUnit: '1s', startRate: 0, ...vusFor(rate(2)),
+  executor: 'ramping-arrival-rate',
+  timeUnit: '1s',
+  startRate: 0,
+  ...vusFor(rate(2)),
   stages: [
     { target: rate(2), duration: '2m' },
     { target: rate(2), duration: '5m' },
@@ -36,7 +45,10 @@ export const stress: Scenario = {
 };
 
 export const spike: Scenario = {
-  executor: 'ramping-arrival-rate', timeUnit: '1s', startRate: rate(0.25), ...vusFor(rate(5)),
+  executor: 'ramping-arrival-rate',
+  timeUnit: '1s',
+  startRate: rate(0.25),
+  ...vusFor(rate(5)),
   stages: [
     { target: rate(0.25), duration: '30s' },
     { target: rate(5), duration: '10s' },
@@ -47,7 +59,10 @@ export const spike: Scenario = {
 };
 
 export const soak: Scenario = {
-  executor: 'constant-arrival-rate', timeUnit: '1s', rate: rate(1), ...vusFor(rate(1)),
+  executor: 'constant-arrival-rate',
+  timeUnit: '1s',
+  rate: rate(1),
+  ...vusFor(rate(1)),
   duration: __ENV.SOAK_DURATION || '1h',
 };
 
@@ -58,7 +73,11 @@ const BREAKPOINT_MAX_RATE = Number(__ENV.BREAKPOINT_MAX_RATE || 3000);
 export const breakpoint: Scenario = {
   // Not vusFor(max): the run aborts near the ceiling, long before the max, and making thousands
   // of VUs up front costs k6 the CPU the API needs in the first seconds.
-  executor: 'ramping-arrival-rate', timeUnit: '1s', startRate: 10, preAllocatedVUs: 500, maxVUs: BREAKPOINT_MAX_RATE,
+  executor: 'ramping-arrival-rate',
+  timeUnit: '1s',
+  startRate: 10,
+  preAllocatedVUs: 500,
+  maxVUs: BREAKPOINT_MAX_RATE,
   stages: [{ target: BREAKPOINT_MAX_RATE, duration: __ENV.BREAKPOINT_DURATION || '10m' }],
 };
 
@@ -87,7 +106,11 @@ export function thresholds(options: { abortOnFail?: boolean; minCacheHitRate?: n
     // Out of VUs means the offered rate was not sent: the result would flatter the API.
     dropped_iterations: [{ threshold: 'count<1', ...abort }],
     // Not gates: they make k6 keep each route's X-Cache mix in the summary.
-    ...Object.fromEntries(ROUTES.flatMap((route) => CACHE_OUTCOMES.map((cache) => [`cache_outcomes{route:${route},cache:${cache}}`, ['count>=0']]))),
+    ...Object.fromEntries(
+      ROUTES.flatMap((route) =>
+        CACHE_OUTCOMES.map((cache) => [`cache_outcomes{route:${route},cache:${cache}}`, ['count>=0']]),
+      ),
+    ),
     // And each route's miss latency, which tells which origin query sets the MISS tail.
     ...Object.fromEntries(ROUTES.map((route) => [`cache_latency{route:${route},cache:MISS}`, ['max>=0']])),
   };

@@ -19,9 +19,33 @@ export const ROUTES = ['product', 'list', 'search', 'categories', 'stats'] as co
 export const CACHE_OUTCOMES = ['HIT', 'STALE', 'MISS', 'BYPASS'] as const;
 
 const pickProductId = zipfSampler(PRODUCT_COUNT);
-const CATEGORIES = ['audio', 'books', 'cameras', 'camping', 'coffee', 'cycling', 'desk', 'fitness', 'footwear', 'garden',
-  'gaming', 'home-decor', 'kitchen', 'lighting', 'luggage', 'music', 'office', 'outdoor', 'pets', 'phones',
-  'smart-home', 'tea', 'tools', 'toys', 'watches'];
+const CATEGORIES = [
+  'audio',
+  'books',
+  'cameras',
+  'camping',
+  'coffee',
+  'cycling',
+  'desk',
+  'fitness',
+  'footwear',
+  'garden',
+  'gaming',
+  'home-decor',
+  'kitchen',
+  'lighting',
+  'luggage',
+  'music',
+  'office',
+  'outdoor',
+  'pets',
+  'phones',
+  'smart-home',
+  'tea',
+  'tools',
+  'toys',
+  'watches',
+];
 const SORTS = ['id', 'price', '-price', 'newest'];
 const SEARCHES = ['lamp', 'walnut', 'oak', 'steel', 'wireless', 'mug', 'chair', 'kettle', 'leather', 'tent'];
 
@@ -39,7 +63,11 @@ function headers(): Record<string, string> {
  */
 function get(path: string, route: string, readBody = false): RefinedResponse<ResponseType | undefined> {
   // `name` groups URLs by route: one time series per route, not one per product id or cursor.
-  const response = http.get(`${BASE_URL}${path}`, { headers: headers(), tags: { route, name: route }, responseType: readBody ? 'text' : 'none' });
+  const response = http.get(`${BASE_URL}${path}`, {
+    headers: headers(),
+    tags: { route, name: route },
+    responseType: readBody ? 'text' : 'none',
+  });
   const cache = response.headers['X-Cache'];
   if (cache) {
     cacheHit.add(cache === 'HIT' || cache === 'STALE');
@@ -70,13 +98,17 @@ function browseList(): void {
 
 function writeStock(): void {
   const id = pickProductId();
-  const response = http.patch(`${BASE_URL}/api/products/${id}`, JSON.stringify({ stock: Math.floor(Math.random() * 500) }), {
-    headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-    tags: { route: 'write', name: 'write' },
-    // A product deleted by someone else is a 404, not a failure.
-    responseCallback: http.expectedStatuses(200, 404),
-    responseType: 'none',
-  });
+  const response = http.patch(
+    `${BASE_URL}/api/products/${id}`,
+    JSON.stringify({ stock: Math.floor(Math.random() * 500) }),
+    {
+      headers: { ...clientAddressHeader(), Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+      tags: { route: 'write', name: 'write' },
+      // A product deleted by someone else is a 404, not a failure.
+      responseCallback: http.expectedStatuses(200, 404),
+      responseType: 'none',
+    },
+  );
   check(response, { 'write: 200 or 404': (r) => r.status === 200 || r.status === 404 });
 }
 
@@ -84,8 +116,8 @@ function writeStock(): void {
 export function realisticTraffic(): void {
   const roll = Math.random();
   if (roll < 0.02 && API_TOKEN) writeStock();
-  else if (roll < 0.60) get(`/api/products/${pickProductId()}`, 'product');
-  else if (roll < 0.80) browseList();
+  else if (roll < 0.6) get(`/api/products/${pickProductId()}`, 'product');
+  else if (roll < 0.8) browseList();
   else if (roll < 0.88) get(`/api/products?q=${pick(SEARCHES)}&limit=20`, 'search');
   else if (roll < 0.94) get('/api/categories', 'categories');
   else get('/api/stats', 'stats');
@@ -99,6 +131,8 @@ export function requireHealthyApi(): void {
     response = http.get(`${BASE_URL}/health`, { timeout: '5s', tags: { route: 'setup', name: 'setup' } });
   }
   if (response.status !== 200) {
-    throw new Error(`${BASE_URL}/health answered ${response.status || response.error}: start the API (npm run serve) or set -e BASE_URL=<url>.`);
+    throw new Error(
+      `${BASE_URL}/health answered ${response.status || response.error}: start the API (npm run serve) or set -e BASE_URL=<url>.`,
+    );
   }
 }

@@ -98,7 +98,9 @@ export class OwnedProduct {
     if (this.#created === 'refused' || this.#created === undefined) return row ? fail('refused-applied') : ok(false);
     if (!row) {
       if (this.#created === 'unknown') return ok(false);
-      return this.#deleted === 'acknowledged' || this.#deleted === 'unknown' ? ok(this.#deleted === 'unknown') : fail('lost');
+      return this.#deleted === 'acknowledged' || this.#deleted === 'unknown'
+        ? ok(this.#deleted === 'unknown')
+        : fail('lost');
     }
     if (this.#deleted === 'acknowledged') return fail('lost');
     if (this.#refusedStock.includes(row.stock)) return fail('refused-applied');

@@ -5,7 +5,7 @@ export function zipfSampler(count: number, exponent = 1.07, random: () => number
   const cdf = new Float64Array(count);
   let total = 0;
   for (let rank = 1; rank <= count; rank++) {
-    total += 1 / Math.pow(rank, exponent);
+    total += 1 / rank ** exponent;
     cdf[rank - 1] = total;
   }
   return () => {

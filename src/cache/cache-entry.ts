@@ -36,9 +36,14 @@ export function decodeEntry(stored: unknown): CacheEntry | undefined {
   if (!match) return undefined;
   const [header, freshUntil, staleUntil, retainUntil, storedAt, seq, tagStamp, contentTags] = match;
   return {
-    freshUntil: Number(freshUntil), staleUntil: Number(staleUntil), retainUntil: Number(retainUntil),
-    storedAt: Number(storedAt), seq: Number(seq), tagStamp: tagStamp!,
-    contentTags: contentTags ? contentTags.slice(1).split(' ') : [], payload: stored.slice(header.length),
+    freshUntil: Number(freshUntil),
+    staleUntil: Number(staleUntil),
+    retainUntil: Number(retainUntil),
+    storedAt: Number(storedAt),
+    seq: Number(seq),
+    tagStamp: tagStamp!,
+    contentTags: contentTags ? contentTags.slice(1).split(' ') : [],
+    payload: stored.slice(header.length),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { CacheEvent } from './cache-events';
 import { DEFAULT_CACHE_SETTINGS } from './cache-settings';
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
+const describe = (error: unknown) =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200);
 
 /**
  * Logs cache events as JSON lines with the request id; error text is cut short (Upstash errors
@@ -24,8 +25,18 @@ export function createCacheEventLog(
       return;
     }
     kinds.set(kind, { loggedAt: at, suppressed: 0 });
-    const cause = event.error instanceof Error && event.error.cause !== undefined ? describe(event.error.cause) : undefined;
+    const cause =
+      event.error instanceof Error && event.error.cause !== undefined ? describe(event.error.cause) : undefined;
     const { error, type, ...fields } = event;
-    write(JSON.stringify({ level: 'warn', event: type, ...fields, error: describe(error), cause, suppressed: seen?.suppressed || undefined }));
+    write(
+      JSON.stringify({
+        level: 'warn',
+        event: type,
+        ...fields,
+        error: describe(error),
+        cause,
+        suppressed: seen?.suppressed || undefined,
+      }),
+    );
   };
 }

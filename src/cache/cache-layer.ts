@@ -1,10 +1,10 @@
 import type { Context, HonoRequest, MiddlewareHandler } from 'hono';
-import { secured, SECURITY_HEADERS } from '../http/security-headers';
-import { toMilliseconds, type Duration } from '../timing';
+import { SECURITY_HEADERS, secured } from '../http/security-headers';
+import { type Duration, toMilliseconds } from '../timing';
 import { forCall, resolveOptions } from './cache-options';
 import type { CacheResult } from './cache-result';
 import { cacheControlDirectives, cacheStatus, ifNoneMatchMatches, serverTiming } from './http-cache-headers';
-import { isResponseSnapshot, snapshotBytes, snapshotResponse, type ResponseSnapshot } from './response-snapshot';
+import { isResponseSnapshot, type ResponseSnapshot, snapshotBytes, snapshotResponse } from './response-snapshot';
 import type { CacheEnv } from './with-cache-session';
 
 export interface CacheLayerOptions<E extends CacheEnv = CacheEnv> {
@@ -56,11 +56,16 @@ export function defaultCacheKey(c: { req: Pick<HonoRequest, 'url' | 'path'> }): 
   const queryStart = url.indexOf('?');
   // The hot path (no query string) skips URL parsing.
   if (queryStart === -1) return `${c.req.path}?`;
-  const params = [...new URLSearchParams(url.slice(queryStart + 1))].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const params = [...new URLSearchParams(url.slice(queryStart + 1))].sort(([a, av], [b, bv]) =>
+    a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0,
+  );
   return `${c.req.path}?${new URLSearchParams(params).toString()}`;
 }
 
-function bypassReasonOf(c: { req: Pick<HonoRequest, 'header'> }, requestDirectives: ReadonlySet<string>): string | undefined {
+function bypassReasonOf(
+  c: { req: Pick<HonoRequest, 'header'> },
+  requestDirectives: ReadonlySet<string>,
+): string | undefined {
   if (requestDirectives.has('no-store')) return 'no-store';
   // no-cache recomputes and stores: a trusted client's way to refresh an entry for everyone.
   if (requestDirectives.has('no-cache')) return undefined;
@@ -78,7 +83,8 @@ const revalidations = new WeakSet<Request>();
 
 /** The request's cache directives if it may act on them, else none (see `trustsClient`). */
 async function honouredDirectives<E extends CacheEnv>(
-  c: Context<E>, trustsClient: (c: Context<E>) => boolean | Promise<boolean>,
+  c: Context<E>,
+  trustsClient: (c: Context<E>) => boolean | Promise<boolean>,
 ): Promise<ReadonlySet<string>> {
   if (revalidations.has(c.req.raw)) return RECOMPUTE;
   const directives = cacheControlDirectives(c.req.header('Cache-Control'));
@@ -100,7 +106,10 @@ const secondsOf = (ms: number) => Math.round(ms / 1000);
 export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOptions<E>): MiddlewareHandler<E> {
   // Resolved and validated once, at creation (defaults filled in by `resolveOptions`): bad durations throw here, never per request.
   const policy = resolveOptions<ResponseSnapshot>({
-    ttl: options.ttl, swr: options.swr, staleIfError: options.staleIfError, contentTags: options.contentTags,
+    ttl: options.ttl,
+    swr: options.swr,
+    staleIfError: options.staleIfError,
+    contentTags: options.contentTags,
     storable: (snapshot) => snapshot.storable,
     failed: (snapshot) => snapshot.status >= 500,
     validate: isResponseSnapshot,
@@ -116,8 +125,10 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
   const cacheable = options.when ?? (() => true);
   const trustsClient = options.trustsClient ?? nobody;
   const cdnSeconds = options.cdnTtl === undefined ? ttlSeconds : seconds(options.cdnTtl);
-  const cacheControl = `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}`
-    + (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') + `, stale-if-error=${staleIfErrorSeconds}`;
+  const cacheControl =
+    `public, max-age=${browserSeconds}, s-maxage=${cdnSeconds}` +
+    (swrSeconds ? `, stale-while-revalidate=${swrSeconds}` : '') +
+    `, stale-if-error=${staleIfErrorSeconds}`;
 
   // Per entry, as plain data shared by the isolate's requests (only ever copied, never changed).
   const prebuilt = new WeakMap<ResponseSnapshot, Headers>();
@@ -138,7 +149,10 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
     if (bypassReason) {
       await next();
       c.res.headers.set('X-Cache', 'BYPASS');
-      c.res.headers.set('Cache-Status', cacheStatus({ outcome: 'BYPASS', detail: bypassReason, stored: false, ttlSeconds: 0 }));
+      c.res.headers.set(
+        'Cache-Status',
+        cacheStatus({ outcome: 'BYPASS', detail: bypassReason, stored: false, ttlSeconds: 0 }),
+      );
       return;
     }
 
@@ -153,10 +167,12 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
     };
     // Refreshing after the response is sent: replay the request through the whole app, marked to recompute.
     const revalidate = async () => {
-      const headers = new Headers(vary.flatMap((name) => {
-        const value = c.req.header(name);
-        return value === undefined ? [] : [[name, value] as [string, string]];
-      }));
+      const headers = new Headers(
+        vary.flatMap((name) => {
+          const value = c.req.header(name);
+          return value === undefined ? [] : [[name, value] as [string, string]];
+        }),
+      );
       const revalidation = new Request(c.req.url, { headers });
       revalidations.add(revalidation);
       await c.get('dispatch')(revalidation);
@@ -164,11 +180,16 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
     const cacheOptions = forCall(policy, () => tagsOf(c), revalidate);
 
     const forceRefresh = requestDirectives.has('no-cache');
-    const result = forceRefresh ? await session.refresh(key, compute, cacheOptions) : await session.lookup(key, compute, cacheOptions);
+    const result = forceRefresh
+      ? await session.refresh(key, compute, cacheOptions)
+      : await session.lookup(key, compute, cacheOptions);
     const snapshot = result.value;
     const notModified = snapshot.storable && ifNoneMatchMatches(c.req.header('If-None-Match'), snapshot.etag);
     const perRequest = perRequestHeaders(result, ownSnapshot?.status, snapshot.storable);
-    const headers = [...perRequest, ...storedHeaders(snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined)];
+    const headers = [
+      ...perRequest,
+      ...storedHeaders(snapshot.storable ? { etag: snapshot.etag, cacheControl, vary } : undefined),
+    ];
 
     if (ownSnapshot && snapshot === ownSnapshot) {
       // This request computed the answer: its own response goes out, with the cache's headers.
@@ -184,7 +205,9 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
       for (const [name, value] of [...snapshot.headers, ...headers]) replaced.set(name, value);
       replaced.set('Content-Length', String(snapshotBytes(snapshot)));
       c.res = undefined;
-      c.res = notModified ? notModifiedResponse(replaced) : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
+      c.res = notModified
+        ? notModifiedResponse(replaced)
+        : new Response(snapshot.body, { status: snapshot.status, headers: replaced });
       return;
     }
     if (notModified) {
@@ -195,7 +218,9 @@ export function cacheLayer<E extends CacheEnv = CacheEnv>(options: CacheLayerOpt
     }
     // The hot path, a hit: a Response on the entry's prebuilt headers, then the per-request ones.
     // (Each Headers call crosses into workerd's C++: ~1-2 µs; iterating one costs more per entry.)
-    const response = secured(new Response(snapshot.body, { status: snapshot.status, headers: replayedHeadersOf(snapshot) }));
+    const response = secured(
+      new Response(snapshot.body, { status: snapshot.status, headers: replayedHeadersOf(snapshot) }),
+    );
     for (const [name, value] of perRequest) response.headers.set(name, value);
     // Hono merges in what was set on c.res earlier (CORS headers), as for any response.
     c.res = response;
@@ -222,10 +247,20 @@ function replayedHeaders(snapshot: ResponseSnapshot, stored: StoredHeaders | und
 }
 
 /** What changes from one request to the next: the outcome, the timings and, for a stored answer, its age. */
-function perRequestHeaders(result: CacheResult<ResponseSnapshot>, originStatus: number | undefined, storable: boolean): Array<[string, string]> {
+function perRequestHeaders(
+  result: CacheResult<ResponseSnapshot>,
+  originStatus: number | undefined,
+  storable: boolean,
+): Array<[string, string]> {
   const headers: Array<[string, string]> = [
     ['X-Cache', result.outcome],
-    ['Cache-Status', cacheStatus({ ...result, originStatus: originStatus ?? (result.value.status >= 500 ? result.value.status : undefined) })],
+    [
+      'Cache-Status',
+      cacheStatus({
+        ...result,
+        originStatus: originStatus ?? (result.value.status >= 500 ? result.value.status : undefined),
+      }),
+    ],
     ['Server-Timing', serverTiming(result)],
   ];
   if (storable) headers.push(['Age', String(result.ageSeconds)]);
@@ -235,7 +270,10 @@ function perRequestHeaders(result: CacheResult<ResponseSnapshot>, originStatus: 
 /** A storable answer's validator and caching headers: the same for every request answered from one entry. */
 function storedHeaders(stored: StoredHeaders | undefined): Array<[string, string]> {
   if (!stored) return [];
-  const headers: Array<[string, string]> = [['ETag', stored.etag], ['Cache-Control', stored.cacheControl]];
+  const headers: Array<[string, string]> = [
+    ['ETag', stored.etag],
+    ['Cache-Control', stored.cacheControl],
+  ];
   if (stored.vary.length) headers.push(['Vary', stored.vary.join(', ')]);
   return headers;
 }

@@ -1,5 +1,5 @@
 // A call site's caching policy, and its resolution: defaults filled in and durations parsed once per call site.
-import { toMilliseconds, type Duration } from '../timing';
+import { type Duration, toMilliseconds } from '../timing';
 
 /** Per-call caching policy. */
 export interface CacheOptions<T = unknown> {
@@ -64,7 +64,11 @@ export function resolveOptions<T>(options: CacheOptions<T>): ResolvedOptions<T> 
  * `base` (resolved once, by a call site) for one call: its tags, worked out only when the lookup
  * needs them (a memory hit does not), and its revalidation.
  */
-export function forCall<T>(base: ResolvedOptions<T>, tagsOf: () => readonly string[], revalidate?: () => Promise<void>): ResolvedOptions<T> {
+export function forCall<T>(
+  base: ResolvedOptions<T>,
+  tagsOf: () => readonly string[],
+  revalidate?: () => Promise<void>,
+): ResolvedOptions<T> {
   let tags: readonly string[] | undefined;
   return {
     ...base,
@@ -78,6 +82,7 @@ export function forCall<T>(base: ResolvedOptions<T>, tagsOf: () => readonly stri
 function normalizedTags(given: readonly string[]): readonly string[] {
   const tags = [...new Set(given)].sort();
   // Tags travel space-separated in entry headers and log records.
-  if (tags.some((tag) => /\s/.test(tag) || tag === '')) throw new TypeError(`Cache tags must be non-empty and without whitespace: ${JSON.stringify(tags)}`);
+  if (tags.some((tag) => /\s/.test(tag) || tag === ''))
+    throw new TypeError(`Cache tags must be non-empty and without whitespace: ${JSON.stringify(tags)}`);
   return tags;
 }

@@ -4,9 +4,17 @@ export type CacheOutcome = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 
 /** Why a value came from where it did; the HTTP layer turns it into headers. */
 export type CacheDetail =
-  | 'memory' | 'redis' | 'collapsed' | 'filled-by-peer'
-  | 'stale-while-revalidate' | 'stale-if-error'
-  | 'miss' | 'refresh' | 'no-fill' | 'cache-unavailable' | 'invalidation-pending';
+  | 'memory'
+  | 'redis'
+  | 'collapsed'
+  | 'filled-by-peer'
+  | 'stale-while-revalidate'
+  | 'stale-if-error'
+  | 'miss'
+  | 'refresh'
+  | 'no-fill'
+  | 'cache-unavailable'
+  | 'invalidation-pending';
 
 export interface CacheResult<T> {
   value: T;

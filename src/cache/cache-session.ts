@@ -62,14 +62,16 @@ export class CacheSession {
     this.#retryPendingSoon(now);
 
     const remembered = this.cache.memory.get(key, now);
-    if (remembered && options.validate(remembered.entry.value) && await this.#stillCurrent(remembered, now)) {
+    if (remembered && options.validate(remembered.entry.value) && (await this.#stillCurrent(remembered, now))) {
       return { ...this.#fromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(lookup.started) };
     }
     if (this.cache.hasPending(options.tags)) {
       // Upstash may still hold pre-write data for these tags: this isolate wrote, so it must not
       // serve it. One computation per key, remembered here (memory lost those tags' old items).
       const pending = { ...lookup, epoch: this.cache.epoch };
-      return this.#coalesced(lookup, () => this.#computeWithoutShared(pending, undefined, elapsedSince(lookup.started), 'invalidation-pending'));
+      return this.#coalesced(lookup, () =>
+        this.#computeWithoutShared(pending, undefined, elapsedSince(lookup.started), 'invalidation-pending'),
+      );
     }
     return this.#coalesced(lookup, (slot) => this.#lookupShared({ ...lookup, epoch: this.cache.epoch }, now, slot));
   }
@@ -184,14 +186,19 @@ export class CacheSession {
    * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller
    * compute, unless other lookups here keep finishing (`maxJoinLeases`).
    */
-  async #join<T>(slotKey: string, pending: InFlight, lookup: Lookup<T>): Promise<CacheResult<T> | 'outdated' | undefined> {
+  async #join<T>(
+    slotKey: string,
+    pending: InFlight,
+    lookup: Lookup<T>,
+  ): Promise<CacheResult<T> | 'outdated' | undefined> {
     const { leaseMs, maxJoinLeases, joinFirstPollMs, joinMaxPollMs } = this.cache.settings;
     const { options } = lookup;
     let deadline = pending.startedAt + leaseMs;
     const giveUpAt = pending.startedAt + leaseMs * maxJoinLeases;
     const joinedAt = Date.now();
     // Pauses double, then grow to an eighth of the time waited so far (see `joinFirstPollMs`).
-    const nextPollMs = (delay: number) => Math.min(joinMaxPollMs, Math.max(Math.min(delay * 2, 2 * joinFirstPollMs), (Date.now() - joinedAt) / 8));
+    const nextPollMs = (delay: number) =>
+      Math.min(joinMaxPollMs, Math.max(Math.min(delay * 2, 2 * joinFirstPollMs), (Date.now() - joinedAt) / 8));
     for (let delay = joinFirstPollMs; !pending.settled; delay = nextPollMs(delay)) {
       const now = Date.now();
       if (now >= deadline) {
@@ -211,10 +218,21 @@ export class CacheSession {
     if (!options.storable(shared.value) && !options.failed(shared.value)) return undefined;
     if (this.#contentChangedSince(shared.value, lookup, pending.seq)) return 'outdated';
     const outcome: CacheOutcome = shared.outcome === 'MISS' && !options.failed(shared.value) ? 'HIT' : shared.outcome;
-    return { ...shared, outcome, detail: 'collapsed', stored: false, originMs: 0, cacheMs: elapsedSince(lookup.started) };
+    return {
+      ...shared,
+      outcome,
+      detail: 'collapsed',
+      stored: false,
+      originMs: 0,
+      cacheMs: elapsedSince(lookup.started),
+    };
   }
 
-  async #lead<T>(key: string, run: (slot: InFlight) => Promise<CacheResult<T>>, tags: readonly string[]): Promise<CacheResult<T>> {
+  async #lead<T>(
+    key: string,
+    run: (slot: InFlight) => Promise<CacheResult<T>>,
+    tags: readonly string[],
+  ): Promise<CacheResult<T>> {
     // Registered before the first await, so concurrent callers join instead of leading too.
     const slot = this.cache.startLookup(key, tags);
     try {
@@ -249,7 +267,13 @@ export class CacheSession {
   async #read<T>(lookup: Lookup<T>, now: number, slot: InFlight): Promise<SharedRead | undefined> {
     const { log } = this.cache;
     try {
-      const read = await this.shared.read(lookup.key, lookup.options.tags, now, this.cache.settings.leaseMs, log.since(now));
+      const read = await this.shared.read(
+        lookup.key,
+        lookup.options.tags,
+        now,
+        this.cache.settings.leaseMs,
+        log.since(now),
+      );
       log.apply(read.tail, Date.now());
       // What the slot's value will reflect: every invalidation up to this read.
       slot.seq = read.tail.seq;
@@ -321,16 +345,26 @@ export class CacheSession {
       if (stamped && !entry && freshnessOf(stamped, now) === 'fresh') leaseToken = await this.#acquireLease(key);
       // Otherwise another isolate is filling this key: wait for its value instead of querying too.
       const peer = leaseToken ? undefined : await this.#waitForFill(lookup, read.tagStamp);
-      if (peer?.filled) return { ...this.#fromEntry<T>(peer.filled, Date.now(), 'HIT', 'filled-by-peer'), cacheMs: elapsedSince(started) };
+      if (peer?.filled)
+        return {
+          ...this.#fromEntry<T>(peer.filled, Date.now(), 'HIT', 'filled-by-peer'),
+          cacheMs: elapsedSince(started),
+        };
       // Its computation failed: that failure answers here too (the origin was just asked), as in one isolate.
-      if (peer?.failed) return { ...this.#fromEntry<T>(peer.failed, Date.now(), 'MISS', 'collapsed'), cacheMs: elapsedSince(started) };
+      if (peer?.failed)
+        return { ...this.#fromEntry<T>(peer.failed, Date.now(), 'MISS', 'collapsed'), cacheMs: elapsedSince(started) };
       if (!leaseToken) detail = 'no-fill';
     }
     return this.#computeAndStore(lookup, { read, leaseToken, entry }, detail, elapsedSince(started));
   }
 
   /** Computes; stores a good value; answers a failure with the stale entry when there is one (stale-if-error). */
-  async #computeAndStore<T>(lookup: Lookup<T>, fill: Fill<T>, detail: CacheDetail, cacheMs: number): Promise<CacheResult<T>> {
+  async #computeAndStore<T>(
+    lookup: Lookup<T>,
+    fill: Fill<T>,
+    detail: CacheDetail,
+    cacheMs: number,
+  ): Promise<CacheResult<T>> {
     const { key, options } = lookup;
     const { leaseToken, entry } = fill;
     const now = Date.now();
@@ -347,7 +381,11 @@ export class CacheSession {
     }
     if (options.failed(computed.value) && staleFallback) {
       this.#release(key, leaseToken);
-      return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
+      return {
+        ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'),
+        cacheMs,
+        originMs: computed.originMs,
+      };
     }
     const stored = this.#store(lookup, computed.value, fill.read, leaseToken);
     return this.#computedResult(computed, 'MISS', detail, stored, cacheMs);
@@ -365,7 +403,8 @@ export class CacheSession {
     const now = Date.now();
     const kept = this.cache.memory.retained(key, now);
     const entry = kept && options.validate(kept.value) ? (kept as DecodedEntry<T>) : undefined;
-    if (entry && freshnessOf(entry, now) === 'fresh') return { ...this.#fromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+    if (entry && freshnessOf(entry, now) === 'fresh')
+      return { ...this.#fromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
     if (entry) {
       this.#refreshWithoutShared(lookup, entry);
       return { ...this.#fromEntry<T>(entry, now, 'STALE', 'cache-unavailable'), cacheMs: elapsedSince(started) };
@@ -398,7 +437,9 @@ export class CacheSession {
    * ('invalidation-pending', a MISS remembered in memory like any other).
    */
   async #computeWithoutShared<T>(
-    lookup: Lookup<T>, fallback: DecodedEntry<T> | undefined, cacheMs: number,
+    lookup: Lookup<T>,
+    fallback: DecodedEntry<T> | undefined,
+    cacheMs: number,
     detail: 'cache-unavailable' | 'invalidation-pending' = 'cache-unavailable',
   ): Promise<CacheResult<T>> {
     const { key, options } = lookup;
@@ -410,13 +451,26 @@ export class CacheSession {
       throw error;
     }
     if (options.failed(computed.value) && fallback) {
-      return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs, originMs: computed.originMs };
+      return {
+        ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'),
+        cacheMs,
+        originMs: computed.originMs,
+      };
     }
-    const contentTags = options.storable(computed.value) && !options.failed(computed.value) ? this.#contentTagsOf(computed.value, lookup) : undefined;
+    const contentTags =
+      options.storable(computed.value) && !options.failed(computed.value)
+        ? this.#contentTagsOf(computed.value, lookup)
+        : undefined;
     if (contentTags && lookup.epoch === this.cache.epoch) {
       // Memory only, and with no tag stamp: it is never written to Upstash. Current as of the last log heard.
       const { seq } = this.cache.log;
-      this.cache.memory.set(key, entryFor(computed.value, '', -1, contentTags, options, Date.now()), options.tags, seq, Date.now());
+      this.cache.memory.set(
+        key,
+        entryFor(computed.value, '', -1, contentTags, options, Date.now()),
+        options.tags,
+        seq,
+        Date.now(),
+      );
     }
     return this.#computedResult(computed, detail === 'cache-unavailable' ? 'BYPASS' : 'MISS', detail, false, cacheMs);
   }
@@ -427,7 +481,10 @@ export class CacheSession {
    * `fillMaxPollMs` apart): a fill takes one query, and a waiter whose holder read before a
    * write only learns it must compute when the lease goes.
    */
-  async #waitForFill<T>(lookup: Lookup<T>, tagStamp: string): Promise<{ filled?: DecodedEntry<T>; failed?: DecodedEntry<T> } | undefined> {
+  async #waitForFill<T>(
+    lookup: Lookup<T>,
+    tagStamp: string,
+  ): Promise<{ filled?: DecodedEntry<T>; failed?: DecodedEntry<T> } | undefined> {
     const { leaseMs, fillFirstPollMs, fillMaxPollMs } = this.cache.settings;
     const deadline = Date.now() + leaseMs;
     for (let delay = fillFirstPollMs; Date.now() < deadline; delay = Math.min(delay * 2, fillMaxPollMs)) {
@@ -488,9 +545,14 @@ export class CacheSession {
     const entry = entryFor(value, read.tagStamp, seq, contentTags, options, now);
     if (lookup.epoch === this.cache.epoch) this.cache.memory.set(key, entry, options.tags, seq, now);
     if (leaseToken) this.cache.dropLease(key, leaseToken);
-    this.scope.waitUntil(this.shared.write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken, seq, contentTags)
-      .then((stored) => { if (!stored) this.cache.memory.forget(key, entry); })
-      .catch((error: unknown) => this.#report(error, 'write')));
+    this.scope.waitUntil(
+      this.shared
+        .write(key, encodeEntry(entry), entry.retainUntil - now, leaseToken, seq, contentTags)
+        .then((stored) => {
+          if (!stored) this.cache.memory.forget(key, entry);
+        })
+        .catch((error: unknown) => this.#report(error, 'write')),
+    );
     return true;
   }
 
@@ -519,18 +581,28 @@ export class CacheSession {
     const { key } = lookup;
     this.cache.dropLease(key, leaseToken);
     const failure = encodeEntry(entryFor(value, '', -1, [], lookup.options, Date.now()));
-    this.scope.waitUntil(this.shared.shareFailure(key, leaseToken, failure, this.cache.settings.failureSharedMs)
-      .catch((error: unknown) => this.#report(error, 'release')));
+    this.scope.waitUntil(
+      this.shared
+        .shareFailure(key, leaseToken, failure, this.cache.settings.failureSharedMs)
+        .catch((error: unknown) => this.#report(error, 'release')),
+    );
   }
 
   /** Lets waiters in other isolates stop waiting at once. */
   #release(key: string, leaseToken: string | undefined): void {
     if (!leaseToken) return;
     this.cache.dropLease(key, leaseToken);
-    this.scope.waitUntil(this.shared.releaseLease(key, leaseToken).catch((error: unknown) => this.#report(error, 'release')));
+    this.scope.waitUntil(
+      this.shared.releaseLease(key, leaseToken).catch((error: unknown) => this.#report(error, 'release')),
+    );
   }
 
-  #fromEntry<T>(entry: DecodedEntry, now: number, outcome: CacheOutcome, detail: CacheDetail): Omit<CacheResult<T>, 'cacheMs'> {
+  #fromEntry<T>(
+    entry: DecodedEntry,
+    now: number,
+    outcome: CacheOutcome,
+    detail: CacheDetail,
+  ): Omit<CacheResult<T>, 'cacheMs'> {
     return {
       value: entry.value as T,
       outcome,
@@ -543,9 +615,22 @@ export class CacheSession {
   }
 
   #computedResult<T>(
-    computed: { value: T; originMs: number }, outcome: CacheOutcome, detail: CacheDetail, stored: boolean, cacheMs: number,
+    computed: { value: T; originMs: number },
+    outcome: CacheOutcome,
+    detail: CacheDetail,
+    stored: boolean,
+    cacheMs: number,
   ): CacheResult<T> {
-    return { value: computed.value, outcome, detail, stored, ageSeconds: 0, ttlSeconds: 0, cacheMs, originMs: computed.originMs };
+    return {
+      value: computed.value,
+      outcome,
+      detail,
+      stored,
+      ageSeconds: 0,
+      ttlSeconds: 0,
+      cacheMs,
+      originMs: computed.originMs,
+    };
   }
 
   /** An Upstash call failed: reported as `cache-unavailable`, unless the open circuit skipped it (the failures that opened it were reported). */
@@ -568,7 +653,14 @@ function decodePayload(payload: string): { value: unknown } | undefined {
   }
 }
 
-function entryFor<T>(value: T, tagStamp: string, seq: number, contentTags: readonly string[], options: ResolvedOptions<T>, now: number): DecodedEntry<T> {
+function entryFor<T>(
+  value: T,
+  tagStamp: string,
+  seq: number,
+  contentTags: readonly string[],
+  options: ResolvedOptions<T>,
+  now: number,
+): DecodedEntry<T> {
   return {
     storedAt: now,
     freshUntil: now + options.ttlMs,
@@ -587,5 +679,7 @@ function decodedFailure<T>(stored: string, options: ResolvedOptions<T>): Decoded
   const entry = decodeEntry(stored);
   if (!entry) return undefined;
   const decoded = decodePayload(entry.payload);
-  return decoded && options.validate(decoded.value) && options.failed(decoded.value) ? { ...entry, value: decoded.value } : undefined;
+  return decoded && options.validate(decoded.value) && options.failed(decoded.value)
+    ? { ...entry, value: decoded.value }
+    : undefined;
 }

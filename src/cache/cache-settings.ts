@@ -126,13 +126,16 @@ export function edgeCacheSettingsFrom(
   if (env.CACHE_TIMEOUT_MS) {
     const timeoutMs = Number(env.CACHE_TIMEOUT_MS);
     if (Number.isFinite(timeoutMs) && timeoutMs > 0) settings.timeoutMs = timeoutMs;
-    else report(`CACHE_TIMEOUT_MS="${env.CACHE_TIMEOUT_MS}" is not a positive number of ms; using ${settings.timeoutMs}.`);
+    else
+      report(`CACHE_TIMEOUT_MS="${env.CACHE_TIMEOUT_MS}" is not a positive number of ms; using ${settings.timeoutMs}.`);
   }
   if (env.CACHE_MEMORY_STALENESS) {
     try {
       settings.memoryMaxStalenessMs = toMilliseconds(env.CACHE_MEMORY_STALENESS);
     } catch {
-      report(`CACHE_MEMORY_STALENESS="${env.CACHE_MEMORY_STALENESS}" is not a duration like '2s'; using ${settings.memoryMaxStalenessMs} ms.`);
+      report(
+        `CACHE_MEMORY_STALENESS="${env.CACHE_MEMORY_STALENESS}" is not a duration like '2s'; using ${settings.memoryMaxStalenessMs} ms.`,
+      );
     }
   }
   return settings;

@@ -59,7 +59,10 @@ export class EdgeCache {
   #lastSettledAt = 0;
 
   /** `settings` not given take their defaults; `onEvent` hears every failure (`createCacheEventLog` logs them). */
-  constructor(settings: Partial<EdgeCacheSettings> = {}, readonly onEvent: (event: CacheEvent) => void = () => {}) {
+  constructor(
+    settings: Partial<EdgeCacheSettings> = {},
+    readonly onEvent: (event: CacheEvent) => void = () => {},
+  ) {
     this.settings = Object.freeze({ ...DEFAULT_CACHE_SETTINGS, ...settings });
     const { memoryMaxStalenessMs, memoryMaxEntries } = this.settings;
     this.memory = new MemoryTier(memoryMaxStalenessMs > 0 ? memoryMaxEntries : 0);

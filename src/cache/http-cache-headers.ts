@@ -1,7 +1,8 @@
 // HTTP caching header helpers: request directives (RFC 9111), validators (RFC 9110),
 // Cache-Status (RFC 9211) and Server-Timing.
-import type { CacheResult } from './cache-result';
+
 import { toBase64Url } from '../encoding/base64url';
+import type { CacheResult } from './cache-result';
 
 /** The directive names of a Cache-Control header, lower-cased. */
 export function cacheControlDirectives(header: string | undefined | null): Set<string> {
@@ -40,7 +41,8 @@ export interface CacheStatusFacts {
 
 /** RFC 9211 Cache-Status for this cache ("edge-api"). */
 export function cacheStatus(facts: CacheStatusFacts): string {
-  const failedWith = facts.originStatus !== undefined && facts.originStatus >= 500 ? `; fwd-status=${facts.originStatus}` : '';
+  const failedWith =
+    facts.originStatus !== undefined && facts.originStatus >= 500 ? `; fwd-status=${facts.originStatus}` : '';
   switch (facts.outcome) {
     case 'HIT':
       return `edge-api; hit; ttl=${facts.ttlSeconds}; detail=${facts.detail}`;
@@ -49,16 +51,20 @@ export function cacheStatus(facts: CacheStatusFacts): string {
         ? `edge-api; fwd=uri-miss${failedWith}; ttl=${facts.ttlSeconds}; detail=stale-if-error`
         : `edge-api; hit; ttl=${facts.ttlSeconds}; detail=${facts.detail}`; // stale-while-revalidate, cache-unavailable
     case 'MISS':
-      return `edge-api; fwd=${facts.detail === 'refresh' ? 'request' : 'uri-miss'}${failedWith}`
-        + `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}`
-        + `${facts.detail === 'invalidation-pending' ? '; detail=invalidation-pending' : ''}`;
+      return (
+        `edge-api; fwd=${facts.detail === 'refresh' ? 'request' : 'uri-miss'}${failedWith}` +
+        `${facts.detail === 'collapsed' ? '; collapsed' : ''}${facts.stored ? '; stored' : ''}` +
+        `${facts.detail === 'invalidation-pending' ? '; detail=invalidation-pending' : ''}`
+      );
     case 'BYPASS':
       return `edge-api; fwd=bypass; detail=${facts.detail}`;
   }
 }
 
 /** Server-Timing entries: `cache` (lookup time, outcome in desc) and `db` (origin time, when there was one). */
-export function serverTiming(result: Pick<CacheResult<unknown>, 'outcome' | 'detail' | 'cacheMs' | 'originMs'>): string {
+export function serverTiming(
+  result: Pick<CacheResult<unknown>, 'outcome' | 'detail' | 'cacheMs' | 'originMs'>,
+): string {
   const metrics = [`cache;dur=${result.cacheMs.toFixed(1)};desc="${result.outcome} ${result.detail}"`];
   if (result.originMs > 0) metrics.push(`db;dur=${result.originMs.toFixed(1)}`);
   return metrics.join(', ');

@@ -81,7 +81,8 @@ export class InvalidationLog {
     } else {
       if (this.#syncedSeq === undefined) this.#floor = tail.since;
       for (const record of tail.records) this.#remember(record);
-      if (this.#lastInvalidated.size > MAX_REMEMBERED_TAGS) this.#startOver(Math.max(tail.seq, this.#syncedSeq ?? tail.seq));
+      if (this.#lastInvalidated.size > MAX_REMEMBERED_TAGS)
+        this.#startOver(Math.max(tail.seq, this.#syncedSeq ?? tail.seq));
     }
     // Replies can arrive out of order: the newest wins.
     if (this.#syncedSeq === undefined || tail.seq >= this.#syncedSeq) {

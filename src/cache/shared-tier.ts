@@ -1,11 +1,20 @@
 import type { Redis } from '@upstash/redis/cloudflare';
-import type { CircuitBreaker } from './circuit-breaker';
-import type { EdgeCache } from './edge-cache';
 import { lateBy, wentSilent } from '../timing';
 import { noteUpstashAnswer } from '../upstash';
+import type { CircuitBreaker } from './circuit-breaker';
+import type { EdgeCache } from './edge-cache';
 import type { LogTail } from './invalidation-log';
 import {
-  FAILED_LEASE_PREFIX, FILL_SCRIPT, FORGET_LOG_SCRIPT, INVALIDATE_SCRIPT, LOG_CAP, LOG_TAIL_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, SHARE_FAILURE_SCRIPT, scriptSha1,
+  FAILED_LEASE_PREFIX,
+  FILL_SCRIPT,
+  FORGET_LOG_SCRIPT,
+  INVALIDATE_SCRIPT,
+  LOG_CAP,
+  LOG_TAIL_SCRIPT,
+  READ_SCRIPT,
+  RELEASE_SCRIPT,
+  SHARE_FAILURE_SCRIPT,
+  scriptSha1,
 } from './redis-scripts';
 
 /** Upstash failed, timed out, or is skipped while the circuit is open: the caller fails open. */
@@ -40,7 +49,14 @@ export interface SharedStore {
   acquireLease(key: string, leaseMs: number): Promise<string | undefined>;
   logTail(since: number): Promise<LogTail>;
   peek(key: string): Promise<{ stored: string | null; leased: boolean; failure: string | null }>;
-  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean>;
+  write(
+    key: string,
+    stored: string,
+    retainMs: number,
+    leaseToken: string | undefined,
+    seq: number,
+    contentTags: readonly string[],
+  ): Promise<boolean>;
   shareFailure(key: string, leaseToken: string, failure: string, forMs: number): Promise<void>;
   releaseLease(key: string, leaseToken: string): Promise<void>;
   invalidate(tags: readonly string[]): Promise<number>;
@@ -55,7 +71,8 @@ export interface CallBudgets {
   patientMs: number;
 }
 
-const isTimeout = (error: unknown) => error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+const isTimeout = (error: unknown) =>
+  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 
 const uniqueToken = () => `${Date.now().toString(36)}.${crypto.randomUUID()}`;
 
@@ -108,8 +125,13 @@ export class SharedTier implements SharedStore {
    * A budget in which Upstash answered nothing does; a `repeatable` call (safe to run twice) is
    * first made once more (`onceMoreIfSilent`).
    */
-  async #call<T>(operation: string, run: () => Promise<T>, { gated = true, patient = false, repeatable = false } = {}): Promise<T> {
-    if (gated && !this.breaker.allows()) throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
+  async #call<T>(
+    operation: string,
+    run: () => Promise<T>,
+    { gated = true, patient = false, repeatable = false } = {},
+  ): Promise<T> {
+    if (gated && !this.breaker.allows())
+      throw new CacheUnavailableError(`Cache skipped (${operation}): circuit open`, undefined, true);
     const started = Date.now();
     try {
       const result = await (repeatable ? onceMoreIfSilent(run) : run());
@@ -120,7 +142,12 @@ export class SharedTier implements SharedStore {
       const budgetMs = patient ? this.budgets.patientMs : this.budgets.fastMs;
       const overloaded = isTimeout(error) && !wentSilent(error) && Date.now() - started > budgetMs + lateBy(budgetMs);
       if (!overloaded) this.breaker.recordFailure();
-      throw new CacheUnavailableError(`Cache ${operation} failed${overloaded ? ' (this isolate was overloaded)' : ''}`, { cause: error }, false, overloaded);
+      throw new CacheUnavailableError(
+        `Cache ${operation} failed${overloaded ? ' (this isolate was overloaded)' : ''}`,
+        { cause: error },
+        false,
+        overloaded,
+      );
     }
   }
 
@@ -143,13 +170,24 @@ export class SharedTier implements SharedStore {
     const leaseToken = uniqueToken();
     const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys(), ...tags.map(this.#tagKey)];
     const args = [String(now), leaseToken, String(leaseMs), uniqueToken(), String(this.tagTtlMs), String(since)];
-    return this.#call('read', async () => {
-      const [stored, tagStamp, leased, tail] = await this.#script(this.redis, READ_SCRIPT, keys, args) as [string, string, number, unknown];
-      return {
-        stored: String(stored ?? ''), tagStamp: String(tagStamp), leaseToken: Number(leased) === 1 ? leaseToken : undefined,
-        tail: logTailOf(tail, since),
-      };
-    }, { repeatable: true });
+    return this.#call(
+      'read',
+      async () => {
+        const [stored, tagStamp, leased, tail] = (await this.#script(this.redis, READ_SCRIPT, keys, args)) as [
+          string,
+          string,
+          number,
+          unknown,
+        ];
+        return {
+          stored: String(stored ?? ''),
+          tagStamp: String(tagStamp),
+          leaseToken: Number(leased) === 1 ? leaseToken : undefined,
+          tail: logTailOf(tail, since),
+        };
+      },
+      { repeatable: true },
+    );
   }
 
   /** The fill lease for `key`, when the read found an entry it then judged out of date (a content tag was invalidated). */
@@ -163,7 +201,8 @@ export class SharedTier implements SharedStore {
 
   /** The log's tail after `since`, for an isolate that has served from memory for a while. */
   logTail(since: number): Promise<LogTail> {
-    const tail = async () => logTailOf(await this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]), since);
+    const tail = async () =>
+      logTailOf(await this.#script(this.redis, LOG_TAIL_SCRIPT, this.#logKeys(), [String(since)]), since);
     return this.#call('log', tail, { repeatable: true });
   }
 
@@ -172,37 +211,69 @@ export class SharedTier implements SharedStore {
    * (`shareFailure`), while waiting for another isolate's fill.
    */
   peek(key: string): Promise<{ stored: string | null; leased: boolean; failure: string | null }> {
-    return this.#call('peek', async () => {
-      const [stored, lease] = await this.redis.pipeline().get<string>(this.#entryKey(key)).get<string>(this.#leaseKey(key)).exec();
-      const failure = lease?.startsWith(FAILED_LEASE_PREFIX) ? lease.slice(FAILED_LEASE_PREFIX.length) : null;
-      return { stored: stored ?? null, leased: lease !== null, failure };
-    }, { repeatable: true });
+    return this.#call(
+      'peek',
+      async () => {
+        const [stored, lease] = await this.redis
+          .pipeline()
+          .get<string>(this.#entryKey(key))
+          .get<string>(this.#leaseKey(key))
+          .exec();
+        const failure = lease?.startsWith(FAILED_LEASE_PREFIX) ? lease.slice(FAILED_LEASE_PREFIX.length) : null;
+        return { stored: stored ?? null, leased: lease !== null, failure };
+      },
+      { repeatable: true },
+    );
   }
 
   /**
    * Stores an entry unless one of its content tags was invalidated after `seq`, and releases
    * this caller's fill lease, in one round trip. Resolves to whether it was stored.
    */
-  write(key: string, stored: string, retainMs: number, leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
-    return this.#call('write', async () => {
-      const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys()];
-      const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
-      return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
-    }, { patient: true });
+  write(
+    key: string,
+    stored: string,
+    retainMs: number,
+    leaseToken: string | undefined,
+    seq: number,
+    contentTags: readonly string[],
+  ): Promise<boolean> {
+    return this.#call(
+      'write',
+      async () => {
+        const keys = [this.#entryKey(key), this.#leaseKey(key), ...this.#logKeys()];
+        const args = [stored, String(Math.max(1, retainMs)), leaseToken ?? '', String(seq), ...contentTags];
+        return Number(await this.#script(this.patient, FILL_SCRIPT, keys, args)) === 1;
+      },
+      { patient: true },
+    );
   }
 
   /** Hands this caller's failed computation (an encoded entry) to the isolates waiting on its lease, for `forMs` at most. */
   shareFailure(key: string, leaseToken: string, failure: string, forMs: number): Promise<void> {
-    return this.#call('release', async () => {
-      await this.#script(this.patient, SHARE_FAILURE_SCRIPT, [this.#leaseKey(key)], [leaseToken, FAILED_LEASE_PREFIX + failure, String(forMs)]);
-    }, { patient: true });
+    return this.#call(
+      'release',
+      async () => {
+        await this.#script(
+          this.patient,
+          SHARE_FAILURE_SCRIPT,
+          [this.#leaseKey(key)],
+          [leaseToken, FAILED_LEASE_PREFIX + failure, String(forMs)],
+        );
+      },
+      { patient: true },
+    );
   }
 
   /** Releases this caller's fill lease without storing (nothing storable was computed). */
   releaseLease(key: string, leaseToken: string): Promise<void> {
-    return this.#call('release', async () => {
-      await this.#script(this.patient, RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
-    }, { patient: true });
+    return this.#call(
+      'release',
+      async () => {
+        await this.#script(this.patient, RELEASE_SCRIPT, [this.#leaseKey(key)], [leaseToken]);
+      },
+      { patient: true },
+    );
   }
 
   /**
@@ -214,7 +285,11 @@ export class SharedTier implements SharedStore {
   invalidate(tags: readonly string[]): Promise<number> {
     const keys = [...this.#logKeys(), ...tags.map(this.#tagKey)];
     const args = [uniqueToken(), String(this.tagTtlMs), String(Date.now()), String(LOG_CAP), ...tags];
-    return this.#call('invalidate', async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)), { gated: false, patient: true });
+    return this.#call(
+      'invalidate',
+      async () => Number(await this.#script(this.patient, INVALIDATE_SCRIPT, keys, args)),
+      { gated: false, patient: true },
+    );
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { redisClient } from '../upstash';
 import { createCacheEventLog } from './cache-event-log';
 import { CacheSession } from './cache-session';
-import { edgeCacheSettingsFrom, type CacheVars } from './cache-settings';
+import { type CacheVars, edgeCacheSettingsFrom } from './cache-settings';
 import { EdgeCache } from './edge-cache';
 import { sharedTierFor } from './shared-tier';
 
@@ -35,7 +35,10 @@ export function withCacheSession<E extends CacheEnv>(
   return async function withCacheSession(c, next) {
     const edgeCache = cache ?? (isolateCache ??= new EdgeCache(edgeCacheSettingsFrom(c.env), createCacheEventLog()));
     const sharedTier = () => sharedTierFor(edgeCache, (timeoutMs) => redisClient(c.env, timeoutMs));
-    const scope = { waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise), requestId: c.get('requestId') };
+    const scope = {
+      waitUntil: (promise: Promise<unknown>) => c.executionCtx.waitUntil(promise),
+      requestId: c.get('requestId'),
+    };
     c.set('cache', new CacheSession(edgeCache, sharedTier, scope));
     c.set('dispatch', (request: Request) => dispatch(request, c));
     await next();

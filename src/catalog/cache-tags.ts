@@ -40,7 +40,8 @@ export function tagsForProductWrite(write: ProductWrite): string[] {
   const tags = [productTag(write.id)];
   if (write.kind !== 'update') return [...tags, ALL_PRODUCTS_LIST, categoryListTag(write.category), CATEGORIES, STATS];
   if (write.changed.includes('category')) tags.push(ALL_PRODUCTS_LIST, CATEGORY_LISTS, CATEGORIES);
-  else if (write.changed.some((field) => PLACEMENT_FIELDS.has(field))) tags.push(ALL_PRODUCTS_LIST, categoryListTag(write.category));
+  else if (write.changed.some((field) => PLACEMENT_FIELDS.has(field)))
+    tags.push(ALL_PRODUCTS_LIST, categoryListTag(write.category));
   if (write.changed.some((field) => STATS_FIELDS.has(field) || field === 'category')) tags.push(STATS);
   return tags;
 }

@@ -14,11 +14,15 @@ export function encodeCursor(sort: ProductSort, key: CursorKey): string {
   return toBase64Url(JSON.stringify([sort, ...key]));
 }
 
-const isId = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_INT4;
-const isPrice = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT4;
+const isId = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) > 0 && (value as number) <= MAX_INT4;
+const isPrice = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_INT4;
 /** Exactly what the newest-first query writes (microsecond UTC), so nothing else reaches SQL. */
 const isExactTimestamp = (value: unknown): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) && !Number.isNaN(Date.parse(value));
+  typeof value === 'string' &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value) &&
+  !Number.isNaN(Date.parse(value));
 
 export function decodeCursor(sort: ProductSort, cursor: string): CursorKey {
   let decoded: unknown;
@@ -32,7 +36,8 @@ export function decodeCursor(sort: ProductSort, cursor: string): CursorKey {
   }
   const [, first, second] = decoded as unknown[];
   if (sort === 'id' && decoded.length === 2 && isId(first)) return [first];
-  if ((sort === 'price' || sort === '-price') && decoded.length === 3 && isPrice(first) && isId(second)) return [first, second];
+  if ((sort === 'price' || sort === '-price') && decoded.length === 3 && isPrice(first) && isId(second))
+    return [first, second];
   if (sort === 'newest' && decoded.length === 3 && isExactTimestamp(first) && isId(second)) return [first, second];
   throw new InvalidCursorError('The cursor is malformed.');
 }

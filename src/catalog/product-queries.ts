@@ -1,12 +1,13 @@
-import { and, asc, desc, eq, ilike, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client';
 import { query } from '../db/errors';
 import { categories, products } from '../db/schema';
 import type { Product, ProductCreate, ProductListParams, ProductSort, ProductUpdate } from '../schemas/product';
-import { decodeCursor, encodeCursor, type CursorKey } from './page-cursor';
+import { type CursorKey, decodeCursor, encodeCursor } from './page-cursor';
 
 /** A timestamp at full microsecond precision, so a "newest" cursor never skips rows that share a millisecond. */
-const exactTime = (timestamp: SQL) => sql<string>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const exactTime = (timestamp: SQL) =>
+  sql<string>`to_char(${timestamp} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const createdAtExact = exactTime(sql`${products.createdAt}`);
 
 const productColumns = {
@@ -49,7 +50,10 @@ function toProduct(row: ProductWithCategory): Product {
  * every row instead. `categoryOrderBy` is the same order within one category, led by
  * `category_id` in the sort's direction: only the category's own index yields it (see prepareList).
  */
-const ORDERINGS: Record<ProductSort, { orderBy: SQL[]; collectedOrderBy: SQL[]; categoryOrderBy: SQL[]; after(key: CursorKey): SQL }> = {
+const ORDERINGS: Record<
+  ProductSort,
+  { orderBy: SQL[]; collectedOrderBy: SQL[]; categoryOrderBy: SQL[]; after(key: CursorKey): SQL }
+> = {
   id: {
     orderBy: [asc(products.id)],
     collectedOrderBy: [sql`${products.id} + 0`],
@@ -108,7 +112,13 @@ function prepareList(db: Database, { sort, category, search, cursor }: ListShape
   const conditions: SQL[] = [];
   // The category's id as a scalar subquery (not a filter on the joined slug): Postgres then knows it
   // before it scans, and the (category_id, sort key, id) index yields the page in order with no sort.
-  if (category) conditions.push(eq(products.categoryId, sql`(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})`));
+  if (category)
+    conditions.push(
+      eq(
+        products.categoryId,
+        sql`(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})`,
+      ),
+    );
   if (search) conditions.push(ilike(products.name, sql.placeholder('pattern')));
   if (cursor) conditions.push(ordering.after(CURSOR_PLACEHOLDERS));
   const name = `list_${sort}_${Number(category)}${Number(search)}${Number(cursor)}`;
@@ -121,9 +131,11 @@ function prepareList(db: Database, { sort, category, search, cursor }: ListShape
   // walk. Only one branch yields rows, in its order.
   const matches = sql`category_name_matches(${sql.placeholder('term')}, ${sql.placeholder('category')}, ${FEW_MATCHES + 1})`;
   const cursorCondition = cursor ? [ordering.after(CURSOR_PLACEHOLDERS)] : [];
-  const few = listPage(db, [
-    sql`cardinality(gate.ids) <= ${FEW_MATCHES}`, sql`${products.id} = any(gate.ids)`, ...cursorCondition,
-  ], ordering.collectedOrderBy);
+  const few = listPage(
+    db,
+    [sql`cardinality(gate.ids) <= ${FEW_MATCHES}`, sql`${products.id} = any(gate.ids)`, ...cursorCondition],
+    ordering.collectedOrderBy,
+  );
   // Many: the walk, through an order only the category's own index yields (`categoryOrderBy`, led
   // by category_id; the category as `= any(array[…])`: with an equality category_id would be
   // constant and drop out of the order, and Postgres could walk the sort's global index past the
@@ -133,19 +145,28 @@ function prepareList(db: Database, { sort, category, search, cursor }: ListShape
   // category instead, and with the limit outside Postgres plans the walk to start at once.
   // It stops when the page is full.
   const walk = db
-    .select({ ...productColumns, categoryId: products.categoryId, matches: sql<boolean>`${products.name} ilike ${sql.placeholder('pattern')}`.as('matches') })
+    .select({
+      ...productColumns,
+      categoryId: products.categoryId,
+      matches: sql<boolean>`${products.name} ilike ${sql.placeholder('pattern')}`.as('matches'),
+    })
     .from(products)
-    .where(and(
-      sql`cardinality(gate.ids) > ${FEW_MATCHES}`,
-      sql`${products.categoryId} = any(array[(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})])`,
-      ...cursorCondition,
-    ))
+    .where(
+      and(
+        sql`cardinality(gate.ids) > ${FEW_MATCHES}`,
+        sql`${products.categoryId} = any(array[(select ${categories.id} from ${categories} where ${categories.slug} = ${sql.placeholder('category')})])`,
+        ...cursorCondition,
+      ),
+    )
     .orderBy(...ordering.categoryOrderBy);
   const many = sql`select walk.id, walk.sku, walk.name, walk.description, walk.price_cents, walk.stock, walk.created_at, walk.updated_at,
     (select ${categories.slug} from ${categories} where ${categories.id} = walk.category_id) as category, ${exactTime(sql`walk.created_at`)} as created_at_exact
     from (${walk} offset 0) walk where walk.matches limit ${sql.placeholder('limit')}`;
   // OFFSET 0 keeps the ids a row of their own: without it Postgres folds the call into each branch's condition and looks them up twice.
-  return db.select(FROM_PAGE_ROW).from(sql`(select ${matches} as ids offset 0) gate cross join lateral ((${few}) union all (${many})) page`).prepare(name);
+  return db
+    .select(FROM_PAGE_ROW)
+    .from(sql`(select ${matches} as ids offset 0) gate cross join lateral ((${few}) union all (${many})) page`)
+    .prepare(name);
 }
 
 function listPage(db: Database, conditions: SQL[], orderBy: SQL[]) {
@@ -190,29 +211,45 @@ function prepareGetProduct(db: Database) {
  * Reads prepared once per client: building a query with Drizzle costs more CPU than the
  * database round trip's own work, and these run on every cache miss.
  */
-const preparedReads = new WeakMap<Database, { getProduct: ReturnType<typeof prepareGetProduct>; lists: Map<string, ReturnType<typeof prepareList>> }>();
+const preparedReads = new WeakMap<
+  Database,
+  { getProduct: ReturnType<typeof prepareGetProduct>; lists: Map<string, ReturnType<typeof prepareList>> }
+>();
 
 function readsOf(db: Database) {
   let reads = preparedReads.get(db);
-  if (!reads) preparedReads.set(db, reads = { getProduct: prepareGetProduct(db), lists: new Map() });
+  if (!reads) preparedReads.set(db, (reads = { getProduct: prepareGetProduct(db), lists: new Map() }));
   return reads;
 }
 
 /** One page in one statement: filters, keyset position and limit + 1 (to know whether more follow). */
 export async function listProducts(db: Database, params: ProductListParams) {
-  const shape: ListShape = { sort: params.sort, category: Boolean(params.category), search: Boolean(params.q), cursor: Boolean(params.cursor) };
+  const shape: ListShape = {
+    sort: params.sort,
+    category: Boolean(params.category),
+    search: Boolean(params.q),
+    cursor: Boolean(params.cursor),
+  };
   const shapeKey = `${shape.sort}:${shape.category}:${shape.search}:${shape.cursor}`;
   const { lists } = readsOf(db);
   let prepared = lists.get(shapeKey);
-  if (!prepared) lists.set(shapeKey, prepared = prepareList(db, shape));
+  if (!prepared) lists.set(shapeKey, (prepared = prepareList(db, shape)));
   const [cursor0, cursor1] = params.cursor ? decodeCursor(params.sort, params.cursor) : [];
-  const rows = await query(prepared.execute({
-    category: params.category, term: params.q, pattern: params.q && `%${escapeLike(params.q)}%`, cursor0, cursor1, limit: params.limit + 1,
-  }));
+  const rows = await query(
+    prepared.execute({
+      category: params.category,
+      term: params.q,
+      pattern: params.q && `%${escapeLike(params.q)}%`,
+      cursor0,
+      cursor1,
+      limit: params.limit + 1,
+    }),
+  );
 
   const page = rows.slice(0, params.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > params.limit && last ? encodeCursor(params.sort, cursorKeyOf(params.sort, last)) : null;
+  const nextCursor =
+    rows.length > params.limit && last ? encodeCursor(params.sort, cursorKeyOf(params.sort, last)) : null;
   return { items: page.map(({ createdAtExact: _, ...row }) => toProduct(row)), nextCursor };
 }
 
@@ -222,25 +259,36 @@ export async function getProduct(db: Database, id: number): Promise<Product | un
 }
 
 /** A scalar subquery: NULL for an unknown slug, which the NOT NULL constraint turns into 23502. */
-const categoryIdOf = (slug: string) => sql<number>`(select ${categories.id} from ${categories} where ${categories.slug} = ${slug})`;
+const categoryIdOf = (slug: string) =>
+  sql<number>`(select ${categories.id} from ${categories} where ${categories.slug} = ${slug})`;
 
 export async function createProduct(db: Database, input: ProductCreate): Promise<Product> {
   const { category, ...fields } = input;
-  const [row] = await query(db.insert(products).values({ ...fields, categoryId: categoryIdOf(category) }).returning(returnedProduct));
+  const [row] = await query(
+    db
+      .insert(products)
+      .values({ ...fields, categoryId: categoryIdOf(category) })
+      .returning(returnedProduct),
+  );
   return toProduct(row!);
 }
 
 export async function updateProduct(db: Database, id: number, input: ProductUpdate): Promise<Product | undefined> {
   const { category, ...fields } = input;
-  const [row] = await query(db.update(products)
-    .set({ ...fields, ...(category !== undefined && { categoryId: categoryIdOf(category) }), updatedAt: sql`now()` })
-    .where(eq(products.id, id))
-    .returning(returnedProduct));
+  const [row] = await query(
+    db
+      .update(products)
+      .set({ ...fields, ...(category !== undefined && { categoryId: categoryIdOf(category) }), updatedAt: sql`now()` })
+      .where(eq(products.id, id))
+      .returning(returnedProduct),
+  );
   return row && toProduct(row);
 }
 
 /** The deleted product's category, or undefined when there was no such product. */
 export async function deleteProduct(db: Database, id: number): Promise<{ category: string } | undefined> {
-  const [row] = await query(db.delete(products).where(eq(products.id, id)).returning({ category: returnedProduct.category }));
+  const [row] = await query(
+    db.delete(products).where(eq(products.id, id)).returning({ category: returnedProduct.category }),
+  );
   return row;
 }

@@ -10,11 +10,20 @@ import type { CategoryList, Stats } from '../schemas/catalog-summary';
  * (categories) and 429 ms (stats), and every write invalidates both.
  */
 export async function listCategories(db: Database): Promise<CategoryList> {
-  const rows = await query(db.execute<{ id: number; slug: string; name: string; product_count: string | null }>(sql`
+  const rows = await query(
+    db.execute<{ id: number; slug: string; name: string; product_count: string | null }>(sql`
     select c.id, c.slug, c.name, k.product_count
     from ${categories} c left join ${categoryCounters} k on k.category_id = c.id
-    order by c.slug`));
-  return { items: rows.rows.map((row) => ({ id: row.id, slug: row.slug, name: row.name, productCount: Number(row.product_count ?? 0) })) };
+    order by c.slug`),
+  );
+  return {
+    items: rows.rows.map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      productCount: Number(row.product_count ?? 0),
+    })),
+  };
 }
 
 /**
@@ -23,15 +32,22 @@ export async function listCategories(db: Database): Promise<CategoryList> {
  * totals are folded from the per-category rows here.
  */
 export async function catalogStats(db: Database): Promise<Stats> {
-  const rows = await query(db.execute<{
-    slug: string; name: string; product_count: string | null; min_price: number | null;
-    sum_price: string | null; max_price: number | null; total_stock: string | null;
-  }>(sql`
+  const rows = await query(
+    db.execute<{
+      slug: string;
+      name: string;
+      product_count: string | null;
+      min_price: number | null;
+      sum_price: string | null;
+      max_price: number | null;
+      total_stock: string | null;
+    }>(sql`
     select c.slug, c.name, k.product_count, k.sum_price_cents as sum_price, k.total_stock,
       (select p.price_cents from ${products} p where p.category_id = c.id order by p.price_cents asc limit 1) as min_price,
       (select p.price_cents from ${products} p where p.category_id = c.id order by p.price_cents desc limit 1) as max_price
     from ${categories} c left join ${categoryCounters} k on k.category_id = c.id
-    order by c.slug`));
+    order by c.slug`),
+  );
 
   const perCategory = rows.rows.map((row) => ({
     slug: row.slug,

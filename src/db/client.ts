@@ -1,7 +1,7 @@
 import { neon } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
-import * as schema from './schema';
 import { useLocalNeonEndpoint } from './neon-local';
+import * as schema from './schema';
 import { databaseTimeoutFrom, withStatementDeadline } from './statement-deadline';
 
 export type Database = ReturnType<typeof drizzleOverHttp>;

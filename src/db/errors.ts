@@ -50,7 +50,9 @@ export function toDatabaseError(error: unknown): DatabaseQueryError | DatabaseUn
     return new DatabaseUnavailableError({ cause: error });
   }
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return new DatabaseQueryError(postgres.code as string, text(postgres.constraint), text(postgres.column), { cause: error });
+  return new DatabaseQueryError(postgres.code as string, text(postgres.constraint), text(postgres.column), {
+    cause: error,
+  });
 }
 
 /** Awaits a database call and rethrows its failure as a typed database error. */

@@ -1,6 +1,6 @@
 // A deadline on every statement sent over Neon's HTTP API: without one, a database that stops
 // answering holds each request that queries it for as long as the client waits.
-import { SqlTemplate, type HTTPQueryOptions, type NeonQueryFunction } from '@neondatabase/serverless';
+import { type HTTPQueryOptions, type NeonQueryFunction, SqlTemplate } from '@neondatabase/serverless';
 import { queueAwareDeadline } from '../timing';
 
 /** Longest one statement (or one `transaction()`) may take, unless `DATABASE_TIMEOUT_MS` says otherwise. */
@@ -24,8 +24,10 @@ type Sql = NeonQueryFunction<false, false>;
  * times out may have been applied (docs/failure-behaviour.md).
  */
 export function withStatementDeadline(sql: Sql, timeoutMs: number): Sql {
-  const bounded = <T extends HTTPQueryOptions<boolean, boolean>>(options: T) =>
-    ({ ...options, fetchOptions: { ...options.fetchOptions, signal: queueAwareDeadline(timeoutMs) } });
+  const bounded = <T extends HTTPQueryOptions<boolean, boolean>>(options: T) => ({
+    ...options,
+    fetchOptions: { ...options.fetchOptions, signal: queueAwareDeadline(timeoutMs) },
+  });
   const template = (strings: TemplateStringsArray, ...params: unknown[]) => {
     const { query, params: values } = new SqlTemplate(strings, params).toParameterizedQuery();
     return sql.query(query, values, bounded({ arrayMode: false, fullResults: false }));
@@ -36,7 +38,10 @@ export function withStatementDeadline(sql: Sql, timeoutMs: number): Sql {
 }
 
 /** `DATABASE_TIMEOUT_MS` as a positive number of ms; a bad value is reported and the default used. */
-export function databaseTimeoutFrom(text: string | undefined, report: (message: string) => void = console.error): number {
+export function databaseTimeoutFrom(
+  text: string | undefined,
+  report: (message: string) => void = console.error,
+): number {
   if (!text) return DEFAULT_DATABASE_TIMEOUT_MS;
   const timeoutMs = Number(text);
   if (Number.isFinite(timeoutMs) && timeoutMs > 0) return timeoutMs;

@@ -9,10 +9,15 @@ export interface CompressionOptions {
 type Format = ConstructorParameters<typeof CompressionStream>[0];
 
 /** Text-like types worth compressing; event streams are excluded (buffering would break them). */
-const COMPRESSIBLE = /^\s*(?:text\/(?!event-stream)|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image\/svg\+xml)/i;
+const COMPRESSIBLE =
+  /^\s*(?:text\/(?!event-stream)|application\/(?:[\w.+-]*\+)?(?:json|xml|javascript)\b|image\/svg\+xml)/i;
 
 /** Accept-Encoding token → CompressionStream format, best first. */
-const CANDIDATES: ReadonlyArray<[token: string, format: string]> = [['zstd', 'zstd'], ['br', 'brotli'], ['gzip', 'gzip']];
+const CANDIDATES: ReadonlyArray<[token: string, format: string]> = [
+  ['zstd', 'zstd'],
+  ['br', 'brotli'],
+  ['gzip', 'gzip'],
+];
 let supported: ReadonlyArray<[token: string, format: string]> | undefined;
 
 /** What this runtime can encode. Probed on first use: Workers refuse to build streams at global scope. */
@@ -52,7 +57,8 @@ export function negotiateEncoding(acceptEncoding: string | undefined): [token: s
  */
 export function compression(options: CompressionOptions = {}): MiddlewareHandler<AppEnv> {
   const threshold = options.threshold ?? 1024;
-  if (!Number.isInteger(threshold) || threshold < 0) throw new TypeError('compression: threshold must be a whole number of bytes');
+  if (!Number.isInteger(threshold) || threshold < 0)
+    throw new TypeError('compression: threshold must be a whole number of bytes');
 
   return async function compression(c, next) {
     await next();
@@ -66,7 +72,13 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
       response.headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     }
     // HEAD has no body; 206: Content-Range refers to the uncompressed bytes; already encoded: leave it.
-    if (c.req.method === 'HEAD' || response.status === 206 || response.headers.has('Content-Encoding') || !response.body) return;
+    if (
+      c.req.method === 'HEAD' ||
+      response.status === 206 ||
+      response.headers.has('Content-Encoding') ||
+      !response.body
+    )
+      return;
     const encoding = negotiateEncoding(c.req.header('Accept-Encoding'));
     if (!encoding) return;
     const declaredLength = Number(response.headers.get('Content-Length') ?? Number.NaN);
@@ -87,6 +99,11 @@ export function compression(options: CompressionOptions = {}): MiddlewareHandler
     if (etag && !etag.startsWith('W/')) headers.set('ETag', `W/${etag}`);
     c.res = undefined;
     // `manual`: the bytes are already encoded; Workers would otherwise compress them a second time.
-    c.res = new Response(compressed, { status: response.status, statusText: response.statusText, headers, encodeBody: 'manual' });
+    c.res = new Response(compressed, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+      encodeBody: 'manual',
+    });
   };
 }

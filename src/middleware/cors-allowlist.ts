@@ -14,7 +14,10 @@ export function corsFromAllowlist(): MiddlewareHandler<AppEnv> {
   return async function corsFromAllowlist(c, next) {
     const list = c.env.CORS_ORIGINS ?? '';
     if (list !== builtFor) {
-      const origins = list.split(',').map((origin) => origin.trim()).filter(Boolean);
+      const origins = list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean);
       middleware = origins.length ? cors({ origin: origins, exposeHeaders: EXPOSED }) : undefined;
       builtFor = list;
     }

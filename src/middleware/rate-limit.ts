@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { redisClient } from '../upstash';
 import type { AppEnv } from '../env';
 import { problemResponse } from '../http/problem';
 import type { BudgetName } from '../rate-limit/budget';
@@ -7,6 +6,7 @@ import { clientAddress } from '../rate-limit/client-address';
 import { ClientRateLimiter } from '../rate-limit/client-rate-limiter';
 import { rateLimitHeaders, secondsUntil } from '../rate-limit/rate-limit-headers';
 import { rateLimitSettingsFrom } from '../rate-limit/rate-limit-settings';
+import { redisClient } from '../upstash';
 import { carriesApiToken } from './require-api-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,13 +39,24 @@ export function rateLimit(limiter?: ClientRateLimiter): MiddlewareHandler<AppEnv
     const name = budgetNameOf(c);
     const budget = isolate.budget(typeof name === 'string' ? name : await name);
     if (!budget) return next();
-    const decision = await isolate.take(budget, client, () => redisClient(c.env, isolate.timeoutMs), (promise) => c.executionCtx.waitUntil(promise));
+    const decision = await isolate.take(
+      budget,
+      client,
+      () => redisClient(c.env, isolate.timeoutMs),
+      (promise) => c.executionCtx.waitUntil(promise),
+    );
     const headers = rateLimitHeaders(budget, decision);
     if (!decision.allowed) {
       const retryAfter = secondsUntil(decision.resetAt);
-      return problemResponse(c, 429, 'Too Many Requests', {
-        detail: `This client is over its ${budget.name} budget (${budget.tokens} per ${budget.windowMs / 1000} s); retry in ${retryAfter} s.`,
-      }, { ...headers, 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' });
+      return problemResponse(
+        c,
+        429,
+        'Too Many Requests',
+        {
+          detail: `This client is over its ${budget.name} budget (${budget.tokens} per ${budget.windowMs / 1000} s); retry in ${retryAfter} s.`,
+        },
+        { ...headers, 'Retry-After': String(retryAfter), 'Cache-Control': 'no-store' },
+      );
     }
     await next();
     const responseHeaders = c.res.headers;

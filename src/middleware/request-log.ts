@@ -11,12 +11,14 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     if (c.env.LOG_REQUESTS === 'off') return next();
     const started = performance.now();
     await next();
-    console.log(JSON.stringify({
-      method: c.req.method,
-      route: routePath(c, -1),
-      status: c.res.status,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-      requestId: c.get('requestId'),
-    }));
+    console.log(
+      JSON.stringify({
+        method: c.req.method,
+        route: routePath(c, -1),
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        requestId: c.get('requestId'),
+      }),
+    );
   };
 }

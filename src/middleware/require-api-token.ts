@@ -26,11 +26,18 @@ export function requireApiToken(): MiddlewareHandler<AppEnv> {
   return async function requireApiToken(c, next) {
     const expected = c.env.API_TOKEN;
     if (!expected) {
-      return problemResponse(c, 503, 'Service Unavailable', { detail: 'Writes are disabled: API_TOKEN is not configured on the server.' });
+      return problemResponse(c, 503, 'Service Unavailable', {
+        detail: 'Writes are disabled: API_TOKEN is not configured on the server.',
+      });
     }
     if (!(await carriesApiToken(c))) {
-      return problemResponse(c, 401, 'Unauthorized', { detail: 'A valid "Authorization: Bearer <API_TOKEN>" header is required.' },
-        { 'WWW-Authenticate': 'Bearer realm="edge-api"' });
+      return problemResponse(
+        c,
+        401,
+        'Unauthorized',
+        { detail: 'A valid "Authorization: Bearer <API_TOKEN>" header is required.' },
+        { 'WWW-Authenticate': 'Bearer realm="edge-api"' },
+      );
     }
     await next();
   };

@@ -20,21 +20,26 @@ let lastFailureReport = 0;
  * the request that schedules a send alive until the send is done.
  */
 export function queueForLocalCollector(
-  collectorUrl: string, dataset: string, point: AnalyticsEngineDataPoint, waitUntil: (promise: Promise<unknown>) => void,
+  collectorUrl: string,
+  dataset: string,
+  point: AnalyticsEngineDataPoint,
+  waitUntil: (promise: Promise<unknown>) => void,
 ): void {
   const key = `${collectorUrl}\n${dataset}`;
   let batch = pending.get(key);
-  if (!batch) pending.set(key, batch = { points: [], flushScheduled: false });
+  if (!batch) pending.set(key, (batch = { points: [], flushScheduled: false }));
   (point as StampedPoint).timestamp = Date.now();
   batch.points.push(point as StampedPoint);
   if (batch.points.length >= MAX_BATCH) return waitUntil(send(collectorUrl, dataset, batch.points.splice(0)));
   if (batch.flushScheduled) return;
   batch.flushScheduled = true;
   const scheduled = batch;
-  waitUntil(new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
-    scheduled.flushScheduled = false;
-    return send(collectorUrl, dataset, scheduled.points.splice(0));
-  }));
+  waitUntil(
+    new Promise((resolve) => setTimeout(resolve, FLUSH_AFTER_MS)).then(() => {
+      scheduled.flushScheduled = false;
+      return send(collectorUrl, dataset, scheduled.points.splice(0));
+    }),
+  );
 }
 
 async function send(collectorUrl: string, dataset: string, points: StampedPoint[]): Promise<void> {
@@ -51,6 +56,8 @@ async function send(collectorUrl: string, dataset: string, points: StampedPoint[
     // Metrics are best effort: a stopped collector must not fill the log, once a minute is enough.
     if (Date.now() - lastFailureReport < 60_000) return;
     lastFailureReport = Date.now();
-    console.warn(JSON.stringify({ level: 'warn', event: 'metrics-dropped', points: points.length, error: String(error) }));
+    console.warn(
+      JSON.stringify({ level: 'warn', event: 'metrics-dropped', points: points.length, error: String(error) }),
+    );
   }
 }

@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../env';
-import { dataPointOf, timingsFromServerTiming, type RequestFacts } from './data-point';
+import { dataPointOf, type RequestFacts, timingsFromServerTiming } from './data-point';
 import { queueForLocalCollector } from './local-collector';
 
 /** The dataset name of the METRICS binding in wrangler.toml; the local collector keeps the same name. */
@@ -51,7 +51,14 @@ export function requestMetrics(): MiddlewareHandler<AppEnv> {
       if (collector) queueForLocalCollector(collector, METRICS_DATASET, point, waitUntilOf(c));
       else dataset!.writeDataPoint(point);
     } catch (error) {
-      console.warn(JSON.stringify({ level: 'warn', event: 'metrics-write-failed', error: String(error), requestId: c.get('requestId') }));
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          event: 'metrics-write-failed',
+          error: String(error),
+          requestId: c.get('requestId'),
+        }),
+      );
     }
   };
 }

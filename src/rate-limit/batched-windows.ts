@@ -34,7 +34,10 @@ export class BatchedWindows {
   readonly #tokens: number;
   readonly #windowMs: number;
 
-  constructor(budget: Budget, private readonly limiter: () => Pick<Ratelimit, 'limit'>) {
+  constructor(
+    budget: Budget,
+    private readonly limiter: () => Pick<Ratelimit, 'limit'>,
+  ) {
     this.#batch = Math.max(1, Math.floor(budget.tokens / 10));
     this.#tokens = budget.tokens;
     this.#windowMs = budget.windowMs;
@@ -61,7 +64,10 @@ export class BatchedWindows {
     const window: ClientWindow = {
       // Ratelimit.fixedWindow's buckets: whole windows since the epoch.
       resetAt: (Math.floor(now / this.#windowMs) + 1) * this.#windowMs,
-      remaining: this.#tokens, unsynced: 0, lastSyncAt: Number.NEGATIVE_INFINITY, syncing: false,
+      remaining: this.#tokens,
+      unsynced: 0,
+      lastSyncAt: Number.NEGATIVE_INFINITY,
+      syncing: false,
     };
     // Re-inserted per window, so the entry forgotten first is the oldest window.
     this.#windows.delete(client);

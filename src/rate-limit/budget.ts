@@ -26,7 +26,9 @@ export function parseBudget(name: BudgetName, text: string): Budget | undefined 
     // Reported below with the whole value.
   }
   if (!(tokens > 0 && Number.isSafeInteger(tokens) && windowMs >= 1000 && windowMs % 1000 === 0)) {
-    throw new TypeError(`"${text}" is not a budget: use "<requests> per <duration>" (a window of whole seconds), e.g. "600 per 10s", or "off".`);
+    throw new TypeError(
+      `"${text}" is not a budget: use "<requests> per <duration>" (a window of whole seconds), e.g. "600 per 10s", or "off".`,
+    );
   }
   return { name, tokens, windowMs };
 }

@@ -1,7 +1,7 @@
 import { Ratelimit } from '@upstash/ratelimit';
 import type { Redis } from '@upstash/redis/cloudflare';
-import { BoundedMap } from './bounded-map';
 import { BatchedWindows } from './batched-windows';
+import { BoundedMap } from './bounded-map';
 import type { Budget, BudgetName } from './budget';
 import { type BudgetDecision, LocalWindows } from './local-windows';
 
@@ -52,12 +52,19 @@ export class ClientRateLimiter {
   }
 
   /** Counts one request of `client` against `budget`; `background` keeps a pending count alive past the response. */
-  async take(budget: Budget, client: string, redis: () => Redis, background: (promise: Promise<unknown>) => void): Promise<BudgetDecision> {
+  async take(
+    budget: Budget,
+    client: string,
+    redis: () => Redis,
+    background: (promise: Promise<unknown>) => void,
+  ): Promise<BudgetDecision> {
     if (Date.now() - this.#upstashFailedAt < UPSTASH_RETRY_AFTER_FAILURE_MS) return this.#local.take(budget, client);
     try {
       if (budget.name === 'reads') {
         this.#batchedReads ??= new BatchedWindows(budget, () => this.#limiter(budget, redis()));
-        return this.#batchedReads.take(client, (sync) => background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))));
+        return this.#batchedReads.take(client, (sync) =>
+          background(sync.catch((error: unknown) => this.#noteUpstashFailure(error))),
+        );
       }
       const result = await this.#limiter(budget, redis()).limit(client);
       background(result.pending.catch((error: unknown) => this.#noteUpstashFailure(error)));
@@ -73,7 +80,13 @@ export class ClientRateLimiter {
     const now = Date.now();
     if (now - this.#upstashFailedAt >= UPSTASH_RETRY_AFTER_FAILURE_MS) {
       const cause = error instanceof Error ? error.name : typeof error;
-      console.warn(JSON.stringify({ level: 'warn', event: 'rate-limit-fallback', detail: `Upstash failed (${cause}): counting in this isolate for ${UPSTASH_RETRY_AFTER_FAILURE_MS / 1000} s` }));
+      console.warn(
+        JSON.stringify({
+          level: 'warn',
+          event: 'rate-limit-fallback',
+          detail: `Upstash failed (${cause}): counting in this isolate for ${UPSTASH_RETRY_AFTER_FAILURE_MS / 1000} s`,
+        }),
+      );
     }
     this.#upstashFailedAt = now;
   }
@@ -85,7 +98,10 @@ export class ClientRateLimiter {
       limiter = new Ratelimit({
         redis,
         prefix: `${this.#settings.prefix}:rate-limit:${budget.name}`,
-        limiter: budget.name === 'reads' ? Ratelimit.fixedWindow(budget.tokens, window) : Ratelimit.slidingWindow(budget.tokens, window),
+        limiter:
+          budget.name === 'reads'
+            ? Ratelimit.fixedWindow(budget.tokens, window)
+            : Ratelimit.slidingWindow(budget.tokens, window),
         ephemeralCache: new BoundedMap<string, number>(EPHEMERAL_CACHE_ENTRIES),
         // The Upstash client has its own timeout, and a timed-out call falls back to the local
         // count here; the library's own timeout would let the request through unlimited.

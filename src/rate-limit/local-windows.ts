@@ -30,6 +30,10 @@ export class LocalWindows {
       this.#windows.set(key, window);
     }
     window.used += 1;
-    return { allowed: window.used <= budget.tokens, remaining: Math.max(0, budget.tokens - window.used), resetAt: window.resetAt };
+    return {
+      allowed: window.used <= budget.tokens,
+      remaining: Math.max(0, budget.tokens - window.used),
+      resetAt: window.resetAt,
+    };
   }
 }

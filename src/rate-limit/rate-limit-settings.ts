@@ -2,7 +2,9 @@ import { edgeCacheSettingsFrom } from '../cache';
 import { type Budget, type BudgetName, parseBudget } from './budget';
 import type { RateLimitSettings } from './client-rate-limiter';
 
-type RateLimitVars = Partial<Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'RATE_LIMIT_READS' | 'RATE_LIMIT_WRITES' | 'RATE_LIMIT_FORCED'>>;
+type RateLimitVars = Partial<
+  Pick<Env, 'CACHE_NAMESPACE' | 'CACHE_TIMEOUT_MS' | 'RATE_LIMIT_READS' | 'RATE_LIMIT_WRITES' | 'RATE_LIMIT_FORCED'>
+>;
 
 /** Used when a var is unset or unreadable; README "Limits and failure behaviour" explains them. */
 export const DEFAULT_BUDGETS: Readonly<Record<BudgetName, string>> = {
@@ -14,7 +16,10 @@ export const DEFAULT_BUDGETS: Readonly<Record<BudgetName, string>> = {
 const VARS = { reads: 'RATE_LIMIT_READS', writes: 'RATE_LIMIT_WRITES', forced: 'RATE_LIMIT_FORCED' } as const;
 
 /** The budgets from the Worker's vars. A bad value is reported once and its default used: a typo must not turn limits off. */
-export function rateLimitSettingsFrom(env: RateLimitVars, report: (message: string) => void = console.error): RateLimitSettings {
+export function rateLimitSettingsFrom(
+  env: RateLimitVars,
+  report: (message: string) => void = console.error,
+): RateLimitSettings {
   const budgets: Partial<Record<BudgetName, Budget>> = {};
   for (const name of Object.keys(VARS) as BudgetName[]) {
     const text = env[VARS[name]] || DEFAULT_BUDGETS[name];

@@ -10,7 +10,10 @@ import { documentedBody } from '../schemas/documented-body';
 import { problemDoc } from '../schemas/problem';
 
 const categories = createRoute({
-  method: 'get', path: '/categories', tags: ['catalog'], summary: 'Categories with their product counts',
+  method: 'get',
+  path: '/categories',
+  tags: ['catalog'],
+  summary: 'Categories with their product counts',
   // Counts change only when products are created, deleted or moved, and those writes invalidate it.
   middleware: [cacheLayer({ ttl: '5m', swr: '1h', tags: () => [CATEGORIES], trustsClient: carriesApiToken })] as const,
   responses: {
@@ -19,7 +22,10 @@ const categories = createRoute({
   },
 });
 const stats = createRoute({
-  method: 'get', path: '/stats', tags: ['catalog'], summary: 'Per-category and catalog-wide price and stock aggregates',
+  method: 'get',
+  path: '/stats',
+  tags: ['catalog'],
+  summary: 'Per-category and catalog-wide price and stock aggregates',
   // The expensive aggregate: cached, invalidated by price, stock and catalog changes.
   middleware: [cacheLayer({ ttl: '60s', swr: '10m', tags: () => [STATS], trustsClient: carriesApiToken })] as const,
   responses: {

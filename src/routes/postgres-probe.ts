@@ -6,7 +6,10 @@ import { useLocalNeonEndpoint } from '../db/neon-local';
  * after this call. `/ready` imports this module when called, which keeps Neon's driver out of
  * isolate startup (`src/catalog/load-catalog-store.ts` says why).
  */
-export function postgresProbe(env: Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'>, timeoutMs: number): () => Promise<unknown> {
+export function postgresProbe(
+  env: Pick<Env, 'DATABASE_URL' | 'NEON_LOCAL_ENDPOINT'>,
+  timeoutMs: number,
+): () => Promise<unknown> {
   useLocalNeonEndpoint(env.NEON_LOCAL_ENDPOINT);
   const sql = neon(env.DATABASE_URL, { fetchOptions: { signal: AbortSignal.timeout(timeoutMs) } });
   return () => sql`select 1`;

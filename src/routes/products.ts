@@ -13,11 +13,21 @@ import { writeBodyLimit } from '../middleware/write-body-limit';
 import { documentedBody } from '../schemas/documented-body';
 import { problemDoc } from '../schemas/problem';
 import {
-  PRODUCT_ID, ProductCreateSchema, ProductIdParam, ProductListQuery, productPageSchema, productSchema, ProductUpdateSchema, type ProductListParams,
+  PRODUCT_ID,
+  ProductCreateSchema,
+  ProductIdParam,
+  type ProductListParams,
+  ProductListQuery,
+  ProductUpdateSchema,
+  productPageSchema,
+  productSchema,
 } from '../schemas/product';
 
 const bearer = [{ bearerAuth: [] }];
-const json = <T>(schema: () => T, description: string) => ({ description, content: documentedBody('application/json', schema) });
+const json = <T>(schema: () => T, description: string) => ({
+  description,
+  content: documentedBody('application/json', schema),
+});
 const writeErrors = {
   400: problemDoc('Invalid body or parameters'),
   401: problemDoc('Missing or wrong bearer token'),
@@ -45,7 +55,9 @@ const listQueryOf = (c: Context<AppEnv>): ProductListParams | undefined => {
  * parameters cannot multiply entries.
  */
 const listCache = cacheLayer({
-  ttl: '5m', cdnTtl: '30s', swr: '5m',
+  ttl: '5m',
+  cdnTtl: '30s',
+  swr: '5m',
   when: (c) => listQueryOf(c) !== undefined,
   key: (c) => {
     const { limit, sort, category = '', q = '', cursor = '' } = listQueryOf(c)!;
@@ -61,41 +73,90 @@ const listCache = cacheLayer({
  * cache, a short one for caches that cannot be invalidated. Malformed ids are not cached.
  */
 const productCache = cacheLayer({
-  ttl: '10m', cdnTtl: '60s', swr: '10m',
+  ttl: '10m',
+  cdnTtl: '60s',
+  swr: '10m',
   when: (c) => PRODUCT_ID.test(c.req.param('id') ?? ''),
   tags: (c) => [productTag(c.req.param('id')!)],
   trustsClient: carriesApiToken,
 });
 
 const list = createRoute({
-  method: 'get', path: '/', tags: ['products'], summary: 'List products (keyset pagination)',
+  method: 'get',
+  path: '/',
+  tags: ['products'],
+  summary: 'List products (keyset pagination)',
   middleware: [listCache] as const,
   request: { query: ProductListQuery },
-  responses: { 200: json(productPageSchema, 'A page of products'), 400: problemDoc('Invalid query'), 503: problemDoc('Database unavailable') },
+  responses: {
+    200: json(productPageSchema, 'A page of products'),
+    400: problemDoc('Invalid query'),
+    503: problemDoc('Database unavailable'),
+  },
 });
 const getOne = createRoute({
-  method: 'get', path: '/{id}', tags: ['products'], summary: 'Get one product',
+  method: 'get',
+  path: '/{id}',
+  tags: ['products'],
+  summary: 'Get one product',
   middleware: [productCache] as const,
   request: { params: ProductIdParam },
-  responses: { 200: json(productSchema, 'The product'), 400: problemDoc('Invalid id'), 404: problemDoc('No such product'), 503: problemDoc('Database unavailable') },
+  responses: {
+    200: json(productSchema, 'The product'),
+    400: problemDoc('Invalid id'),
+    404: problemDoc('No such product'),
+    503: problemDoc('Database unavailable'),
+  },
 });
 const create = createRoute({
-  method: 'post', path: '/', tags: ['products'], summary: 'Create a product', security: bearer,
+  method: 'post',
+  path: '/',
+  tags: ['products'],
+  summary: 'Create a product',
+  security: bearer,
   middleware: [requireApiToken(), writeBodyLimit(), requireJsonBody()] as const,
   request: { body: { required: true, content: { 'application/json': { schema: ProductCreateSchema } } } },
-  responses: { 201: json(productSchema, 'Created; Location names the product'), ...writeErrors, 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+  responses: {
+    201: json(productSchema, 'Created; Location names the product'),
+    ...writeErrors,
+    409: problemDoc('Duplicate sku'),
+    422: problemDoc('Unknown category'),
+  },
 });
 const update = createRoute({
-  method: 'patch', path: '/{id}', tags: ['products'], summary: 'Update some fields of a product', security: bearer,
+  method: 'patch',
+  path: '/{id}',
+  tags: ['products'],
+  summary: 'Update some fields of a product',
+  security: bearer,
   middleware: [requireApiToken(), writeBodyLimit(), requireJsonBody()] as const,
-  request: { params: ProductIdParam, body: { required: true, content: { 'application/json': { schema: ProductUpdateSchema } } } },
-  responses: { 200: json(productSchema, 'The updated product'), ...writeErrors, 404: problemDoc('No such product'), 409: problemDoc('Duplicate sku'), 422: problemDoc('Unknown category') },
+  request: {
+    params: ProductIdParam,
+    body: { required: true, content: { 'application/json': { schema: ProductUpdateSchema } } },
+  },
+  responses: {
+    200: json(productSchema, 'The updated product'),
+    ...writeErrors,
+    404: problemDoc('No such product'),
+    409: problemDoc('Duplicate sku'),
+    422: problemDoc('Unknown category'),
+  },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{id}', tags: ['products'], summary: 'Delete a product', security: bearer,
+  method: 'delete',
+  path: '/{id}',
+  tags: ['products'],
+  summary: 'Delete a product',
+  security: bearer,
   middleware: [requireApiToken()] as const,
   request: { params: ProductIdParam },
-  responses: { 204: { description: 'Deleted' }, 400: writeErrors[400], 401: writeErrors[401], 404: problemDoc('No such product'), 503: writeErrors[503] },
+  responses: {
+    204: { description: 'Deleted' },
+    400: writeErrors[400],
+    401: writeErrors[401],
+    404: problemDoc('No such product'),
+    503: writeErrors[503],
+  },
 });
 
 const notFound = (id: string) => new NotFoundError(`No product with id ${id}.`);
@@ -124,9 +185,17 @@ export const productsRoute = new OpenAPIHono<AppEnv>({ defaultHook: validationHo
     const { id } = c.req.valid('param');
     const changes = c.req.valid('json');
     const store = await loadCatalogStore();
-    const product = Number(id) <= MAX_INT4 ? await store.updateProduct(store.createDb(c.env), Number(id), changes) : undefined;
+    const product =
+      Number(id) <= MAX_INT4 ? await store.updateProduct(store.createDb(c.env), Number(id), changes) : undefined;
     if (!product) throw notFound(id);
-    await c.var.cache.invalidate(tagsForProductWrite({ kind: 'update', id: product.id, category: product.category, changed: Object.keys(changes) }));
+    await c.var.cache.invalidate(
+      tagsForProductWrite({
+        kind: 'update',
+        id: product.id,
+        category: product.category,
+        changed: Object.keys(changes),
+      }),
+    );
     return c.json(product, 200);
   })
   .openapi(remove, async (c) => {

@@ -7,6 +7,12 @@
  */
 export const SWAGGER_UI = {
   version: '5.36.0',
-  script: { file: 'swagger-ui-bundle.js', integrity: 'sha384-fUpRgC19yPykTqzdrUbdAg8NTiu16NEKf9U12J+IJWCg8/1mEI8f2+PEIz60Wyd+' },
-  stylesheet: { file: 'swagger-ui.css', integrity: 'sha384-z/AtSaOHGn5MJ5auAHXUypohywlIWLBZo1jeGmhdpVIbCnFhxAH92cwdV41oyINc' },
+  script: {
+    file: 'swagger-ui-bundle.js',
+    integrity: 'sha384-fUpRgC19yPykTqzdrUbdAg8NTiu16NEKf9U12J+IJWCg8/1mEI8f2+PEIz60Wyd+',
+  },
+  stylesheet: {
+    file: 'swagger-ui.css',
+    integrity: 'sha384-z/AtSaOHGn5MJ5auAHXUypohywlIWLBZo1jeGmhdpVIbCnFhxAH92cwdV41oyINc',
+  },
 } as const;

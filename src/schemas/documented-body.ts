@@ -14,5 +14,11 @@ export function onFirstUse<T>(build: () => T): () => T {
 /** A route response's `content`, whose schema is built when the OpenAPI generator first reads it. */
 export function documentedBody<M extends string, T>(mediaType: M, build: () => T): Record<M, { schema: T }> {
   const schema = onFirstUse(build);
-  return { [mediaType]: { get schema() { return schema(); } } } as Record<M, { schema: T }>;
+  return {
+    [mediaType]: {
+      get schema() {
+        return schema();
+      },
+    },
+  } as Record<M, { schema: T }>;
 }

@@ -16,7 +16,10 @@ const SILENT_TIMEOUT = 'The operation was aborted due to timeout: no answer with
 
 /** Whether `error` is a timeout after a budget in which Upstash answered nothing: an outage, not load. */
 export function wentSilent(error: unknown): boolean {
-  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+  };
   return name === 'TimeoutError' && message === SILENT_TIMEOUT;
 }
 
@@ -29,16 +32,24 @@ export function wentSilent(error: unknown): boolean {
  * none to spare; so each grants another budget, up to MAX_BUDGETS in all. A timer that fires on
  * time after a budget with no answer at all aborts: that is an outage, not load.
  */
-export function congestionAwareTimeout(budgetMs: number, answeredSince: (since: number) => boolean = () => false): AbortSignal {
+export function congestionAwareTimeout(
+  budgetMs: number,
+  answeredSince: (since: number) => boolean = () => false,
+): AbortSignal {
   const controller = new AbortController();
   const giveUpAt = Date.now() + budgetMs * MAX_BUDGETS;
   const arm = (dueAt: number) => {
-    setTimeout(() => {
-      const now = Date.now();
-      const queued = now - dueAt > lateBy(budgetMs) || answeredSince(dueAt - budgetMs);
-      if (queued && now + budgetMs <= giveUpAt) return arm(now + budgetMs);
-      controller.abort(new DOMException(queued ? 'The operation was aborted due to timeout' : SILENT_TIMEOUT, 'TimeoutError'));
-    }, Math.max(0, dueAt - Date.now()));
+    setTimeout(
+      () => {
+        const now = Date.now();
+        const queued = now - dueAt > lateBy(budgetMs) || answeredSince(dueAt - budgetMs);
+        if (queued && now + budgetMs <= giveUpAt) return arm(now + budgetMs);
+        controller.abort(
+          new DOMException(queued ? 'The operation was aborted due to timeout' : SILENT_TIMEOUT, 'TimeoutError'),
+        );
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
   };
   arm(Date.now() + budgetMs);
   return controller.signal;
@@ -73,16 +84,19 @@ export function queueAwareDeadline(budgetMs: number): AbortSignal {
   const arm = () => {
     // Due on the budget's own schedule: one stall is counted once, and does not lengthen the budget.
     const dueAt = budgetStart + (checks + 1) * stepMs;
-    setTimeout(() => {
-      const now = Date.now();
-      if (now - dueAt >= LATE_CHECK_MS) lateChecks++;
-      if (++checks < CHECKS_PER_BUDGET) return arm();
-      const queued = lateChecks > CHECKS_PER_BUDGET / 2;
-      checks = lateChecks = 0;
-      budgetStart = now;
-      if (queued && now + budgetMs <= giveUpAt) return arm();
-      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    }, Math.max(0, dueAt - Date.now()));
+    setTimeout(
+      () => {
+        const now = Date.now();
+        if (now - dueAt >= LATE_CHECK_MS) lateChecks++;
+        if (++checks < CHECKS_PER_BUDGET) return arm();
+        const queued = lateChecks > CHECKS_PER_BUDGET / 2;
+        checks = lateChecks = 0;
+        budgetStart = now;
+        if (queued && now + budgetMs <= giveUpAt) return arm();
+        controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+      },
+      Math.max(0, dueAt - Date.now()),
+    );
   };
   arm();
   return controller.signal;

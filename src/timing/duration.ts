@@ -17,6 +17,7 @@ export function toMilliseconds(duration: Duration | string): number {
 
 function parse(duration: string): number {
   const match = /^(\d+(?:\.\d+)?) ?(ms|s|m|h|d)$/.exec(duration.trim());
-  if (!match) throw new TypeError(`Invalid duration "${duration}": use a number and a unit, e.g. '60s', '500ms', '5m'.`);
+  if (!match)
+    throw new TypeError(`Invalid duration "${duration}": use a number and a unit, e.g. '60s', '500ms', '5m'.`);
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }

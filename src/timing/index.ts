@@ -1,3 +1,3 @@
 // Durations as typed strings, and timeouts that tell a dependency's silence from this isolate's queueing.
 export { congestionAwareTimeout, lateBy, queueAwareDeadline, wentSilent } from './congestion-aware-timeout';
-export { toMilliseconds, type Duration } from './duration';
+export { type Duration, toMilliseconds } from './duration';

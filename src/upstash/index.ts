@@ -1,3 +1,3 @@
 // The isolate's Upstash clients, shared by the cache, the rate limiter and the readiness probe.
-export { upstashAnsweredSince, noteUpstashAnswer } from './liveness';
+export { noteUpstashAnswer, upstashAnsweredSince } from './liveness';
 export { redisClient, type UpstashVars } from './redis-client';

@@ -28,10 +28,7 @@ const clients = new Map<string, Redis>();
  * hit. The timeout does not fire while this isolate is too busy to have read the answer, nor
  * while Upstash keeps answering other calls (src/timing/congestion-aware-timeout.ts).
  */
-export function redisClient(
-  env: UpstashVars,
-  timeoutMs: number,
-): Redis {
+export function redisClient(env: UpstashVars, timeoutMs: number): Redis {
   const key = `${env.UPSTASH_REDIS_REST_URL}\n${env.UPSTASH_REDIS_REST_TOKEN}\n${timeoutMs}`;
   let client = clients.get(key);
   if (!client) clients.set(key, (client = newClient(env, timeoutMs)));

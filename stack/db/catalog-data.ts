@@ -16,37 +16,71 @@ export interface SeedProduct {
 }
 
 const CATEGORY_NOUNS: Record<string, readonly string[]> = {
-  'Audio': ['Headphones', 'Speaker', 'Soundbar', 'Earbuds', 'Turntable'],
-  'Books': ['Cookbook', 'Novel', 'Field Guide', 'Atlas', 'Notebook'],
-  'Cameras': ['Camera', 'Lens', 'Tripod', 'Flash', 'Camera Bag'],
-  'Camping': ['Tent', 'Sleeping Bag', 'Lantern', 'Camp Stove', 'Hammock'],
-  'Coffee': ['Grinder', 'Pour-Over Kettle', 'Espresso Cup', 'French Press', 'Coffee Beans'],
-  'Cycling': ['Helmet', 'Bike Light', 'Saddle', 'Pump', 'Jersey'],
-  'Desk': ['Desk Lamp', 'Monitor Stand', 'Desk Mat', 'Pen Holder', 'Chair'],
-  'Fitness': ['Yoga Mat', 'Kettlebell', 'Jump Rope', 'Foam Roller', 'Dumbbell'],
-  'Footwear': ['Sneakers', 'Boots', 'Sandals', 'Loafers', 'Slippers'],
-  'Garden': ['Watering Can', 'Pruner', 'Planter', 'Trowel', 'Hose'],
-  'Gaming': ['Controller', 'Headset', 'Mouse', 'Keyboard', 'Game Chair'],
+  Audio: ['Headphones', 'Speaker', 'Soundbar', 'Earbuds', 'Turntable'],
+  Books: ['Cookbook', 'Novel', 'Field Guide', 'Atlas', 'Notebook'],
+  Cameras: ['Camera', 'Lens', 'Tripod', 'Flash', 'Camera Bag'],
+  Camping: ['Tent', 'Sleeping Bag', 'Lantern', 'Camp Stove', 'Hammock'],
+  Coffee: ['Grinder', 'Pour-Over Kettle', 'Espresso Cup', 'French Press', 'Coffee Beans'],
+  Cycling: ['Helmet', 'Bike Light', 'Saddle', 'Pump', 'Jersey'],
+  Desk: ['Desk Lamp', 'Monitor Stand', 'Desk Mat', 'Pen Holder', 'Chair'],
+  Fitness: ['Yoga Mat', 'Kettlebell', 'Jump Rope', 'Foam Roller', 'Dumbbell'],
+  Footwear: ['Sneakers', 'Boots', 'Sandals', 'Loafers', 'Slippers'],
+  Garden: ['Watering Can', 'Pruner', 'Planter', 'Trowel', 'Hose'],
+  Gaming: ['Controller', 'Headset', 'Mouse', 'Keyboard', 'Game Chair'],
   'Home Decor': ['Vase', 'Rug', 'Wall Clock', 'Mirror', 'Throw Pillow'],
-  'Kitchen': ['Chef Knife', 'Skillet', 'Cutting Board', 'Dutch Oven', 'Mixing Bowl'],
-  'Lighting': ['Floor Lamp', 'Pendant Light', 'LED Strip', 'Bulb', 'Sconce'],
-  'Luggage': ['Carry-On', 'Backpack', 'Duffel', 'Packing Cube', 'Suitcase'],
-  'Music': ['Guitar', 'Ukulele', 'Keyboard Stand', 'Metronome', 'Capo'],
-  'Office': ['Stapler', 'Planner', 'Whiteboard', 'File Box', 'Label Maker'],
-  'Outdoor': ['Cooler', 'Picnic Blanket', 'Folding Chair', 'Umbrella', 'Binoculars'],
-  'Pets': ['Dog Bed', 'Cat Tree', 'Leash', 'Pet Bowl', 'Chew Toy'],
-  'Phones': ['Phone Case', 'Charger', 'Power Bank', 'Screen Protector', 'Cable'],
+  Kitchen: ['Chef Knife', 'Skillet', 'Cutting Board', 'Dutch Oven', 'Mixing Bowl'],
+  Lighting: ['Floor Lamp', 'Pendant Light', 'LED Strip', 'Bulb', 'Sconce'],
+  Luggage: ['Carry-On', 'Backpack', 'Duffel', 'Packing Cube', 'Suitcase'],
+  Music: ['Guitar', 'Ukulele', 'Keyboard Stand', 'Metronome', 'Capo'],
+  Office: ['Stapler', 'Planner', 'Whiteboard', 'File Box', 'Label Maker'],
+  Outdoor: ['Cooler', 'Picnic Blanket', 'Folding Chair', 'Umbrella', 'Binoculars'],
+  Pets: ['Dog Bed', 'Cat Tree', 'Leash', 'Pet Bowl', 'Chew Toy'],
+  Phones: ['Phone Case', 'Charger', 'Power Bank', 'Screen Protector', 'Cable'],
   'Smart Home': ['Thermostat', 'Smart Plug', 'Doorbell', 'Hub', 'Sensor'],
-  'Tea': ['Teapot', 'Tea Tin', 'Infuser', 'Matcha Whisk', 'Loose Leaf Tea'],
-  'Tools': ['Drill', 'Screwdriver Set', 'Tape Measure', 'Level', 'Wrench'],
-  'Toys': ['Puzzle', 'Building Set', 'Plush Bear', 'Kite', 'Board Game'],
-  'Watches': ['Watch', 'Watch Strap', 'Smartwatch', 'Pocket Watch', 'Watch Box'],
+  Tea: ['Teapot', 'Tea Tin', 'Infuser', 'Matcha Whisk', 'Loose Leaf Tea'],
+  Tools: ['Drill', 'Screwdriver Set', 'Tape Measure', 'Level', 'Wrench'],
+  Toys: ['Puzzle', 'Building Set', 'Plush Bear', 'Kite', 'Board Game'],
+  Watches: ['Watch', 'Watch Strap', 'Smartwatch', 'Pocket Watch', 'Watch Box'],
 };
 
-const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Ergonomic', 'Everyday', 'Heritage', 'Lightweight',
-  'Modern', 'Nordic', 'Portable', 'Premium', 'Rugged', 'Sleek', 'Smart', 'Vintage', 'Wireless', 'Handmade'];
-const MATERIALS = ['Bamboo', 'Canvas', 'Ceramic', 'Copper', 'Cotton', 'Leather', 'Linen', 'Maple', 'Oak',
-  'Recycled', 'Steel', 'Titanium', 'Walnut', 'Wool', 'Aluminium', 'Glass'];
+const ADJECTIVES = [
+  'Classic',
+  'Compact',
+  'Deluxe',
+  'Eco',
+  'Ergonomic',
+  'Everyday',
+  'Heritage',
+  'Lightweight',
+  'Modern',
+  'Nordic',
+  'Portable',
+  'Premium',
+  'Rugged',
+  'Sleek',
+  'Smart',
+  'Vintage',
+  'Wireless',
+  'Handmade',
+];
+const MATERIALS = [
+  'Bamboo',
+  'Canvas',
+  'Ceramic',
+  'Copper',
+  'Cotton',
+  'Leather',
+  'Linen',
+  'Maple',
+  'Oak',
+  'Recycled',
+  'Steel',
+  'Titanium',
+  'Walnut',
+  'Wool',
+  'Aluminium',
+  'Glass',
+];
 const COLORS = ['black', 'white', 'slate', 'sand', 'forest green', 'navy', 'terracotta', 'graphite', 'ivory'];
 
 export const SEED = 20261125;
@@ -66,7 +100,10 @@ export function createRandom(seed: number): () => number {
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 export function seedCategories(): SeedCategory[] {

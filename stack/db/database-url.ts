@@ -19,6 +19,14 @@ export async function withScriptDatabase<T>(work: (databaseUrl: string) => Promi
     return await work(url);
   } catch (error) {
     const fromEnv = Boolean(process.env.DATABASE_URL);
-    throw postgresFailure(error, url, fromEnv ? 'Start that Postgres, or unset DATABASE_URL to use the local stack (npm run stack).' : 'Start the local stack (npm run stack), or set DATABASE_URL.') ?? error;
+    throw (
+      postgresFailure(
+        error,
+        url,
+        fromEnv
+          ? 'Start that Postgres, or unset DATABASE_URL to use the local stack (npm run stack).'
+          : 'Start the local stack (npm run stack), or set DATABASE_URL.',
+      ) ?? error
+    );
   }
 }

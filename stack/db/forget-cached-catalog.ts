@@ -2,7 +2,14 @@
 // catalog tag's version goes (each cached answer carries at least one) and running isolates start over.
 import { Redis } from '@upstash/redis';
 import { EdgeCache, sharedTierFor } from '../../src/cache';
-import { ALL_PRODUCTS_LIST, CATEGORIES, CATEGORY_LISTS, categoryListTag, productTag, STATS } from '../../src/catalog/cache-tags';
+import {
+  ALL_PRODUCTS_LIST,
+  CATEGORIES,
+  CATEGORY_LISTS,
+  categoryListTag,
+  productTag,
+  STATS,
+} from '../../src/catalog/cache-tags';
 
 export interface CacheSettings {
   url: string;
@@ -32,7 +39,14 @@ export function catalogTags(highestProductId: number, categorySlugs: readonly st
 
 /** Makes every cached answer carrying one of `tags` unusable, and starts the invalidation log over. */
 export async function forgetCachedCatalog(settings: CacheSettings, tags: readonly string[]): Promise<number> {
-  const redis = new Redis({ url: settings.url, token: settings.token, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
+  const redis = new Redis({
+    url: settings.url,
+    token: settings.token,
+    retry: false,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    automaticDeserialization: false,
+  });
   const client = redis;
   // The Upstash tier the Worker's own cache would have, made from the same settings.
   return sharedTierFor(new EdgeCache({ namespace: settings.namespace }), () => client).forgetTags(tags);

@@ -27,7 +27,10 @@ export function postgresFailure(error: unknown, url: string, whenUnreachable: st
       );
     case '28P01':
     case '28000':
-      return new StackError(`Postgres at ${host}:${port} refused the login (${code}): fix the user or password in DATABASE_URL.`, { cause: error });
+      return new StackError(
+        `Postgres at ${host}:${port} refused the login (${code}): fix the user or password in DATABASE_URL.`,
+        { cause: error },
+      );
     default:
       return undefined;
   }

@@ -20,7 +20,11 @@ export interface SeedResult {
  * sku, each reset to its seeded values, so a second run leaves the same rows. Products that are
  * not part of the seed stay, unless `reset` empties the table first (ids restart at 1).
  */
-export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_PRODUCT_COUNT, { reset = false } = {}): Promise<SeedResult> {
+export async function seedDatabase(
+  databaseUrl: string,
+  productCount = DEFAULT_PRODUCT_COUNT,
+  { reset = false } = {},
+): Promise<SeedResult> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -47,8 +51,12 @@ export async function seedDatabase(databaseUrl: string, productCount = DEFAULT_P
            category_id = EXCLUDED.category_id, price_cents = EXCLUDED.price_cents, stock = EXCLUDED.stock,
            created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`,
         [
-          rows.map((p) => p.sku), rows.map((p) => p.name), rows.map((p) => p.description),
-          rows.map((p) => p.categorySlug), rows.map((p) => p.priceCents), rows.map((p) => p.stock),
+          rows.map((p) => p.sku),
+          rows.map((p) => p.name),
+          rows.map((p) => p.description),
+          rows.map((p) => p.categorySlug),
+          rows.map((p) => p.priceCents),
+          rows.map((p) => p.stock),
           rows.map((p) => p.createdAt.toISOString()),
         ],
       );

@@ -2,7 +2,7 @@
 // the endpoints only serve local tests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EndpointState } from './endpoint-state';
-import { parseFault, type Fault } from './fault-request';
+import { type Fault, parseFault } from './fault-request';
 import { HttpError, readJsonBody, sendEmpty, sendJson } from './http-json';
 
 export interface ControlRouteOptions {

@@ -1,7 +1,7 @@
 // Counters and the injected fault of one local endpoint, shared by its request handlers and the
 // control routes (`/_stack/*`).
 import type { EndpointStats } from './endpoint-types';
-import { NO_FAULT, type Fault } from './fault-request';
+import { type Fault, NO_FAULT } from './fault-request';
 
 export interface EndpointStateOptions {
   /**

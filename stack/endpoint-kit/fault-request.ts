@@ -28,8 +28,10 @@ export function parseFault(body: unknown, options: { counted: boolean }): Fault 
   const delayOk = mode === 'slow' ? isWhole(delayMs) && delayMs <= MAX_DELAY_MS : fields.delayMs === undefined;
   const requestsOk = requests === Infinity || (options.counted && isWhole(requests) && requests > 0);
   if (mode && delayOk && requestsOk) return { mode, delayMs: Number(delayMs), requests: Number(requests) };
-  return `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}, "delayMs"?: ms for "slow" (0 to ${MAX_DELAY_MS}, default ${DEFAULT_SLOW_DELAY_MS})`
-    + `${options.counted ? ', "requests"?: a positive integer' : ''}}`;
+  return (
+    `expected {"mode": ${FAULT_MODES.map((m) => `"${m}"`).join(' | ')}, "delayMs"?: ms for "slow" (0 to ${MAX_DELAY_MS}, default ${DEFAULT_SLOW_DELAY_MS})` +
+    `${options.counted ? ', "requests"?: a positive integer' : ''}}`
+  );
 }
 
 const isWhole = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;

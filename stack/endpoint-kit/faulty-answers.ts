@@ -17,7 +17,12 @@ export function sendLate(delayMs: number, send: () => void, hold: (release: () =
 }
 
 /** A JSON answer's head and the first half of its body, then the connection closed. */
-export function sendHalfThenDrop(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendHalfThenDrop(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const bytes = Buffer.from(JSON.stringify(body));
   response.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, ...headers });
   response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => response.destroy());

@@ -1,9 +1,9 @@
 // What the local Neon and Upstash endpoints (and the metrics collector) share: how they listen,
 // guard, read and answer requests, count them, and take the faults tests inject through `/_stack/*`.
-export { handleControlRequest, isControlPath, type ControlRouteOptions } from './control-routes';
+export { type ControlRouteOptions, handleControlRequest, isControlPath } from './control-routes';
 export { EndpointState, type EndpointStateOptions } from './endpoint-state';
-export { FAULT_MODES, type EndpointStats, type FaultMode, type RunningServer } from './endpoint-types';
-export { DEFAULT_SLOW_DELAY_MS, NO_FAULT, parseFault, type Fault } from './fault-request';
+export { type EndpointStats, FAULT_MODES, type FaultMode, type RunningServer } from './endpoint-types';
+export { DEFAULT_SLOW_DELAY_MS, type Fault, NO_FAULT, parseFault } from './fault-request';
 export { sendHalfThenDrop, sendLate } from './faulty-answers';
 export { HttpError, readJsonBody, readJsonBodyIfValid, sendEmpty, sendJson } from './http-json';
 export { keepConnectionsOpen } from './keep-alive';

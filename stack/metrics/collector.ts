@@ -4,9 +4,16 @@
 // shape ({ meta, data, rows }), so `npm run metrics` and the dashboard queries run unchanged.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
-import { keepConnectionsOpen, listen, sendJson, type RunningServer } from '../endpoint-kit';
-import { BLOB_COLUMNS, DOUBLE_COLUMNS, METRICS_SCHEMA, SCHEMA_SQL, createDatasetTableSql, isDatasetName } from './schema';
-import { UnsupportedQueryError, toPostgres } from './sql-dialect';
+import { keepConnectionsOpen, listen, type RunningServer, sendJson } from '../endpoint-kit';
+import {
+  BLOB_COLUMNS,
+  createDatasetTableSql,
+  DOUBLE_COLUMNS,
+  isDatasetName,
+  METRICS_SCHEMA,
+  SCHEMA_SQL,
+} from './schema';
+import { toPostgres, UnsupportedQueryError } from './sql-dialect';
 
 export interface MetricsCollectorOptions {
   /** 0 picks a free port. */
@@ -48,7 +55,8 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
   async function write(dataset: string, points: IncomingPoint[]): Promise<number> {
     if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
       prunedAt = Date.now();
-      for (const table of knownTables) await pool.query(`DELETE FROM ${METRICS_SCHEMA}.${table} WHERE timestamp < now() - interval '${RETENTION}'`);
+      for (const table of knownTables)
+        await pool.query(`DELETE FROM ${METRICS_SCHEMA}.${table} WHERE timestamp < now() - interval '${RETENTION}'`);
     }
     if (!knownTables.has(dataset)) {
       await pool.query(createDatasetTableSql(dataset));
@@ -62,8 +70,16 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
     const columns: Array<[name: string, type: string, values: unknown[]]> = [
       ['timestamp', 'timestamptz', rows.map((row) => row.timestamp)],
       ['index1', 'text', rows.map((row) => row.index1)],
-      ...Array.from({ length: blobs }, (_, i): [string, string, unknown[]] => [`blob${i + 1}`, 'text', rows.map((row) => row.blobs[i] ?? '')]),
-      ...Array.from({ length: doubles }, (_, i): [string, string, unknown[]] => [`double${i + 1}`, 'float8', rows.map((row) => row.doubles[i] ?? 0)]),
+      ...Array.from({ length: blobs }, (_, i): [string, string, unknown[]] => [
+        `blob${i + 1}`,
+        'text',
+        rows.map((row) => row.blobs[i] ?? ''),
+      ]),
+      ...Array.from({ length: doubles }, (_, i): [string, string, unknown[]] => [
+        `double${i + 1}`,
+        'float8',
+        rows.map((row) => row.doubles[i] ?? 0),
+      ]),
     ];
     await pool.query(
       `INSERT INTO ${METRICS_SCHEMA}.${dataset} (${columns.map(([name]) => name).join(', ')})
@@ -82,7 +98,9 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
       const result = await client.query({ text: toPostgres(sql), rowMode: 'array' });
       await client.query('COMMIT');
       const meta = result.fields.map((field) => ({ name: field.name, type: clickhouseType(field.dataTypeID) }));
-      const data = result.rows.map((row: unknown[]) => Object.fromEntries(meta.map((column, i) => [column.name, jsonValue(row[i])])));
+      const data = result.rows.map((row: unknown[]) =>
+        Object.fromEntries(meta.map((column, i) => [column.name, jsonValue(row[i])])),
+      );
       return { meta, data, rows: data.length, rows_before_limit_at_least: data.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -92,12 +110,15 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
     }
   }
 
-  const server = keepConnectionsOpen(createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      const status = error instanceof UnsupportedQueryError || error instanceof BadRequest || isSqlError(error) ? 400 : 500;
-      sendJson(response, status, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
-    });
-  }));
+  const server = keepConnectionsOpen(
+    createServer((request, response) => {
+      handle(request, response).catch((error: unknown) => {
+        const status =
+          error instanceof UnsupportedQueryError || error instanceof BadRequest || isSqlError(error) ? 400 : 500;
+        sendJson(response, status, { errors: [{ message: error instanceof Error ? error.message : String(error) }] });
+      });
+    }),
+  );
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://collector').pathname;
@@ -114,7 +135,11 @@ export async function startMetricsCollector(options: MetricsCollectorOptions): P
       sendJson(response, 200, result);
       return;
     }
-    sendJson(response, 404, { errors: [{ message: `No route ${request.method} ${path}: POST /write, POST /accounts/<id>/analytics_engine/sql.` }] });
+    sendJson(response, 404, {
+      errors: [
+        { message: `No route ${request.method} ${path}: POST /write, POST /accounts/<id>/analytics_engine/sql.` },
+      ],
+    });
   }
 
   const url = await listen(server, options.port, options.host ?? '127.0.0.1', 'METRICS_PORT');
@@ -142,7 +167,6 @@ async function withSchemaLock(pool: pg.Pool, run: (client: pg.PoolClient) => Pro
   }
 }
 
-
 interface PointRow {
   timestamp: Date;
   index1: string;
@@ -156,22 +180,41 @@ function pointRow(point: IncomingPoint): PointRow {
   const indexes = Array.isArray(point.indexes) ? point.indexes : [];
   const blobs = Array.isArray(point.blobs) ? point.blobs : [];
   const doubles = Array.isArray(point.doubles) ? point.doubles : [];
-  if (blobs.length > BLOB_COLUMNS || doubles.length > DOUBLE_COLUMNS) throw new BadRequest(`A data point has at most ${BLOB_COLUMNS} blobs and ${DOUBLE_COLUMNS} doubles.`);
-  if (!doubles.every((value) => typeof value === 'number' && Number.isFinite(value))) throw new BadRequest('Doubles must be finite numbers.');
+  if (blobs.length > BLOB_COLUMNS || doubles.length > DOUBLE_COLUMNS)
+    throw new BadRequest(`A data point has at most ${BLOB_COLUMNS} blobs and ${DOUBLE_COLUMNS} doubles.`);
+  if (!doubles.every((value) => typeof value === 'number' && Number.isFinite(value)))
+    throw new BadRequest('Doubles must be finite numbers.');
   const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  return { timestamp: new Date(timestamp), index1: text(indexes[0]), blobs: blobs.map(text), doubles: doubles as number[] };
+  return {
+    timestamp: new Date(timestamp),
+    index1: text(indexes[0]),
+    blobs: blobs.map(text),
+    doubles: doubles as number[],
+  };
 }
 
 /** Type names as ClickHouse reports them, which is what the SQL API's `meta` carries. */
 function clickhouseType(oid: number): string {
   switch (oid) {
-    case 25: case 1043: return 'String';
-    case 20: return 'UInt64';
-    case 21: case 23: return 'Int32';
-    case 700: case 701: case 1700: return 'Float64';
-    case 1184: case 1114: return 'DateTime';
-    case 16: return 'UInt8';
-    default: return 'String';
+    case 25:
+    case 1043:
+      return 'String';
+    case 20:
+      return 'UInt64';
+    case 21:
+    case 23:
+      return 'Int32';
+    case 700:
+    case 701:
+    case 1700:
+      return 'Float64';
+    case 1184:
+    case 1114:
+      return 'DateTime';
+    case 16:
+      return 'UInt8';
+    default:
+      return 'String';
   }
 }
 
@@ -182,7 +225,12 @@ function jsonValue(value: unknown): unknown {
 }
 
 function isSqlError(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code);
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    typeof (error as { code: unknown }).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+  );
 }
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -14,7 +14,7 @@ export function isDatasetName(name: string): boolean {
 
 const columns = [
   'timestamp timestamptz NOT NULL',
-  'index1 text NOT NULL DEFAULT \'\'',
+  "index1 text NOT NULL DEFAULT ''",
   ...Array.from({ length: BLOB_COLUMNS }, (_, i) => `blob${i + 1} text NOT NULL DEFAULT ''`),
   ...Array.from({ length: DOUBLE_COLUMNS }, (_, i) => `double${i + 1} double precision NOT NULL DEFAULT 0`),
   // Every local point is kept: each stands for itself (Analytics Engine samples under load).

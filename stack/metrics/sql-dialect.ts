@@ -15,10 +15,12 @@ export function toPostgres(query: string): string {
   let sql = query.trim().replace(/;\s*$/, '');
   const format = /\s+FORMAT\s+(\w+)\s*$/i.exec(sql);
   if (format) {
-    if (format[1]!.toUpperCase() !== 'JSON') throw new UnsupportedQueryError(`The local collector answers FORMAT JSON only, not ${format[1]}.`);
+    if (format[1]!.toUpperCase() !== 'JSON')
+      throw new UnsupportedQueryError(`The local collector answers FORMAT JSON only, not ${format[1]}.`);
     sql = sql.slice(0, format.index);
   }
-  if (!/^(SELECT|WITH)\b/i.test(sql)) throw new UnsupportedQueryError('The local collector answers SELECT queries only.');
+  if (!/^(SELECT|WITH)\b/i.test(sql))
+    throw new UnsupportedQueryError('The local collector answers SELECT queries only.');
   // quantileExactWeighted(level)(x, weight): ClickHouse's parametric call, an ordinary aggregate here.
   return sql.replace(/quantileExactWeighted\s*\(\s*([0-9.]+)\s*\)\s*\(/gi, 'quantile_exact_weighted($1, ');
 }

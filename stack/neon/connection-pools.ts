@@ -1,10 +1,11 @@
 // One node-postgres pool per role and database named in `Neon-Connection-String`. Whatever host the
 // string names, connections go to the database the endpoint fronts, and only when it names that one.
-import pg from 'pg';
+
 import type { Pool } from 'pg';
+import pg from 'pg';
+import { HttpError } from '../endpoint-kit';
 import type { DatabaseAddress } from './database-address';
 import { addressOf, formatAddress, isSameAddress, parsePostgresUrl } from './database-address';
-import { HttpError } from '../endpoint-kit';
 
 // Bounds the wait for an unreachable Postgres, so the client gets an answer instead of a hang.
 const CONNECT_TIMEOUT_MS = 5_000;

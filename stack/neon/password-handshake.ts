@@ -2,7 +2,14 @@
 // cleartext password (the driver may already have sent it: `pipelineConnect: 'password'`), and
 // the proxy authenticates to Postgres with it (server-auth.ts). Once Postgres says
 // AuthenticationOk the session is a plain byte pipe, as before.
-import { ASK_FOR_PASSWORD, PostgresAuthenticator, message, passwordOf, takeMessages, userOfStartup } from './server-auth';
+import {
+  ASK_FOR_PASSWORD,
+  message,
+  PostgresAuthenticator,
+  passwordOf,
+  takeMessages,
+  userOfStartup,
+} from './server-auth';
 
 const SSL_REQUEST = 80877103;
 const CANCEL_REQUEST = 80877102;
@@ -96,7 +103,10 @@ export class PasswordHandshake {
       try {
         answer = this.#authenticator.answer(received.body);
       } catch (error) {
-        return this.#refuse('28000', `the local Neon endpoint could not authenticate to Postgres: ${(error as Error).message}`);
+        return this.#refuse(
+          '28000',
+          `the local Neon endpoint could not authenticate to Postgres: ${(error as Error).message}`,
+        );
       }
       if (answer === 'done') return this.#pipe(this.#fromClient, raw());
       if (answer !== 'skip') this.io.toServer(answer);
@@ -113,7 +123,12 @@ export class PasswordHandshake {
 
   #refuse(code: string, text: string): void {
     const field = (name: string, value: string) => Buffer.from(`${name}${value}\0`, 'utf8');
-    this.io.toClient(message('E', Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', code), field('M', text), Buffer.from([0])])));
+    this.io.toClient(
+      message(
+        'E',
+        Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', code), field('M', text), Buffer.from([0])]),
+      ),
+    );
     this.io.fail();
   }
 }

@@ -29,7 +29,10 @@ export function takeMessages(buffer: Buffer): { messages: PgMessage[]; rest: Buf
   while (buffer.length - offset >= 5) {
     const length = buffer.readInt32BE(offset + 1);
     if (buffer.length - offset < 1 + length) break;
-    messages.push({ type: String.fromCharCode(buffer[offset]!), body: buffer.subarray(offset + 5, offset + 1 + length) });
+    messages.push({
+      type: String.fromCharCode(buffer[offset]!),
+      body: buffer.subarray(offset + 5, offset + 1 + length),
+    });
     offset += 1 + length;
   }
   return { messages, rest: buffer.subarray(offset) };
@@ -55,7 +58,10 @@ export function userOfStartup(body: Buffer): string {
 export class PostgresAuthenticator {
   #scram: { nonce: string; clientFirstBare: string; serverSignature?: Buffer } | undefined;
 
-  constructor(private readonly user: string, private readonly password: string) {}
+  constructor(
+    private readonly user: string,
+    private readonly password: string,
+  ) {}
 
   answer(request: Buffer): Buffer | 'done' | 'skip' {
     const code = request.readInt32BE(0);
@@ -65,13 +71,16 @@ export class PostgresAuthenticator {
       case 3:
         return message('p', cString(this.password));
       case 5: {
-        const inner = createHash('md5').update(this.password + this.user).digest('hex');
+        const inner = createHash('md5')
+          .update(this.password + this.user)
+          .digest('hex');
         const outer = createHash('md5').update(inner).update(request.subarray(4, 8)).digest('hex');
         return message('p', cString(`md5${outer}`));
       }
       case 10: {
         const mechanisms = request.subarray(4).toString('utf8').split('\0');
-        if (!mechanisms.includes('SCRAM-SHA-256')) throw new Error(`unsupported SASL mechanisms: ${mechanisms.filter(Boolean).join(', ')}`);
+        if (!mechanisms.includes('SCRAM-SHA-256'))
+          throw new Error(`unsupported SASL mechanisms: ${mechanisms.filter(Boolean).join(', ')}`);
         const nonce = randomBytes(18).toString('base64');
         const clientFirstBare = `n=*,r=${nonce}`;
         this.#scram = { nonce, clientFirstBare };
@@ -99,8 +108,15 @@ export class PostgresAuthenticator {
     if (!scram) throw new Error('SCRAM: continue before start');
     const attributes = Object.fromEntries(serverFirst.split(',').map((pair) => [pair[0], pair.slice(2)]));
     const { r: nonce = '', s: salt = '', i: iterations = '' } = attributes;
-    if (!nonce.startsWith(scram.nonce) || !salt || !(Number(iterations) > 0)) throw new Error('SCRAM: bad server-first-message');
-    const saltedPassword = pbkdf2Sync(this.password.normalize('NFKC'), Buffer.from(salt, 'base64'), Number(iterations), 32, 'sha256');
+    if (!nonce.startsWith(scram.nonce) || !salt || !(Number(iterations) > 0))
+      throw new Error('SCRAM: bad server-first-message');
+    const saltedPassword = pbkdf2Sync(
+      this.password.normalize('NFKC'),
+      Buffer.from(salt, 'base64'),
+      Number(iterations),
+      32,
+      'sha256',
+    );
     const clientKey = createHmac('sha256', saltedPassword).update('Client Key').digest();
     const storedKey = createHash('sha256').update(clientKey).digest();
     const clientFinalWithoutProof = `c=biws,r=${nonce}`;

@@ -2,8 +2,15 @@
 // in front of a real Postgres, so the Worker runs its production driver code unchanged.
 import { createServer } from 'node:http';
 import {
-  EndpointState, handleControlRequest, isControlPath, keepConnectionsOpen, listen, refusalReason, sendJson,
-  type EndpointStats, type RunningServer,
+  EndpointState,
+  type EndpointStats,
+  handleControlRequest,
+  isControlPath,
+  keepConnectionsOpen,
+  listen,
+  type RunningServer,
+  refusalReason,
+  sendJson,
 } from '../endpoint-kit';
 import { parseDatabaseAddress } from './database-address';
 import { createSqlOverHttp } from './sql-over-http';
@@ -38,14 +45,16 @@ export async function startNeonEndpoint(
   const sql = createSqlOverHttp(database, state);
   const proxy = createWebSocketProxy(database, state);
 
-  const server = keepConnectionsOpen(createServer((request, response) => {
-    const refused = refusalReason(request);
-    if (refused) return sendJson(response, 403, { message: refused });
-    const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
-    if (pathname === '/sql') return void sql.handle(request, response);
-    if (isControlPath(pathname)) return void handleControlRequest(request, response, pathname, state);
-    sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
-  }));
+  const server = keepConnectionsOpen(
+    createServer((request, response) => {
+      const refused = refusalReason(request);
+      if (refused) return sendJson(response, 403, { message: refused });
+      const { pathname } = new URL(request.url ?? '/', 'http://endpoint');
+      if (pathname === '/sql') return void sql.handle(request, response);
+      if (isControlPath(pathname)) return void handleControlRequest(request, response, pathname, state);
+      sendJson(response, 404, { message: `no route ${pathname}: use POST /sql or a WebSocket to /v2` });
+    }),
+  );
   server.on('upgrade', (request, socket, head) => {
     const refused = refusalReason(request);
     if (!refused) return proxy.handleUpgrade(request, socket, head);

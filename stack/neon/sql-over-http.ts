@@ -1,9 +1,17 @@
 // `POST /sql`: what `neon()` from @neondatabase/serverless sends, answered as Neon's proxy answers it
 // (neondatabase/neon `proxy/src/serverless/sql_over_http.rs`).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import pg from 'pg';
 import type { CustomTypesConfig, Pool, PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg';
-import { HttpError, readJsonBody, sendHalfThenDrop, sendJson, sendLate, type EndpointState, type Fault } from '../endpoint-kit';
+import pg from 'pg';
+import {
+  type EndpointState,
+  type Fault,
+  HttpError,
+  readJsonBody,
+  sendHalfThenDrop,
+  sendJson,
+  sendLate,
+} from '../endpoint-kit';
 import { ConnectionPools } from './connection-pools';
 import type { DatabaseAddress } from './database-address';
 
@@ -55,8 +63,22 @@ const ISOLATION_LEVELS = new Map([
 ]);
 
 const DATABASE_ERROR_FIELDS = [
-  'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'severity', 'where',
-  'table', 'column', 'schema', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'severity',
+  'where',
+  'table',
+  'column',
+  'schema',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 /** The `POST /sql` handler, with one node-postgres pool per role and database it is asked for. */
@@ -121,7 +143,10 @@ export function createSqlOverHttp(database: DatabaseAddress, state: EndpointStat
       const fault = state.admit();
       if (fault.mode === 'error') return sendJson(response, 503, { message: 'fault injected: error' });
       if (fault.mode === 'hang') {
-        response.once('close', state.holdHanging(() => response.destroy()));
+        response.once(
+          'close',
+          state.holdHanging(() => response.destroy()),
+        );
         return;
       }
       const answer = answerUnder(fault, response);
@@ -130,7 +155,12 @@ export function createSqlOverHttp(database: DatabaseAddress, state: EndpointStat
         const pool = pools.forConnectionString(request.headers['neon-connection-string']);
         const begin = beginStatement(request.headers);
         const payload = parsePayload(await readJsonBody(request));
-        answer(200, 'queries' in payload ? { results: await runBatch(pool, payload.queries, begin) } : await runSingle(pool, payload));
+        answer(
+          200,
+          'queries' in payload
+            ? { results: await runBatch(pool, payload.queries, begin) }
+            : await runSingle(pool, payload),
+        );
       } catch (error) {
         answer(...errorAnswer(error));
       }
@@ -161,7 +191,11 @@ function parsePayload(body: unknown): Payload {
 }
 
 function parseStatement(value: unknown): Statement {
-  if (!isRecord(value) || typeof value.query !== 'string' || !(value.params === undefined || Array.isArray(value.params))) {
+  if (
+    !isRecord(value) ||
+    typeof value.query !== 'string' ||
+    !(value.params === undefined || Array.isArray(value.params))
+  ) {
     throw new HttpError(400, 'expected {"query": string, "params"?: array} or {"queries": [{"query", "params"}, …]}');
   }
   return { query: value.query, params: value.params ?? [] };

@@ -7,11 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
+import type { EndpointState } from '../endpoint-kit';
 import type { DatabaseAddress } from './database-address';
 import { addressOf, formatAddress, isSameAddress, parsePostgresUrl } from './database-address';
-import type { EndpointState } from '../endpoint-kit';
 import { PasswordHandshake } from './password-handshake';
 
 // Close codes, RFC 6455 §7.4.1.
@@ -69,7 +69,10 @@ export function createWebSocketProxy(database: DatabaseAddress, state: EndpointS
       case 'error':
         return ws.close(INTERNAL_ERROR, 'fault injected: error');
       case 'hang':
-        ws.once('close', state.holdHanging(() => ws.terminate()));
+        ws.once(
+          'close',
+          state.holdHanging(() => ws.terminate()),
+        );
         return;
       // `slow` and `drop` act on SQL over HTTP; a session is served as usual.
       case 'none':

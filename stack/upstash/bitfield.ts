@@ -43,7 +43,10 @@ export function setField(bytes: Uint8Array, offset: number, { bits }: FieldType,
  * fits, otherwise what WRAP or SAT makes of it, or null for FAIL. `value` is C's int64 (signed) or uint64 (unsigned).
  */
 export function addToField(
-  value: bigint, increment: bigint, { signed, bits }: FieldType, overflow: Overflow,
+  value: bigint,
+  increment: bigint,
+  { signed, bits }: FieldType,
+  overflow: Overflow,
 ): bigint | null {
   const direction = signed ? signedOverflow(value, increment, bits) : unsignedOverflow(value, increment, bits);
   const sum = asUint64(value + increment);

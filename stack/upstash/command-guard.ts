@@ -9,12 +9,27 @@ const BLOCKING = 'it would block the shared connection';
 const refused = new Map<string, string>([
   ...['MULTI', 'EXEC', 'DISCARD', 'WATCH', 'UNWATCH'].map((name) => [name, TRANSACTION] as const),
   ...[
-    'AUTH', 'CLIENT', 'HELLO', 'MONITOR', 'PSUBSCRIBE', 'PSYNC', 'PUNSUBSCRIBE', 'QUIT', 'READONLY',
-    'READWRITE', 'RESET', 'SELECT', 'SSUBSCRIBE', 'SUBSCRIBE', 'SUNSUBSCRIBE', 'SYNC', 'UNSUBSCRIBE',
+    'AUTH',
+    'CLIENT',
+    'HELLO',
+    'MONITOR',
+    'PSUBSCRIBE',
+    'PSYNC',
+    'PUNSUBSCRIBE',
+    'QUIT',
+    'READONLY',
+    'READWRITE',
+    'RESET',
+    'SELECT',
+    'SSUBSCRIBE',
+    'SUBSCRIBE',
+    'SUNSUBSCRIBE',
+    'SYNC',
+    'UNSUBSCRIBE',
   ].map((name) => [name, CONNECTION_STATE] as const),
-  ...[
-    'BLMOVE', 'BLMPOP', 'BLPOP', 'BRPOP', 'BRPOPLPUSH', 'BZMPOP', 'BZPOPMAX', 'BZPOPMIN', 'WAIT', 'WAITAOF',
-  ].map((name) => [name, BLOCKING] as const),
+  ...['BLMOVE', 'BLMPOP', 'BLPOP', 'BRPOP', 'BRPOPLPUSH', 'BZMPOP', 'BZPOPMAX', 'BZPOPMIN', 'WAIT', 'WAITAOF'].map(
+    (name) => [name, BLOCKING] as const,
+  ),
 ]);
 
 /** The error to answer instead of running `command`, or null when it may run. */

@@ -1,6 +1,6 @@
 // The three command routes of the Upstash REST API: from a parsed JSON body to a status and a body.
 import { refuseCommand } from './command-guard';
-import { ReplyError, execAbort, type RedisBackend } from './redis-backend';
+import { execAbort, type RedisBackend, ReplyError } from './redis-backend';
 import { toResponseEntry } from './reply-encoding';
 
 export type CommandRoute = 'single' | 'pipeline' | 'transaction';

@@ -2,7 +2,7 @@
 // around the centre, read cell by cell in score order and filtered by the shape, then ordered by
 // distance. The order of equal distances is part of the reply, so Redis's sorts are kept: glibc's
 // stable qsort for a full sort, pqsort when COUNT keeps fewer points than were found.
-import { distanceWithin, positionOf, scoreRangeOf, searchCells, type GeoShape } from './geohash';
+import { distanceWithin, type GeoShape, positionOf, scoreRangeOf, searchCells } from './geohash';
 import { partialQuicksort } from './partial-quicksort';
 import type { SortedSet } from './sorted-set';
 
@@ -48,7 +48,8 @@ function nearerFirst(a: GeoPoint, b: GeoPoint): number {
 export function nearest(points: GeoPoint[], order: 'ASC' | 'DESC', count?: number): GeoPoint[] {
   const compare = order === 'ASC' ? nearerFirst : (a: GeoPoint, b: GeoPoint) => -nearerFirst(a, b);
   const kept = count === undefined || points.length < count ? points.length : count;
-  if (kept === points.length) points.sort(compare); // stable, as glibc's merge sort
+  if (kept === points.length)
+    points.sort(compare); // stable, as glibc's merge sort
   else partialQuicksort(points, compare, 0, kept - 1);
   return points.slice(0, kept);
 }

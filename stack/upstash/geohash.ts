@@ -43,12 +43,19 @@ const deg_rad = (degrees: number) => degrees * D_R;
 const rad_deg = (radians: number) => radians / D_R;
 
 const SPREAD: Array<[bigint, bigint]> = [
-  [16n, 0x0000ffff0000ffffn], [8n, 0x00ff00ff00ff00ffn], [4n, 0x0f0f0f0f0f0f0f0fn], [2n, 0x3333333333333333n],
+  [16n, 0x0000ffff0000ffffn],
+  [8n, 0x00ff00ff00ff00ffn],
+  [4n, 0x0f0f0f0f0f0f0f0fn],
+  [2n, 0x3333333333333333n],
   [1n, EVEN_BITS],
 ];
 const SQUEEZE: Array<[bigint, bigint]> = [
-  [0n, EVEN_BITS], [1n, 0x3333333333333333n], [2n, 0x0f0f0f0f0f0f0f0fn], [4n, 0x00ff00ff00ff00ffn],
-  [8n, 0x0000ffff0000ffffn], [16n, 0x00000000ffffffffn],
+  [0n, EVEN_BITS],
+  [1n, 0x3333333333333333n],
+  [2n, 0x0f0f0f0f0f0f0f0fn],
+  [4n, 0x00ff00ff00ff00ffn],
+  [8n, 0x0000ffff0000ffffn],
+  [16n, 0x00000000ffffffffn],
 ];
 
 /** interleave64: latitude's bits on the even positions, longitude's on the odd ones. */
@@ -116,9 +123,10 @@ export function scoreOf(longitude: number, latitude: number): bigint {
 
 /** `(uint64_t)score` as gcc compiles it on x86-64: out-of-range values become 0 or 2^63. */
 function scoreBits(score: number): bigint {
-  const signedTruncation = (value: number) => (Number.isNaN(value) || value >= 2 ** 63 || value < -(2 ** 63)
-    ? 1n << 63n
-    : BigInt.asUintN(64, BigInt(Math.trunc(value))));
+  const signedTruncation = (value: number) =>
+    Number.isNaN(value) || value >= 2 ** 63 || value < -(2 ** 63)
+      ? 1n << 63n
+      : BigInt.asUintN(64, BigInt(Math.trunc(value)));
   if (!(score >= 2 ** 63)) return signedTruncation(score);
   return signedTruncation(score - 2 ** 63) ^ (1n << 63n);
 }
@@ -231,9 +239,10 @@ export function searchCells(shape: GeoShape): GeoHashBits[] {
   const [longitude, latitude] = shape.xy;
   const { area } = shape;
   // A box's radius is from its centre to a corner.
-  const radius = area.type === 'radius'
-    ? area.radius
-    : Math.sqrt((area.width / 2) * (area.width / 2) + (area.height / 2) * (area.height / 2));
+  const radius =
+    area.type === 'radius'
+      ? area.radius
+      : Math.sqrt((area.width / 2) * (area.width / 2) + (area.height / 2) * (area.height / 2));
   const radiusMeters = radius * shape.conversion;
 
   let steps = estimateStepsByRadius(radiusMeters, latitude);
@@ -243,17 +252,25 @@ export function searchCells(shape: GeoShape): GeoHashBits[] {
   const south = decode(GEO_RANGES, moved(hash, 0, -1));
   const east = decode(GEO_RANGES, moved(hash, 1, 0));
   const west = decode(GEO_RANGES, moved(hash, -1, 0));
-  const decrease = north.latitude.max < maxLat || south.latitude.min > minLat
-    || east.longitude.max < maxLon || west.longitude.min > minLon;
+  const decrease =
+    north.latitude.max < maxLat ||
+    south.latitude.min > minLat ||
+    east.longitude.max < maxLon ||
+    west.longitude.min > minLon;
   if (steps > 1 && decrease) {
     steps--;
     hash = encode(GEO_RANGES, longitude, latitude, steps)!;
   }
   const center = decode(GEO_RANGES, hash);
   const cells = {
-    north: moved(hash, 0, 1), south: moved(hash, 0, -1), east: moved(hash, 1, 0), west: moved(hash, -1, 0),
-    northEast: moved(hash, 1, 1), northWest: moved(hash, -1, 1),
-    southEast: moved(hash, 1, -1), southWest: moved(hash, -1, -1),
+    north: moved(hash, 0, 1),
+    south: moved(hash, 0, -1),
+    east: moved(hash, 1, 0),
+    west: moved(hash, -1, 0),
+    northEast: moved(hash, 1, 1),
+    northWest: moved(hash, -1, 1),
+    southEast: moved(hash, 1, -1),
+    southWest: moved(hash, -1, -1),
   };
   // Leave out the neighbours beyond the bounding box.
   if (steps >= 2) {

@@ -1,7 +1,7 @@
 // The cardinality estimate of Redis's HyperLogLog (hllCount in hyperloglog.c, Redis 7.0): Otmar Ertl's estimator
 // ("New cardinality estimation algorithms for HyperLogLog sketches", arXiv:1702.01284) over the histogram of
 // register values, in the same double arithmetic, so the numbers are Redis's to the unit.
-import { HLL_REGISTERS, HLL_Q } from './hyperloglog';
+import { HLL_Q, HLL_REGISTERS } from './hyperloglog';
 
 /** The histogram of registers given one byte each (PFCOUNT of several keys). */
 export function rawHistogram(registers: Uint8Array): number[] {
@@ -20,7 +20,7 @@ export function estimate(histogram: number[]): number {
   }
   z += m * sigma(histogram[0]! / m);
   // biome-ignore lint/correctness/noPrecisionLoss: Redis's literal, kept as written in hyperloglog.c (it parses to the same double)
-  return Math.round((0.721347520444481703680 * m * m) / z); // llroundl of a positive double
+  return Math.round((0.72134752044448170368 * m * m) / z); // llroundl of a positive double
 }
 
 function sigma(x: number): number {

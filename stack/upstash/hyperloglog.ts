@@ -39,10 +39,9 @@ const zeroLength = (op: number) => (op & 0x3f) + 1;
 const xzeroLength = (bytes: Uint8Array, at: number) => (((bytes[at]! & 0x3f) << 8) | (bytes[at + 1] ?? 0)) + 1;
 const valValue = (op: number) => ((op >> 2) & 0x1f) + 1;
 const valLength = (op: number) => (op & 0x3) + 1;
-const valOp = (value: number, length: number) => (((value - 1) << 2) | (length - 1)) | 0x80;
-const zeroOps = (length: number) => (length > SPARSE_ZERO_MAX_LEN
-  ? [((length - 1) >> 8) | 0x40, (length - 1) & 0xff]
-  : [length - 1]);
+const valOp = (value: number, length: number) => ((value - 1) << 2) | (length - 1) | 0x80;
+const zeroOps = (length: number) =>
+  length > SPARSE_ZERO_MAX_LEN ? [((length - 1) >> 8) | 0x40, (length - 1) & 0xff] : [length - 1];
 
 // Dense registers, 6 bits each, least significant bits first. The byte after the last register
 // is the C string's terminator in Redis: reads of it give 0, writes of it write 0.
@@ -218,7 +217,7 @@ export function mergeRegisters(max: Uint8Array, bytes: Uint8Array): void {
 /** False when the opcodes do not cover exactly the 16384 registers. */
 function mergeSparse(max: Uint8Array, bytes: Uint8Array): boolean {
   let index = 0;
-  for (let at = HEADER_SIZE; at < bytes.length;) {
+  for (let at = HEADER_SIZE; at < bytes.length; ) {
     const op = bytes[at]!;
     if (isZero(op)) {
       index += zeroLength(op);
@@ -244,10 +243,13 @@ export function registerHistogram(bytes: Uint8Array): number[] | null {
     return histogram;
   }
   let index = 0;
-  for (let at = HEADER_SIZE; at < bytes.length;) {
+  for (let at = HEADER_SIZE; at < bytes.length; ) {
     const op = bytes[at]!;
-    const [length, value, size] = isZero(op) ? [zeroLength(op), 0, 1]
-      : isXZero(op) ? [xzeroLength(bytes, at), 0, 2] : [valLength(op), valValue(op), 1];
+    const [length, value, size] = isZero(op)
+      ? [zeroLength(op), 0, 1]
+      : isXZero(op)
+        ? [xzeroLength(bytes, at), 0, 2]
+        : [valLength(op), valValue(op), 1];
     histogram[value]! += length;
     index += length;
     at += size;

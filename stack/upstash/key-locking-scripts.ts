@@ -5,7 +5,7 @@
 // error replies name it. When Redis does not have the rewritten script, EVALSHA still answers
 // NOSCRIPT, so the client's fallback to EVAL works.
 import { createHash } from 'node:crypto';
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 import { KEY_LOCKING_FLAG, withoutScriptFlag } from './script-shebang';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -70,9 +70,10 @@ export class KeyLockingScripts {
     this.#sentSha.set(original, sent);
     return {
       command: command.map((part, i) => (i === index ? sentScript : part)),
-      reply: (reply) => (load && Buffer.isBuffer(reply) && reply.toString() === sent
-        ? Buffer.from(original)
-        : renameInError(reply, sent, original)),
+      reply: (reply) =>
+        load && Buffer.isBuffer(reply) && reply.toString() === sent
+          ? Buffer.from(original)
+          : renameInError(reply, sent, original),
     };
   }
 }

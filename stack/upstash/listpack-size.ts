@@ -1,8 +1,9 @@
 // The byte size of a stream node's listpack as Redis 7 encodes it (listpack.c, t_stream.c's
 // streamAppendItem): Redis opens a new node once a node's size plus the new entry's fields and
 // values reaches 4096 bytes, which approximate trimming and XINFO's node counts depend on.
-import type { StreamId } from './stream-id';
+
 import type { StreamNode } from './stream';
+import type { StreamId } from './stream-id';
 
 const HEADER_AND_END = 6 + 1;
 
@@ -47,9 +48,10 @@ export function entryBytes(node: StreamNode, id: StreamId, fields: string[]): nu
   const values = fields.filter((_, i) => i % 2 === 1);
   const { masterFields } = node;
   const sameFields = names.length === masterFields.length && names.every((name, i) => name === masterFields[i]);
-  let bytes = integerBytes(sameFields ? 2n : 0n)
-    + integerBytes(BigInt.asIntN(64, id.ms - node.masterId.ms))
-    + integerBytes(BigInt.asIntN(64, id.seq - node.masterId.seq));
+  let bytes =
+    integerBytes(sameFields ? 2n : 0n) +
+    integerBytes(BigInt.asIntN(64, id.ms - node.masterId.ms)) +
+    integerBytes(BigInt.asIntN(64, id.seq - node.masterId.seq));
   bytes += values.reduce((sum, value) => sum + elementBytes(value), 0);
   let pieces = values.length + 3;
   if (!sameFields) {

@@ -48,9 +48,7 @@ function fromDyadic(negative: boolean, magnitude: bigint, exponent: number): Lon
 function fromRatio(negative: boolean, numerator: bigint, denominator: bigint): LongDouble {
   // The leading bit's exponent: floor(log2(numerator / denominator)).
   let leading = bitLength(numerator) - bitLength(denominator);
-  const below = leading >= 0
-    ? numerator < denominator << BigInt(leading)
-    : numerator << BigInt(-leading) < denominator;
+  const below = leading >= 0 ? numerator < denominator << BigInt(leading) : numerator << BigInt(-leading) < denominator;
   if (below) leading--;
   const unit = Math.max(leading - SIGNIFICAND_BITS + 1, MIN_UNIT_EXPONENT);
   const scaledNumerator = unit < 0 ? numerator << BigInt(-unit) : numerator;
@@ -95,9 +93,10 @@ function readDecimal(negative: boolean, digits: string, power: number): LongDoub
   if (magnitude > 4934) return undefined;
   if (magnitude <= -4951) return undefined;
   const significand = BigInt(digits);
-  const value = power >= 0
-    ? fromDyadic(negative, significand * 10n ** BigInt(power), 0)
-    : fromRatio(negative, significand, 10n ** BigInt(-power));
+  const value =
+    power >= 0
+      ? fromDyadic(negative, significand * 10n ** BigInt(power), 0)
+      : fromRatio(negative, significand, 10n ** BigInt(-power));
   return isRepresentable(value) ? value : undefined;
 }
 
@@ -141,9 +140,10 @@ export function formatLongDouble(value: LongDouble): string {
   const negative = value.significand < 0n;
   const magnitude = negative ? -value.significand : value.significand;
   // The value × 10^17, rounded to an integer as glibc's printf rounds: to nearest, ties to even.
-  const scaled = value.exponent >= 0
-    ? (magnitude << BigInt(value.exponent)) * SEVENTEEN_DIGITS
-    : shiftRoundingToEven(magnitude * SEVENTEEN_DIGITS, -value.exponent);
+  const scaled =
+    value.exponent >= 0
+      ? (magnitude << BigInt(value.exponent)) * SEVENTEEN_DIGITS
+      : shiftRoundingToEven(magnitude * SEVENTEEN_DIGITS, -value.exponent);
   const digits = scaled.toString().padStart(18, '0');
   const fraction = digits.slice(-17).replace(/0+$/, '');
   const text = `${negative ? '-' : ''}${digits.slice(0, -17)}${fraction ? `.${fraction}` : ''}`;

@@ -32,14 +32,20 @@
 //   @user_script:<line>.`, `redisErrors`), the line being that of the innermost user code on the stack.
 //   Lua 5.3's messages are not always 5.1's ("attempt to call a nil value (field 'x')").
 import { createHash } from 'node:crypto';
-import { lauxlib, lua, lualib, type LuaJsFunction, type LuaState } from 'fengari';
+import { type LuaJsFunction, type LuaState, lauxlib, lua, lualib } from 'fengari';
 import {
-  FUNCTION_CHUNK, SCRIPT_CHUNK, errorLocation, raisedBy, registerFunction, setEnvironment, type RegisteredFunction,
+  errorLocation,
+  FUNCTION_CHUNK,
+  type RegisteredFunction,
+  raisedBy,
+  registerFunction,
+  SCRIPT_CHUNK,
+  setEnvironment,
 } from './lua-function-api';
-import { errorText, luaText, pushReply, pushReplyTable, pushStringArray, readCommand, toReply } from './lua-values';
 import { SANDBOX } from './lua-sandbox';
+import { errorText, luaText, pushReply, pushReplyTable, pushStringArray, readCommand, toReply } from './lua-values';
+import { type Reply, ReplyError } from './redis-backend';
 import { scriptRefusal } from './redis-command-flags';
-import { ReplyError, type Reply } from './redis-backend';
 import { parseScriptShebang, runsReadOnly } from './script-shebang';
 
 /** Runs one command for redis.call(); an error reply comes back as a value. */
@@ -132,7 +138,8 @@ export class LuaEngine {
     const sandbox = Buffer.from(SANDBOX);
     const status = lauxlib.luaL_loadbuffer(L, sandbox, sandbox.length, '=sandbox');
     lua.lua_pushjsfunction(L, this.#register);
-    if (status !== LUA_OK || lua.lua_pcall(L, 1, 3, 0) !== LUA_OK) throw new Error(`The Lua sandbox failed: ${errorText(L)}`);
+    if (status !== LUA_OK || lua.lua_pcall(L, 1, 3, 0) !== LUA_OK)
+      throw new Error(`The Lua sandbox failed: ${errorText(L)}`);
     this.#functionEnv = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     this.#libraryEnv = lauxlib.luaL_ref(L, LUA_REGISTRYINDEX);
     // Chunks compiled from now on, scripts and load() alike, see the read-only view as globals.
@@ -213,7 +220,12 @@ export class LuaEngine {
   }
 
   /** Calls the function under `ref` in the registry with string arrays as arguments; `name` is what Redis's errors call it. */
-  #protectedCall(ref: number, args: (readonly string[])[], name: string, { readOnly = false, redisErrors = false }: RunOptions): Reply {
+  #protectedCall(
+    ref: number,
+    args: (readonly string[])[],
+    name: string,
+    { readOnly = false, redisErrors = false }: RunOptions,
+  ): Reply {
     const L = this.#L;
     this.#readOnly = readOnly;
     this.#failedInCall = false;

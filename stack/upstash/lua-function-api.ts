@@ -2,7 +2,7 @@
 // arguments of redis.register_function(), read and refused as Redis 7.0 reads them
 // (src/function_lua.c), and where in the user's code an error happened, for Redis's
 // "… script: <name>, on @user_function:<line>." replies.
-import { lauxlib, lua, type LuaJsFunction, type LuaState } from 'fengari';
+import { type LuaJsFunction, type LuaState, lauxlib, lua } from 'fengari';
 import { luaText } from './lua-values';
 import { SCRIPT_FLAGS } from './script-shebang';
 
@@ -92,7 +92,8 @@ export function registerFunction(L: LuaState, registering: RegisteredFunction[] 
   if (typeof read === 'string') return read;
   let refusal: string | null = null;
   if (!isValidName(read.name)) {
-    refusal = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+    refusal =
+      'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
   } else if (registering.some((fn) => fn.name === read.name)) refusal = 'Function already exists in the library';
   if (refusal === null) registering.push(read);
   else unref(L, read.ref);
@@ -141,7 +142,8 @@ function readRegisterArguments(L: LuaState): RegisteredFunction | string {
       } else error = 'callback argument given to redis.register_function must be a function';
     } else if (key === 'flags') {
       const read = lua.lua_type(L, -1) === LUA_TTABLE ? readFlags(L) : null;
-      if (read === null) error = 'flags argument to redis.register_function must be a table representing function flags';
+      if (read === null)
+        error = 'flags argument to redis.register_function must be a table representing function flags';
       else if (read === 'unknown') error = 'unknown flag given';
       else flags = read;
     } else error = 'unknown argument given to redis.register_function';

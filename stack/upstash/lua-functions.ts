@@ -4,7 +4,7 @@
 import type { LuaEngine } from './lua-engine';
 import { isValidName, type RegisteredFunction } from './lua-function-api';
 import { globToRegExp } from './pubsub';
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 import { splitArgs } from './redis-split-args';
 import { runsReadOnly } from './script-shebang';
 
@@ -15,7 +15,8 @@ interface Library {
   functions: RegisteredFunction[];
 }
 
-const NAME_RULE = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+const NAME_RULE =
+  'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
 
 /** One data set's libraries, in the order they were loaded (Redis's order is its hash table's). */
 export class FunctionLibraries {
@@ -34,10 +35,13 @@ export class FunctionLibraries {
     const old = this.#libraries.get(name);
     if (old && !replace) throw new ReplyError(`ERR Library '${name}' already exists`);
     const functions = this.#engine.loadLibrary(code);
-    const problem = functions.length === 0
-      ? 'ERR No functions registered'
-      : functions.map((fn) => this.#functions.get(fn.name)).filter((other) => other && !old?.functions.includes(other))
-        .map((other) => `ERR Function ${other!.name} already exists`)[0];
+    const problem =
+      functions.length === 0
+        ? 'ERR No functions registered'
+        : functions
+            .map((fn) => this.#functions.get(fn.name))
+            .filter((other) => other && !old?.functions.includes(other))
+            .map((other) => `ERR Function ${other!.name} already exists`)[0];
     if (problem) {
       this.#engine.release(functions);
       throw new ReplyError(problem);
@@ -63,20 +67,34 @@ export class FunctionLibraries {
   /** FUNCTION LIST's reply (RESP2: maps as flat arrays); `pattern` is matched without case, as Redis does. */
   list(pattern: string | null, withCode: boolean): Reply {
     const matcher = pattern === null ? null : new RegExp(globToRegExp(pattern).source, 'i');
-    return [...this.#libraries.values()].filter((library) => !matcher || matcher.test(library.name)).map((library) => [
-      Buffer.from('library_name'), Buffer.from(library.name), Buffer.from('engine'), Buffer.from('LUA'),
-      Buffer.from('functions'), library.functions.map((fn) => [
-        Buffer.from('name'), Buffer.from(fn.name),
-        Buffer.from('description'), fn.description === null ? null : Buffer.from(fn.description),
-        Buffer.from('flags'), [...fn.flags],
-      ]),
-      ...(withCode ? [Buffer.from('library_code'), Buffer.from(library.code)] : []),
-    ]);
+    return [...this.#libraries.values()]
+      .filter((library) => !matcher || matcher.test(library.name))
+      .map((library) => [
+        Buffer.from('library_name'),
+        Buffer.from(library.name),
+        Buffer.from('engine'),
+        Buffer.from('LUA'),
+        Buffer.from('functions'),
+        library.functions.map((fn) => [
+          Buffer.from('name'),
+          Buffer.from(fn.name),
+          Buffer.from('description'),
+          fn.description === null ? null : Buffer.from(fn.description),
+          Buffer.from('flags'),
+          [...fn.flags],
+        ]),
+        ...(withCode ? [Buffer.from('library_code'), Buffer.from(library.code)] : []),
+      ]);
   }
 
   /** FUNCTION STATS's reply, for a data set where no function is ever running when another client asks. */
   stats(): Reply {
-    const counts = [Buffer.from('libraries_count'), this.#libraries.size, Buffer.from('functions_count'), this.#functions.size];
+    const counts = [
+      Buffer.from('libraries_count'),
+      this.#libraries.size,
+      Buffer.from('functions_count'),
+      this.#functions.size,
+    ];
     return [Buffer.from('running_script'), null, Buffer.from('engines'), [Buffer.from('LUA'), counts]];
   }
 

@@ -1,7 +1,7 @@
 // Values crossing between a script and Redis, converted as Redis converts them
 // (https://redis.io/docs/latest/develop/interact/programmability/lua-api/#data-type-conversion).
-import { lua, type LuaState } from 'fengari';
-import { ReplyError, type Reply } from './redis-backend';
+import { type LuaState, lua } from 'fengari';
+import { type Reply, ReplyError } from './redis-backend';
 
 const { LUA_TBOOLEAN, LUA_TNIL, LUA_TNUMBER, LUA_TSTRING, LUA_TTABLE } = lua;
 const OK_FIELD = Buffer.from('ok');

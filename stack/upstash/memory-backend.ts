@@ -7,23 +7,34 @@ import { dataCommands } from './memory-commands';
 import { functionCommands } from './memory-function-commands';
 import { geoCommands } from './memory-geo-commands';
 import { hashCommands } from './memory-hash-commands';
-import { keyCommands } from './memory-key-commands';
 import { hyperLogLogCommands } from './memory-hyperloglog-commands';
+import { keyCommands } from './memory-key-commands';
 import { listCommands } from './memory-list-commands';
 import { moreCommands } from './memory-more-commands';
+import { scriptCommands } from './memory-scripts';
 import { setCommands } from './memory-set-commands';
 import { sortedSetCommands } from './memory-sorted-set-commands';
+import { type MemoryCommand, type MemoryStore, wrongArity } from './memory-store';
 import { streamCommands } from './memory-stream-commands';
 import { stringCommands } from './memory-string-commands';
-import { scriptCommands } from './memory-scripts';
 import { PubSubHub } from './pubsub';
-import { wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
-import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
+import { execAbort, type RedisBackend, type Reply, ReplyError } from './redis-backend';
 import { createSyncMock } from './sync-mock';
 
 const commands: ReadonlyMap<string, MemoryCommand> = new Map([
-  ...dataCommands, ...keyCommands, ...stringCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...listCommands,
-  ...bitCommands, ...hyperLogLogCommands, ...geoCommands, ...streamCommands, ...moreCommands, ...functionCommands,
+  ...dataCommands,
+  ...keyCommands,
+  ...stringCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...sortedSetCommands,
+  ...listCommands,
+  ...bitCommands,
+  ...hyperLogLogCommands,
+  ...geoCommands,
+  ...streamCommands,
+  ...moreCommands,
+  ...functionCommands,
   ...scriptCommands,
 ]);
 
@@ -41,7 +52,9 @@ function resolveCommand(command: readonly string[]): MemoryCommand | ReplyError 
   const name = command[0] ?? '';
   const found = lookUp(command);
   if (found === 'unknown') {
-    return new ReplyError(`ERR unknown command '${name}': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)`);
+    return new ReplyError(
+      `ERR unknown command '${name}': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)`,
+    );
   }
   return found === 'wrong arity' ? wrongArity(name.toLowerCase()) : found;
 }

@@ -4,12 +4,13 @@
 // Bit 0 is the most significant bit of byte 0. Bit offsets reach 2^32 - 1 (a 512 MB string), past what JS bit
 // shifts take, hence the divisions. Bitmaps with bytes that are not UTF-8 read exactly here, but as text in
 // GET, STRLEN and the other string commands (stored-bytes.ts).
-import { ReplyError } from './redis-backend';
-import { commandTable } from './memory-store';
-import { readBytes, writeBytes } from './stored-bytes';
-import { SYNTAX_ERROR, grown, parseBitOffset } from './bit-arguments';
-import { parseLongLong } from './redis-integers';
+
+import { grown, parseBitOffset, SYNTAX_ERROR } from './bit-arguments';
 import { bitfield } from './memory-bitfield-command';
+import { commandTable } from './memory-store';
+import { ReplyError } from './redis-backend';
+import { parseLongLong } from './redis-integers';
+import { readBytes, writeBytes } from './stored-bytes';
 
 const { commands, define } = commandTable();
 export const bitCommands = commands;
@@ -87,7 +88,7 @@ define('BITCOUNT', -2, ({ redis }, [key = '', ...range]) => {
 /** The offset of the first bit equal to `bit` in first..last, or -1. */
 function findBit(bytes: Uint8Array, bit: number, first: number, last: number): number {
   const skipped = bit ? 0 : 0xff;
-  for (let offset = first; offset <= last;) {
+  for (let offset = first; offset <= last; ) {
     if (offset % 8 === 0 && offset + 7 <= last && bytes[offset / 8] === skipped) {
       offset += 8;
       continue;

@@ -1,14 +1,16 @@
 // BITFIELD and BITFIELD_RO for the in-memory backend (bitops.c's bitfieldGeneric): every subcommand is parsed and
 // checked before any runs; the integers themselves are bitfield.ts's.
-import { ReplyError, type Reply } from './redis-backend';
+
+import { grown, parseBitOffset, SYNTAX_ERROR } from './bit-arguments';
+import { addToField, type FieldType, getField, type Overflow, setField } from './bitfield';
 import type { MemoryCommand } from './memory-store';
-import { readBytes, writeBytes } from './stored-bytes';
-import { addToField, getField, setField, type FieldType, type Overflow } from './bitfield';
-import { SYNTAX_ERROR, grown, parseBitOffset } from './bit-arguments';
+import { type Reply, ReplyError } from './redis-backend';
 import { parseLongLong } from './redis-integers';
+import { readBytes, writeBytes } from './stored-bytes';
 
 type FieldOperation = { type: FieldType; offset: number; overflow: Overflow } & (
-  { name: 'GET' } | { name: 'SET' | 'INCRBY'; value: bigint }
+  | { name: 'GET' }
+  | { name: 'SET' | 'INCRBY'; value: bigint }
 );
 
 /** A field type: i1..i64 or u1..u63 (a u64 would not fit Redis's signed integer replies). */
@@ -60,9 +62,8 @@ function writeField(bytes: Uint8Array, operation: FieldOperation & { name: 'SET'
   const old = getField(bytes, offset, type);
   // SET checks its value as an increment of 0 would; unsigned, a negative value is C's uint64 wrap of it.
   const given = type.signed ? value : BigInt.asUintN(64, value);
-  const stored = operation.name === 'INCRBY'
-    ? addToField(old, value, type, overflow)
-    : addToField(given, 0n, type, overflow);
+  const stored =
+    operation.name === 'INCRBY' ? addToField(old, value, type, overflow) : addToField(given, 0n, type, overflow);
   if (stored === null) return null;
   setField(bytes, offset, type, stored);
   return Number(operation.name === 'INCRBY' ? stored : old);
@@ -85,9 +86,12 @@ export function bitfield(readOnlyCommand: boolean): MemoryCommand['run'] {
       const farthest = Math.max(...writes.map(({ offset, type }) => offset + type.bits - 1));
       bytes = grown(bytes, Math.floor(farthest / 8) + 1);
     }
-    const replies = operations.map((operation): Reply => (operation.name === 'GET'
-      ? Number(getField(bytes ?? new Uint8Array(0), operation.offset, operation.type))
-      : writeField(bytes!, operation)));
+    const replies = operations.map(
+      (operation): Reply =>
+        operation.name === 'GET'
+          ? Number(getField(bytes ?? new Uint8Array(0), operation.offset, operation.type))
+          : writeField(bytes!, operation),
+    );
     if (writes.length > 0) writeBytes(redis, key, bytes!);
     return replies;
   };

@@ -4,9 +4,17 @@
 // shapes. So each command validates its arguments as Redis does, calls the mock, and shapes
 // the answer as the raw RESP2 reply Redis would send. Commands run synchronously (sync-mock.ts),
 // so scripts call these same commands through redis.call().
-import { ReplyError, type Reply } from './redis-backend';
-import { commandTable, parseInteger, rankRange, wrongArity, type MemoryCommand, type MemoryStore } from './memory-store';
-import { SORTED_SET, SortedSet, type LexBound, type ScoreBound, type ScoredMember } from './sorted-set';
+
+import {
+  commandTable,
+  type MemoryCommand,
+  type MemoryStore,
+  parseInteger,
+  rankRange,
+  wrongArity,
+} from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
+import { type LexBound, type ScoreBound, type ScoredMember, SORTED_SET, SortedSet } from './sorted-set';
 import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -15,7 +23,6 @@ const OVERFLOW = 'ERR increment or decrement would overflow';
 
 const { commands, define } = commandTable();
 export const dataCommands = commands;
-
 
 export function parseScore(text: string): number {
   const lower = text.toLowerCase();
@@ -66,10 +73,26 @@ function expire(expireAtOf: (amount: number) => number): MemoryCommand['run'] {
     return skip ? 0 : redis.pexpireat(key, expireAt);
   };
 }
-define('EXPIRE', -3, expire((seconds) => Date.now() + seconds * 1000));
-define('PEXPIRE', -3, expire((ms) => Date.now() + ms));
-define('EXPIREAT', -3, expire((unixSeconds) => unixSeconds * 1000));
-define('PEXPIREAT', -3, expire((unixMs) => unixMs));
+define(
+  'EXPIRE',
+  -3,
+  expire((seconds) => Date.now() + seconds * 1000),
+);
+define(
+  'PEXPIRE',
+  -3,
+  expire((ms) => Date.now() + ms),
+);
+define(
+  'EXPIREAT',
+  -3,
+  expire((unixSeconds) => unixSeconds * 1000),
+);
+define(
+  'PEXPIREAT',
+  -3,
+  expire((unixMs) => unixMs),
+);
 define('PERSIST', 2, ({ redis }, [key = '']) => redis.persist(key));
 define('TOUCH', -2, ({ redis }, keys) => redis.exists(...keys));
 define('PEXPIRETIME', 2, ({ redis }, [key = '']) => redis.pexpiretime(key));
@@ -282,8 +305,10 @@ define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => 
       i += 2;
     } else throw new ReplyError(SYNTAX_ERROR);
   }
-  if (limit && by === 'rank') throw new ReplyError('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
-  if (withScores && by === 'lex') throw new ReplyError('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
+  if (limit && by === 'rank')
+    throw new ReplyError('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
+  if (withScores && by === 'lex')
+    throw new ReplyError('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
   // With REV, BYSCORE and BYLEX take the bounds as max, then min.
   const [low, high] = reverse && by !== 'rank' ? [max, min] : [min, max];
 
@@ -299,15 +324,25 @@ define('ZRANGE', -4, ({ redis }, [key = '', min = '', max = '', ...options]) => 
     // Ranks count from the highest score with REV.
     items = reverse ? zset.byRank(size - 1 - last, size - 1 - first).reverse() : zset.byRank(first, last);
   } else {
-    const range = by === 'score' ? { min: parseScoreBound(low), max: parseScoreBound(high) } : { min: parseLexBound(low), max: parseLexBound(high) };
+    const range =
+      by === 'score'
+        ? { min: parseScoreBound(low), max: parseScoreBound(high) }
+        : { min: parseLexBound(low), max: parseLexBound(high) };
     expectType(redis, key, 'zset');
     const zset = sortedSetAt(redis, key);
     if (!zset) return [];
-    items = by === 'score' ? zset.byScore(range.min as ScoreBound, range.max as ScoreBound) : zset.byLex(range.min as LexBound, range.max as LexBound);
+    items =
+      by === 'score'
+        ? zset.byScore(range.min as ScoreBound, range.max as ScoreBound)
+        : zset.byLex(range.min as LexBound, range.max as LexBound);
     if (reverse) items = items.reverse();
-    if (limit) items = limit.offset < 0 ? [] : items.slice(limit.offset, limit.count < 0 ? undefined : limit.offset + limit.count);
+    if (limit)
+      items =
+        limit.offset < 0 ? [] : items.slice(limit.offset, limit.count < 0 ? undefined : limit.offset + limit.count);
   }
-  return withScores ? items.flatMap(({ member, score }) => [Buffer.from(member), formatScore(score)]) : items.map(({ member }) => Buffer.from(member));
+  return withScores
+    ? items.flatMap(({ member, score }) => [Buffer.from(member), formatScore(score)])
+    : items.map(({ member }) => Buffer.from(member));
 });
 
 define('ZCARD', 2, ({ redis }, [key = '']) => {

@@ -1,11 +1,12 @@
 // COPY for the in-memory backend, with Redis 7's replies and errors (checked against real Redis by
 // upstash-backends-agree.test.ts). The copy shares nothing with the source, and keeps its TTL.
-import { ReplyError } from './redis-backend';
+
 import { commandTable } from './memory-store';
+import { ReplyError } from './redis-backend';
 import { parseRangeLong } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
+import { LIST, listAt, STREAM, sortedSetAt, streamAt, typeOf } from './stored-structures';
 import { cloneStream } from './stream-copy';
-import { LIST, listAt, sortedSetAt, STREAM, streamAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
 const { commands, define } = commandTable();
@@ -31,7 +32,8 @@ const copiers: Record<string, Copier> = {
     redis.setRaw(destination, { [SORTED_SET]: copy });
   },
   list: (redis, source, destination) => redis.setRaw(destination, { [LIST]: [...listAt(redis, source)!] }),
-  stream: (redis, source, destination) => redis.setRaw(destination, { [STREAM]: cloneStream(streamAt(redis, source)!) }),
+  stream: (redis, source, destination) =>
+    redis.setRaw(destination, { [STREAM]: cloneStream(streamAt(redis, source)!) }),
 };
 
 /** COPY source destination [DB destination-db] [REPLACE] */

@@ -1,11 +1,17 @@
 // INCRBYFLOAT and HINCRBYFLOAT for the in-memory backend, computed in the x87 long double Redis
 // uses on x86-64 (long-double.ts), with Redis 7's replies and errors (checked against real Redis
 // by upstash-backends-agree.test.ts).
-import { ReplyError } from './redis-backend';
-import { commandTable } from './memory-store';
+
 import {
-  LONG_DOUBLE_ZERO, addLongDoubles, formatLongDouble, isFiniteLongDouble, parseLongDouble, type LongDouble,
+  addLongDoubles,
+  formatLongDouble,
+  isFiniteLongDouble,
+  LONG_DOUBLE_ZERO,
+  type LongDouble,
+  parseLongDouble,
 } from './long-double';
+import { commandTable } from './memory-store';
+import { ReplyError } from './redis-backend';
 import { expectType } from './stored-structures';
 
 const { commands, define } = commandTable();

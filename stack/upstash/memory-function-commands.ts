@@ -4,8 +4,8 @@
 // refused with a pointer to REDIS_URL.
 import { librariesOf } from './lua-functions';
 import { splitArguments } from './memory-scripts';
-import { wrongArity, type MemoryCommand } from './memory-store';
-import { ReplyError, type Reply } from './redis-backend';
+import { type MemoryCommand, wrongArity } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
 
 /** FUNCTION HELP's lines between its first and its HELP entry, as Redis 7.0.15 words them. */
 const HELP = [
@@ -48,12 +48,16 @@ const HELP = [
   '      in case of functions name collision with another library).',
 ];
 
-const UNSUPPORTED = (subcommand: string) => new ReplyError(
-  `ERR FUNCTION ${subcommand} is not supported by the in-memory backend; start the stack with REDIS_URL=redis://… (a real Redis)`,
-);
+const UNSUPPORTED = (subcommand: string) =>
+  new ReplyError(
+    `ERR FUNCTION ${subcommand} is not supported by the in-memory backend; start the stack with REDIS_URL=redis://… (a real Redis)`,
+  );
 
 /** FUNCTION's subcommands: their arity (with FUNCTION and the subcommand, as COMMAND INFO gives it) and run. */
-const SUBCOMMANDS: Record<string, { arity: number; run: (store: Parameters<MemoryCommand['run']>[0], args: string[], name: string) => Reply }> = {
+const SUBCOMMANDS: Record<
+  string,
+  { arity: number; run: (store: Parameters<MemoryCommand['run']>[0], args: string[], name: string) => Reply }
+> = {
   LOAD: {
     arity: -3,
     run({ lua }, args) {
@@ -74,7 +78,9 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (store: Parameters<Memor
     arity: -2,
     run({ lua }, args, name) {
       if (args.length > 1) {
-        throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${name.slice(0, 128)}'. Try FUNCTION HELP.`);
+        throw new ReplyError(
+          `ERR unknown subcommand or wrong number of arguments for '${name.slice(0, 128)}'. Try FUNCTION HELP.`,
+        );
       }
       if (args.length === 1 && !['SYNC', 'ASYNC'].includes(args[0]!.toUpperCase())) {
         throw new ReplyError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
@@ -101,12 +107,32 @@ const SUBCOMMANDS: Record<string, { arity: number; run: (store: Parameters<Memor
   },
   STATS: { arity: 2, run: ({ lua }) => librariesOf(lua).stats() },
   // Commands run one at a time, so no function is running when FUNCTION KILL arrives.
-  KILL: { arity: 2, run: () => { throw new ReplyError('NOTBUSY No scripts in execution right now.'); } },
-  DUMP: { arity: 2, run: () => { throw UNSUPPORTED('DUMP'); } },
-  RESTORE: { arity: -3, run: () => { throw UNSUPPORTED('RESTORE'); } },
+  KILL: {
+    arity: 2,
+    run: () => {
+      throw new ReplyError('NOTBUSY No scripts in execution right now.');
+    },
+  },
+  DUMP: {
+    arity: 2,
+    run: () => {
+      throw UNSUPPORTED('DUMP');
+    },
+  },
+  RESTORE: {
+    arity: -3,
+    run: () => {
+      throw UNSUPPORTED('RESTORE');
+    },
+  },
   HELP: {
     arity: 2,
-    run: () => ['FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', ...HELP, 'HELP', '    Prints this help.'],
+    run: () => [
+      'FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+      ...HELP,
+      'HELP',
+      '    Prints this help.',
+    ],
   },
 };
 

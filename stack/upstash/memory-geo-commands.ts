@@ -2,12 +2,13 @@
 // backend, with Redis 7's replies and errors (checked against real Redis by upstash-backends-agree.test.ts).
 // As in Redis, a geo set is a sorted set whose scores are geohashes (geohash.ts): GEOADD is ZADD with computed
 // scores, and the Z… commands work on geo sets.
+
+import { type GeoPoint, nearest, pointsWithin } from './geo-search';
+import { distance, type GeoShape, geohashString, isValidPosition, positionOf, scoreOf } from './geohash';
 import { dataCommands } from './memory-commands';
 import { readSortedSet } from './memory-sorted-set-commands';
 import { commandTable } from './memory-store';
-import { ReplyError, type Reply } from './redis-backend';
-import { distance, geohashString, isValidPosition, positionOf, scoreOf, type GeoShape } from './geohash';
-import { nearest, pointsWithin, type GeoPoint } from './geo-search';
+import { type Reply, ReplyError } from './redis-backend';
 import { distanceText, humanDouble, parseDouble, toFixedExact } from './redis-double-text';
 import { longLongOf } from './redis-integers';
 import { SORTED_SET, SortedSet } from './sorted-set';
@@ -105,7 +106,13 @@ interface SearchRequest {
  */
 function parseSearch(name: string, zset: SortedSet | undefined, options: string[], storing: boolean): SearchRequest {
   const request: SearchRequest = {
-    fromMember: false, conversion: 1, withDist: false, withHash: false, withCoord: false, any: false, storeDist: false,
+    fromMember: false,
+    conversion: 1,
+    withDist: false,
+    withHash: false,
+    withCoord: false,
+    any: false,
+    storeDist: false,
   };
   let fromLonLat = false;
   for (let i = 0; i < options.length; i++) {

@@ -4,15 +4,28 @@
 // bytes are mostly not UTF-8: bit and HLL commands read them exactly, but GET, STRLEN, GETRANGE and
 // the other string commands see them as text (stored-bytes.ts), and a RENAMEd or COPYd HLL is no
 // longer a valid one.
-import { ReplyError } from './redis-backend';
-import { commandTable } from './memory-store';
-import { readBytes, writeBytes } from './stored-bytes';
-import type { SyncMock } from './sync-mock';
+
 import {
-  CorruptHllError, HLL_REGISTERS, cacheCardinality, cachedCardinality, createHll, hllAdd, invalidateCache,
-  isDense, isHll, mergeRegisters, registerHistogram, setRegister, toDense, type Hll,
+  CorruptHllError,
+  cacheCardinality,
+  cachedCardinality,
+  createHll,
+  HLL_REGISTERS,
+  type Hll,
+  hllAdd,
+  invalidateCache,
+  isDense,
+  isHll,
+  mergeRegisters,
+  registerHistogram,
+  setRegister,
+  toDense,
 } from './hyperloglog';
 import { estimate, rawHistogram } from './hyperloglog-estimate';
+import { commandTable } from './memory-store';
+import { ReplyError } from './redis-backend';
+import { readBytes, writeBytes } from './stored-bytes';
+import type { SyncMock } from './sync-mock';
 
 const { commands, define } = commandTable();
 export const hyperLogLogCommands = commands;

@@ -2,10 +2,11 @@
 // one collection: HSCAN, SSCAN, ZSCAN), with Redis 7's
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). SCAN
 // answers a whole iteration at once (cursor 0), which Redis's contract allows.
-import { ReplyError } from './redis-backend';
-import { commandTable, parseInteger, type MemoryCommand } from './memory-store';
-import { globToRegExp } from './pubsub';
+
 import { formatScore } from './memory-commands';
+import { commandTable, type MemoryCommand, parseInteger } from './memory-store';
+import { globToRegExp } from './pubsub';
+import { ReplyError } from './redis-backend';
 import { expectType, sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -46,7 +47,9 @@ define('KEYS', 2, ({ redis }, [pattern = '']) => matchingKeys(redis, pattern).ma
 define('SCAN', -2, ({ redis }, [cursorText = '', ...options]) => {
   const first = isFirstCall(cursorText);
   const { match, type } = parseScanOptions(options, true);
-  const keys = first ? redis.keys('*').filter((key) => match.test(key) && (type === undefined || typeOf(redis, key) === type)) : [];
+  const keys = first
+    ? redis.keys('*').filter((key) => match.test(key) && (type === undefined || typeOf(redis, key) === type))
+    : [];
   return [Buffer.from('0'), keys.map((key) => Buffer.from(key))];
 });
 
@@ -74,24 +77,41 @@ define('RENAMENX', 3, ({ redis }, [source = '', destination = '']) => {
 });
 
 /** HSCAN, SSCAN and ZSCAN key cursor [MATCH pattern] [COUNT count]: the whole collection in one call, as Redis answers small ones. */
-function scanCollection(entriesOf: (redis: SyncMock, key: string) => Array<[string, Buffer | undefined]>): MemoryCommand['run'] {
+function scanCollection(
+  entriesOf: (redis: SyncMock, key: string) => Array<[string, Buffer | undefined]>,
+): MemoryCommand['run'] {
   return ({ redis }, [key = '', cursorText = '', ...options]) => {
     const first = isFirstCall(cursorText);
     const { match } = parseScanOptions(options, false);
     const entries = first ? entriesOf(redis, key).filter(([name]) => match.test(name)) : [];
-    return [Buffer.from('0'), entries.flatMap(([name, value]) => (value === undefined ? [Buffer.from(name)] : [Buffer.from(name), value]))];
+    return [
+      Buffer.from('0'),
+      entries.flatMap(([name, value]) => (value === undefined ? [Buffer.from(name)] : [Buffer.from(name), value])),
+    ];
   };
 }
-define('HSCAN', -3, scanCollection((redis, key) => {
-  expectType(redis, key, 'hash');
-  return Object.entries(redis.hgetallBuffer(key));
-}));
-define('SSCAN', -3, scanCollection((redis, key) => {
-  expectType(redis, key, 'set');
-  return redis.smembersBuffer(key).map((member) => [member.toString(), undefined]);
-}));
-define('ZSCAN', -3, scanCollection((redis, key) => {
-  expectType(redis, key, 'zset');
-  const zset = sortedSetAt(redis, key);
-  return zset ? zset.byRank(0, zset.size - 1).map(({ member, score }) => [member, formatScore(score)]) : [];
-}));
+define(
+  'HSCAN',
+  -3,
+  scanCollection((redis, key) => {
+    expectType(redis, key, 'hash');
+    return Object.entries(redis.hgetallBuffer(key));
+  }),
+);
+define(
+  'SSCAN',
+  -3,
+  scanCollection((redis, key) => {
+    expectType(redis, key, 'set');
+    return redis.smembersBuffer(key).map((member) => [member.toString(), undefined]);
+  }),
+);
+define(
+  'ZSCAN',
+  -3,
+  scanCollection((redis, key) => {
+    expectType(redis, key, 'zset');
+    const zset = sortedSetAt(redis, key);
+    return zset ? zset.byRank(0, zset.size - 1).map(({ member, score }) => [member, formatScore(score)]) : [];
+  }),
+);

@@ -1,8 +1,9 @@
 // Lists for the in-memory backend, kept as arrays of this backend's own (stored-structures.ts),
 // with Redis 7's replies and errors (checked against real Redis by upstash-backends-agree.test.ts).
-import { ReplyError, type Reply } from './redis-backend';
-import { commandTable, parseInteger, rankRange, type MemoryCommand } from './memory-store';
-import { LIST, expectType, listAt } from './stored-structures';
+
+import { commandTable, type MemoryCommand, parseInteger, rankRange } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
+import { expectType, LIST, listAt } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
 const { commands, define } = commandTable();
@@ -48,7 +49,8 @@ define('RPUSHX', -3, push(false, true));
 
 function pop(atHead: boolean): MemoryCommand['run'] {
   return ({ redis }, [key = '', countText, ...extra]) => {
-    if (extra.length > 0) throw new ReplyError(`ERR wrong number of arguments for '${atHead ? 'lpop' : 'rpop'}' command`);
+    if (extra.length > 0)
+      throw new ReplyError(`ERR wrong number of arguments for '${atHead ? 'lpop' : 'rpop'}' command`);
     let count: number | undefined;
     if (countText !== undefined) {
       count = Number(countText);
@@ -102,7 +104,7 @@ define('LREM', 4, ({ redis }, [key = '', countText = '', element = '']) => {
   const limit = count === 0 ? Number.POSITIVE_INFINITY : Math.abs(count);
   let removed = 0;
   if (count >= 0) {
-    for (let i = 0; i < list.length && removed < limit;) {
+    for (let i = 0; i < list.length && removed < limit; ) {
       if (list[i] === element) {
         list.splice(i, 1);
         removed++;
@@ -154,7 +156,9 @@ define('LPOS', -3, ({ redis }, [key = '', element = '', ...options]) => {
     if (option === 'RANK') {
       rank = parseInteger(value);
       if (rank === 0) {
-        throw new ReplyError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+        throw new ReplyError(
+          "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+        );
       }
     } else if (option === 'COUNT') {
       count = parseInteger(value);

@@ -2,13 +2,14 @@
 // in-memory backend, with Redis 7's replies and errors (checked against real Redis by
 // upstash-backends-agree.test.ts): LMPOP, TIME and FLUSHALL here, the others in a module each
 // (COPY, the float increments, OBJECT, the random picks), gathered into `moreCommands`.
-import { ReplyError, type Reply } from './redis-backend';
-import { commandTable, type MemoryCommand } from './memory-store';
-import { LONG_MAX, parseRangeLong } from './redis-integers';
+
 import { copyCommands } from './memory-copy-command';
 import { floatCommands } from './memory-float-commands';
 import { objectCommands } from './memory-object-command';
 import { randomCommands } from './memory-random-commands';
+import { commandTable, type MemoryCommand } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
+import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { expectType, listAt } from './stored-structures';
 
 const { commands, define } = commandTable();
@@ -57,5 +58,9 @@ define('FLUSHALL', -1, ({ redis }, args): Reply => {
 
 /** This module's commands and the ones kept in modules of their own (built after the definitions above). */
 export const moreCommands: ReadonlyMap<string, MemoryCommand> = new Map([
-  ...commands, ...copyCommands, ...floatCommands, ...objectCommands, ...randomCommands,
+  ...commands,
+  ...copyCommands,
+  ...floatCommands,
+  ...objectCommands,
+  ...randomCommands,
 ]);

@@ -8,8 +8,9 @@
 //   big one (hashtable, skiplist) in Redis after shrinking; here it is compact again.
 // REFCOUNT follows the shared integers (0 to 9999, set by SET or INCR); a COPY of one has its own
 // object (refcount 1) in Redis. IDLETIME answers 0: this backend does not track access times.
+
+import { type MemoryCommand, wrongArity } from './memory-store';
 import { ReplyError } from './redis-backend';
-import { wrongArity, type MemoryCommand } from './memory-store';
 import { sortedSetAt, typeOf } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -47,20 +48,24 @@ const encodings: Record<string, (redis: SyncMock, key: string) => string> = {
   string: (redis, key) => stringEncoding(redis.get(key)!),
   hash: (redis, key) => {
     const entries = Object.entries(redis.hgetallBuffer(key));
-    const compact = entries.length <= HASH_MAX_LISTPACK_ENTRIES && entries.every(([field, value]) =>
-      fitsListpack(field, HASH_MAX_LISTPACK_VALUE) && value.length <= HASH_MAX_LISTPACK_VALUE);
+    const compact =
+      entries.length <= HASH_MAX_LISTPACK_ENTRIES &&
+      entries.every(
+        ([field, value]) => fitsListpack(field, HASH_MAX_LISTPACK_VALUE) && value.length <= HASH_MAX_LISTPACK_VALUE,
+      );
     return compact ? 'listpack' : 'hashtable';
   },
   set: (redis, key) => {
     const members = redis.smembersBuffer(key);
-    const compact = members.length <= SET_MAX_INTSET_ENTRIES
-      && members.every((member) => asInt64(member.toString()) !== undefined);
+    const compact =
+      members.length <= SET_MAX_INTSET_ENTRIES && members.every((member) => asInt64(member.toString()) !== undefined);
     return compact ? 'intset' : 'hashtable';
   },
   zset: (redis, key) => {
     const zset = sortedSetAt(redis, key)!;
-    const compact = zset.size <= ZSET_MAX_LISTPACK_ENTRIES
-      && zset.byRank(0, zset.size - 1).every(({ member }) => fitsListpack(member, ZSET_MAX_LISTPACK_VALUE));
+    const compact =
+      zset.size <= ZSET_MAX_LISTPACK_ENTRIES &&
+      zset.byRank(0, zset.size - 1).every(({ member }) => fitsListpack(member, ZSET_MAX_LISTPACK_VALUE));
     return compact ? 'listpack' : 'skiplist';
   },
   list: () => 'quicklist',
@@ -92,8 +97,9 @@ const HELP = [
   '    Prints this help.',
 ];
 
-const LFU_NOT_SELECTED = 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that '
-  + 'when switching between policies at runtime LRU and LFU data will take some time to adjust.';
+const LFU_NOT_SELECTED =
+  'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that ' +
+  'when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 
 /** Each subcommand on an existing key (a missing one answers nil first). */
 const onKey: Record<string, (redis: SyncMock, key: string, type: string) => string | number> = {

@@ -3,8 +3,9 @@
 // upstash-backends-agree.test.ts where the answer is not random). As in Redis, a positive count
 // picks distinct elements, a negative one picks that many with repeats, and a count that covers
 // the whole collection answers all of it in the collection's order.
-import { ReplyError, type Reply } from './redis-backend';
+
 import { commandTable } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
 import { LONG_MAX, parseRangeLong } from './redis-integers';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
@@ -66,9 +67,10 @@ define('SRANDMEMBER', -2, ({ redis }, [key = '', countText, ...extra]) => {
 /** SPOP key [count]: what it answers is removed, and an emptied set with it. */
 define('SPOP', -2, ({ redis }, [key = '', countText, ...extra]) => {
   if (extra.length > 0) throw new ReplyError(SYNTAX_ERROR);
-  const count = countText === undefined
-    ? undefined
-    : parseRangeLong(countText, 0n, LONG_MAX, 'value is out of range, must be positive');
+  const count =
+    countText === undefined
+      ? undefined
+      : parseRangeLong(countText, 0n, LONG_MAX, 'value is out of range, must be positive');
   const members = readSet(redis, key);
   const one = () => (members.length > 0 ? [members[randomIndex(members.length)]!] : []);
   const popped = count === undefined ? one() : pick(members, count);
@@ -94,7 +96,8 @@ define('HRANDFIELD', -2, ({ redis }, [key = '', countText, ...options]) => {
   if (count === undefined) return entries.length === 0 ? null : Buffer.from(entries[randomIndex(entries.length)]![0]);
   if (entries.length === 0) return [];
   return pick(entries, count).flatMap(([field, value]): Reply[] =>
-    (withValues ? [Buffer.from(field), value] : [Buffer.from(field)]));
+    withValues ? [Buffer.from(field), value] : [Buffer.from(field)],
+  );
 });
 
 define('RANDOMKEY', 1, ({ redis }) => {

@@ -1,6 +1,7 @@
 // EVAL, EVALSHA and SCRIPT for the in-memory backend, on its Lua engine (lua-engine.ts).
-import { ReplyError, type Reply } from './redis-backend';
-import { parseInteger, wrongArity, type MemoryCommand } from './memory-store';
+
+import { type MemoryCommand, parseInteger, wrongArity } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
 
 /** numkeys, then the keys and the other arguments; checked before the script is compiled, as Redis does. */
 export function splitArguments([numKeys = '', ...args]: string[]): { keys: string[]; argv: string[] } {

@@ -1,8 +1,9 @@
 // More set commands for the in-memory backend, on the mock's stored sets, with Redis 7's replies
 // and errors (checked against real Redis by upstash-backends-agree.test.ts). Members come back in
 // the order they were added; Redis leaves a set's order unspecified.
-import { ReplyError } from './redis-backend';
+
 import { commandTable, parseInteger } from './memory-store';
+import { ReplyError } from './redis-backend';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -38,8 +39,12 @@ define('SMISMEMBER', -3, ({ redis }, [key = '', ...members]) => {
 });
 
 for (const how of ['inter', 'union', 'diff'] as const) {
-  define(`S${how.toUpperCase()}`, -2, ({ redis }, keys) => combine(redis, how, keys).map((member) => Buffer.from(member)));
-  define(`S${how.toUpperCase()}STORE`, -3, ({ redis }, [destination = '', ...keys]) => store(redis, destination, combine(redis, how, keys)));
+  define(`S${how.toUpperCase()}`, -2, ({ redis }, keys) =>
+    combine(redis, how, keys).map((member) => Buffer.from(member)),
+  );
+  define(`S${how.toUpperCase()}STORE`, -3, ({ redis }, [destination = '', ...keys]) =>
+    store(redis, destination, combine(redis, how, keys)),
+  );
 }
 
 /** SINTERCARD numkeys key [key …] [LIMIT limit] */

@@ -1,11 +1,12 @@
 // More sorted-set commands for the in-memory backend, on sorted-set.ts, with Redis 7's replies and
 // errors (checked against real Redis by upstash-backends-agree.test.ts). The older range commands
 // (ZRANGEBYSCORE, ZREVRANGE, …) are ZRANGE with its options, as Redis documents them.
-import { ReplyError, type Reply } from './redis-backend';
+
 import { dataCommands, formatScore, parseLexBound, parseScore, parseScoreBound } from './memory-commands';
-import { commandTable, parseInteger, rankRange, type MemoryCommand, type MemoryStore } from './memory-store';
-import { SORTED_SET, SortedSet, type ScoredMember } from './sorted-set';
-import { WRONGTYPE, expectType, sortedSetAt, typeOf } from './stored-structures';
+import { commandTable, type MemoryCommand, type MemoryStore, parseInteger, rankRange } from './memory-store';
+import { type Reply, ReplyError } from './redis-backend';
+import { type ScoredMember, SORTED_SET, SortedSet } from './sorted-set';
+import { expectType, sortedSetAt, typeOf, WRONGTYPE } from './stored-structures';
 
 const { commands, define } = commandTable();
 export const sortedSetCommands = commands;
@@ -66,13 +67,22 @@ define('ZMSCORE', -3, (store, [key = '', ...members]) => {
 });
 
 define('ZREVRANGE', -4, (store, [key = '', start = '', stop = '', ...options]) => {
-  if (options.some((option) => option.toUpperCase() !== 'WITHSCORES') || options.length > 1) throw new ReplyError('ERR syntax error');
+  if (options.some((option) => option.toUpperCase() !== 'WITHSCORES') || options.length > 1)
+    throw new ReplyError('ERR syntax error');
   return zrange(store, [key, start, stop, 'REV', ...options]);
 });
-define('ZRANGEBYSCORE', -4, (store, [key = '', min = '', max = '', ...options]) => zrange(store, [key, min, max, 'BYSCORE', ...options]));
-define('ZREVRANGEBYSCORE', -4, (store, [key = '', max = '', min = '', ...options]) => zrange(store, [key, max, min, 'BYSCORE', 'REV', ...options]));
-define('ZRANGEBYLEX', -4, (store, [key = '', min = '', max = '', ...options]) => zrange(store, [key, min, max, 'BYLEX', ...options]));
-define('ZREVRANGEBYLEX', -4, (store, [key = '', max = '', min = '', ...options]) => zrange(store, [key, max, min, 'BYLEX', 'REV', ...options]));
+define('ZRANGEBYSCORE', -4, (store, [key = '', min = '', max = '', ...options]) =>
+  zrange(store, [key, min, max, 'BYSCORE', ...options]),
+);
+define('ZREVRANGEBYSCORE', -4, (store, [key = '', max = '', min = '', ...options]) =>
+  zrange(store, [key, max, min, 'BYSCORE', 'REV', ...options]),
+);
+define('ZRANGEBYLEX', -4, (store, [key = '', min = '', max = '', ...options]) =>
+  zrange(store, [key, min, max, 'BYLEX', ...options]),
+);
+define('ZREVRANGEBYLEX', -4, (store, [key = '', max = '', min = '', ...options]) =>
+  zrange(store, [key, max, min, 'BYLEX', 'REV', ...options]),
+);
 
 function popExtreme(highest: boolean): MemoryCommand['run'] {
   return (store, [key = '', countText, ...extra]) => {
@@ -97,7 +107,10 @@ define('ZPOPMIN', -2, popExtreme(false));
 define('ZPOPMAX', -2, popExtreme(true));
 
 /** Parses the range (before the key is read, as Redis does), then removes the members it selects. */
-function removeRange<Range>(parse: (low: string, high: string) => Range, select: (zset: SortedSet, range: Range) => ScoredMember[]): MemoryCommand['run'] {
+function removeRange<Range>(
+  parse: (low: string, high: string) => Range,
+  select: (zset: SortedSet, range: Range) => ScoredMember[],
+): MemoryCommand['run'] {
   return (store, [key = '', low = '', high = '']) => {
     const range = parse(low, high);
     const zset = readSortedSet(store, key);
@@ -108,12 +121,33 @@ function removeRange<Range>(parse: (low: string, high: string) => Range, select:
     return removed.length;
   };
 }
-define('ZREMRANGEBYRANK', 4, removeRange((low, high) => [parseInteger(low), parseInteger(high)] as const, (zset, [start, stop]) => {
-  const [first, last] = rankRange(zset.size, start, stop);
-  return first > last ? [] : zset.byRank(first, last);
-}));
-define('ZREMRANGEBYSCORE', 4, removeRange((low, high) => [parseScoreBound(low), parseScoreBound(high)] as const, (zset, [min, max]) => zset.byScore(min, max)));
-define('ZREMRANGEBYLEX', 4, removeRange((low, high) => [parseLexBound(low), parseLexBound(high)] as const, (zset, [min, max]) => zset.byLex(min, max)));
+define(
+  'ZREMRANGEBYRANK',
+  4,
+  removeRange(
+    (low, high) => [parseInteger(low), parseInteger(high)] as const,
+    (zset, [start, stop]) => {
+      const [first, last] = rankRange(zset.size, start, stop);
+      return first > last ? [] : zset.byRank(first, last);
+    },
+  ),
+);
+define(
+  'ZREMRANGEBYSCORE',
+  4,
+  removeRange(
+    (low, high) => [parseScoreBound(low), parseScoreBound(high)] as const,
+    (zset, [min, max]) => zset.byScore(min, max),
+  ),
+);
+define(
+  'ZREMRANGEBYLEX',
+  4,
+  removeRange(
+    (low, high) => [parseLexBound(low), parseLexBound(high)] as const,
+    (zset, [min, max]) => zset.byLex(min, max),
+  ),
+);
 
 type SetOperation = 'union' | 'inter' | 'diff';
 
@@ -152,7 +186,12 @@ function parseSetOperation(name: string, operation: SetOperation, args: string[]
 /** A sorted set's or a set's members with their scores (a set's count as 1), as the set operations read inputs. */
 function inputOf(store: MemoryStore, key: string): Map<string, number> {
   const type = typeOf(store.redis, key);
-  if (type === 'zset') return new Map(sortedSetAt(store.redis, key)!.byRank(0, Number.MAX_SAFE_INTEGER).map(({ member, score }) => [member, score]));
+  if (type === 'zset')
+    return new Map(
+      sortedSetAt(store.redis, key)!
+        .byRank(0, Number.MAX_SAFE_INTEGER)
+        .map(({ member, score }) => [member, score]),
+    );
   if (type === 'set') return new Map(store.redis.smembersBuffer(key).map((member) => [member.toString(), 1]));
   if (type === 'none') return new Map();
   throw new ReplyError(WRONGTYPE);
@@ -180,7 +219,8 @@ function combine(store: MemoryStore, operation: SetOperation, parsed: ReturnType
     for (const [member, score] of first) {
       if (!others.every((other) => other.has(member))) continue;
       let total = weighted(score, parsed.weights[0]!);
-      for (const [i, other] of others.entries()) total = fold(total, weighted(other.get(member)!, parsed.weights[i + 1]!));
+      for (const [i, other] of others.entries())
+        total = fold(total, weighted(other.get(member)!, parsed.weights[i + 1]!));
       result.set(member, total);
     }
     return result;
@@ -206,7 +246,12 @@ function storeResult(store: MemoryStore, destination: string, zset: SortedSet): 
 for (const operation of ['union', 'inter', 'diff'] as const) {
   const name = `Z${operation.toUpperCase()}`;
   define(`${name}STORE`, -4, (store, [destination = '', ...args]) =>
-    storeResult(store, destination, combine(store, operation, parseSetOperation(name.toLowerCase() + 'store', operation, args, false))));
+    storeResult(
+      store,
+      destination,
+      combine(store, operation, parseSetOperation(name.toLowerCase() + 'store', operation, args, false)),
+    ),
+  );
   define(name, -3, (store, args) => {
     const parsed = parseSetOperation(name.toLowerCase(), operation, args, true);
     const members = combine(store, operation, parsed).byRank(0, Number.MAX_SAFE_INTEGER);

@@ -1,7 +1,7 @@
 // Shapes and argument rules shared by the in-memory backend's commands.
 import type { LuaEngine } from './lua-engine';
 import type { PubSubHub } from './pubsub';
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 import type { SyncMock } from './sync-mock';
 
 /** What commands act on: the mock's data, read and written synchronously, and the scripts. */

@@ -1,11 +1,11 @@
 // What the in-memory stream commands share: finding or making the stream at a key, Redis's
 // long long arguments, and the shape of an entry in a reply.
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 import { parseLongLong as parseLongLongExactly } from './redis-integers';
-import { STREAM, expectType, streamAt } from './stored-structures';
+import { expectType, STREAM, streamAt } from './stored-structures';
 import { createStream, type Stream, type StreamEntry } from './stream';
-import { idReply } from './stream-id';
 import type { ConsumerGroup } from './stream-group';
+import { idReply } from './stream-id';
 import type { SyncMock } from './sync-mock';
 
 /** The stream at `key` for reading: WRONGTYPE for another type, undefined when there is none. */
@@ -22,7 +22,6 @@ export function writableStream(redis: SyncMock, key: string): Stream {
   redis.setRaw(key, { [STREAM]: created });
   return created;
 }
-
 
 /**
  * Redis's getLongLongFromObjectOrReply: a strict 64-bit integer. Beyond 2^53 the number is

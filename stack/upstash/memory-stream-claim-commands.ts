@@ -1,20 +1,31 @@
 // XCLAIM and XAUTOCLAIM for the in-memory backend: pending entries change owner, with Redis 7's
 // replies and errors (XAUTOCLAIM's reply ends with the ids of deleted entries it dropped).
-import { ReplyError, type Reply } from './redis-backend';
+
 import { commandTable } from './memory-store';
 import { entryReply, groupOf, parseLongLong, readStream } from './memory-stream-access';
+import { type Reply, ReplyError } from './redis-backend';
 import { findEntry } from './stream';
-import { compareIds, idReply, MIN_ID, parseRangeStart, parseStrictId, type StreamId } from './stream-id';
 import {
-  activeConsumer, assignPending, byId, forgetPending, pendingKey, type ConsumerGroup, type PendingEntry,
+  activeConsumer,
+  assignPending,
+  byId,
+  type ConsumerGroup,
+  forgetPending,
+  type PendingEntry,
+  pendingKey,
 } from './stream-group';
+import { compareIds, idReply, MIN_ID, parseRangeStart, parseStrictId, type StreamId } from './stream-id';
 
 const { commands, define } = commandTable();
 export const streamClaimCommands = commands;
 
 /** Gives a pending entry to `consumerName` now, as XCLAIM and XAUTOCLAIM do. */
 function claim(
-  group: ConsumerGroup, nack: PendingEntry, consumerName: string, deliveryTime: number, count: number | null,
+  group: ConsumerGroup,
+  nack: PendingEntry,
+  consumerName: string,
+  deliveryTime: number,
+  count: number | null,
 ): void {
   const consumer = activeConsumer(group, consumerName);
   assignPending(nack, consumer);

@@ -2,17 +2,28 @@
 // (checked against real Redis by upstash-backends-agree.test.ts). This file has the commands on entries; the others
 // are in memory-stream-read-commands.ts (XREAD, XREADGROUP), memory-stream-group-commands.ts (XGROUP, XACK,
 // XPENDING), memory-stream-claim-commands.ts (XCLAIM, XAUTOCLAIM) and memory-stream-info.ts (XINFO).
-import { ReplyError } from './redis-backend';
-import { commandTable, wrongArity, type MemoryCommand } from './memory-store';
+
+import { commandTable, type MemoryCommand, wrongArity } from './memory-store';
 import { entryReply, parseLongLong, readStream, writableStream } from './memory-stream-access';
 import { streamClaimCommands } from './memory-stream-claim-commands';
 import { streamGroupCommands } from './memory-stream-group-commands';
 import { streamInfoCommands } from './memory-stream-info';
 import { streamReadCommands } from './memory-stream-read-commands';
-import { appendEntry, deleteEntry, entriesBetween, refreshFirstId, trimStream, type TrimOptions } from './stream';
+import { ReplyError } from './redis-backend';
+import { appendEntry, deleteEntry, entriesBetween, refreshFirstId, type TrimOptions, trimStream } from './stream';
 import {
-  compareIds, idReply, isZeroId, MAX_ID, MIN_ID, nextId, parseIdWith, parseRangeEnd, parseRangeStart, parseStrictId,
-  U64_MAX, type StreamId,
+  compareIds,
+  idReply,
+  isZeroId,
+  MAX_ID,
+  MIN_ID,
+  nextId,
+  parseIdWith,
+  parseRangeEnd,
+  parseRangeStart,
+  parseStrictId,
+  type StreamId,
+  U64_MAX,
 } from './stream-id';
 
 const { commands, define } = commandTable();
@@ -183,5 +194,9 @@ define('XSETID', -3, ({ redis }, [key = '', idText = '', ...options]) => {
 });
 
 export const streamCommands: ReadonlyMap<string, MemoryCommand> = new Map([
-  ...commands, ...streamReadCommands, ...streamGroupCommands, ...streamClaimCommands, ...streamInfoCommands,
+  ...commands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamClaimCommands,
+  ...streamInfoCommands,
 ]);

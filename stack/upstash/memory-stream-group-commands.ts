@@ -1,29 +1,58 @@
 // Consumer group commands for the in-memory backend (XGROUP, XACK, XPENDING), with Redis 7's replies
 // and errors; XREADGROUP is in memory-stream-read-commands.ts, XCLAIM and XAUTOCLAIM in
 // memory-stream-claim-commands.ts.
-import { ReplyError } from './redis-backend';
+
 import { commandTable } from './memory-store';
 import {
-  bytes, checkSubcommand, groupOf, helpReply, parseLongLong, readStream, subcommandSyntaxError, writableStream,
+  bytes,
+  checkSubcommand,
+  groupOf,
+  helpReply,
+  parseLongLong,
+  readStream,
+  subcommandSyntaxError,
+  writableStream,
 } from './memory-stream-access';
+import { ReplyError } from './redis-backend';
 import {
-  compareIds, idReply, MIN_ID, parseId, parseRangeEnd, parseRangeStart, parseStrictId, type StreamId,
-} from './stream-id';
-import {
-  byId, byName, createConsumer, createGroup, forgetPending, INVALID_ENTRIES_READ, pendingKey,
+  byId,
+  byName,
+  createConsumer,
+  createGroup,
+  forgetPending,
+  INVALID_ENTRIES_READ,
+  pendingKey,
 } from './stream-group';
+import {
+  compareIds,
+  idReply,
+  MIN_ID,
+  parseId,
+  parseRangeEnd,
+  parseRangeStart,
+  parseStrictId,
+  type StreamId,
+} from './stream-id';
 
 const { commands, define } = commandTable();
 export const streamGroupCommands = commands;
 
 const XGROUP_ARITIES = { CREATE: -5, SETID: -5, DESTROY: 4, CREATECONSUMER: 5, DELCONSUMER: 5, HELP: 2 };
 const XGROUP_HELP = [
-  'CREATE <key> <groupname> <id|$> [option]', '    Create a new consumer group. Options are:', '    * MKSTREAM',
-  '      Create the empty stream if it does not exist.', '    * ENTRIESREAD entries_read',
-  "      Set the group's entries_read counter (internal use).", 'CREATECONSUMER <key> <groupname> <consumer>',
-  '    Create a new consumer in the specified group.', 'DELCONSUMER <key> <groupname> <consumer>',
-  '    Remove the specified consumer.', 'DESTROY <key> <groupname>', '    Remove the specified group.',
-  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]', '    Set the current group ID and entries_read counter.',
+  'CREATE <key> <groupname> <id|$> [option]',
+  '    Create a new consumer group. Options are:',
+  '    * MKSTREAM',
+  '      Create the empty stream if it does not exist.',
+  '    * ENTRIESREAD entries_read',
+  "      Set the group's entries_read counter (internal use).",
+  'CREATECONSUMER <key> <groupname> <consumer>',
+  '    Create a new consumer in the specified group.',
+  'DELCONSUMER <key> <groupname> <consumer>',
+  '    Remove the specified consumer.',
+  'DESTROY <key> <groupname>',
+  '    Remove the specified group.',
+  'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
+  '    Set the current group ID and entries_read counter.',
 ];
 
 /** XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER|HELP …, checked in xgroupCommand's order. */
@@ -48,8 +77,10 @@ define('XGROUP', -2, ({ redis }, args) => {
   const group = stream?.groups.get(groupName);
   if (!mkStream) {
     if (!stream) {
-      throw new ReplyError('ERR The XGROUP subcommand requires the key to exist. '
-        + 'Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.');
+      throw new ReplyError(
+        'ERR The XGROUP subcommand requires the key to exist. ' +
+          'Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+      );
     }
     if (!group && ['SETID', 'CREATECONSUMER', 'DELCONSUMER'].includes(subcommand)) {
       throw new ReplyError(`NOGROUP No such consumer group '${groupName}' for key name '${key}'`);
@@ -57,7 +88,7 @@ define('XGROUP', -2, ({ redis }, args) => {
   }
   const argCount = args.length + 1;
   if (subcommand === 'CREATE' && argCount <= 8) {
-    const id = third === '$' ? stream?.lastId ?? MIN_ID : parseStrictId(third);
+    const id = third === '$' ? (stream?.lastId ?? MIN_ID) : parseStrictId(third);
     stream ??= writableStream(redis, key);
     if (stream.groups.has(groupName)) throw new ReplyError('BUSYGROUP Consumer Group name already exists');
     stream.groups.set(groupName, createGroup(id, entriesRead));
@@ -123,8 +154,12 @@ define('XPENDING', -3, ({ redis }, [key = '', groupName = '', ...rest]) => {
     const pending = byId(group.pending);
     if (pending.length === 0) return [0, null, null, null];
     const owners = byName(group.consumers).filter(([, consumer]) => consumer.pending.size > 0);
-    return [pending.length, idReply(pending[0]!.id), idReply(pending.at(-1)!.id),
-      owners.map(([name, consumer]) => [bytes(name), bytes(String(consumer.pending.size))])];
+    return [
+      pending.length,
+      idReply(pending[0]!.id),
+      idReply(pending.at(-1)!.id),
+      owners.map(([name, consumer]) => [bytes(name), bytes(String(consumer.pending.size))]),
+    ];
   }
   let source = group.pending;
   if (range.consumer !== undefined) {
@@ -135,10 +170,15 @@ define('XPENDING', -3, ({ redis }, [key = '', groupName = '', ...rest]) => {
   const now = Date.now();
   const { start, end, minIdle } = range;
   return byId(source)
-    .filter(({ id, deliveryTime }) => compareIds(id, start) >= 0 && compareIds(id, end) <= 0
-      && (!minIdle || now - deliveryTime >= minIdle))
+    .filter(
+      ({ id, deliveryTime }) =>
+        compareIds(id, start) >= 0 && compareIds(id, end) <= 0 && (!minIdle || now - deliveryTime >= minIdle),
+    )
     .slice(0, range.count)
     .map(({ id, consumer, deliveryTime, deliveryCount }) => [
-      idReply(id), bytes(consumer!.name), Math.max(0, now - deliveryTime), deliveryCount,
+      idReply(id),
+      bytes(consumer!.name),
+      Math.max(0, now - deliveryTime),
+      deliveryCount,
     ]);
 });

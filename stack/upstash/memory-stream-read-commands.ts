@@ -1,13 +1,20 @@
 // XREAD and XREADGROUP for the in-memory backend, as Redis 7's xreadCommand serves them without
 // blocking (the REST endpoint refuses BLOCK; a script reaching here with BLOCK gets Redis's error).
-import { ReplyError, type Reply } from './redis-backend';
+
 import type { MemoryCommand } from './memory-store';
 import { bytes, entryReply, parseLongLong, readStream } from './memory-stream-access';
+import { type Reply, ReplyError } from './redis-backend';
 import { entriesBetween, findEntry, type Stream } from './stream';
-import { compareIds, idReply, MAX_ID, MIN_ID, nextId, parseStrictId, type StreamId } from './stream-id';
 import {
-  activeConsumer, assignPending, byId, pendingKey, recordDelivery, type Consumer, type ConsumerGroup,
+  activeConsumer,
+  assignPending,
+  byId,
+  type Consumer,
+  type ConsumerGroup,
+  pendingKey,
+  recordDelivery,
 } from './stream-group';
+import { compareIds, idReply, MAX_ID, MIN_ID, nextId, parseStrictId, type StreamId } from './stream-id';
 import type { SyncMock } from './sync-mock';
 
 const commands = new Map<string, MemoryCommand>();
@@ -38,8 +45,9 @@ function parseReadOptions(name: string, args: string[]): ReadOptions {
     } else if (option === 'STREAMS' && more > 0) {
       streamsAt = i + 1;
       if ((args.length - streamsAt) % 2 !== 0) {
-        throw new ReplyError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
-          + 'specified.');
+        throw new ReplyError(
+          "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be " + 'specified.',
+        );
       }
       break;
     } else if (option === 'GROUP' && more >= 2) {
@@ -76,15 +84,18 @@ function resolveStreams(redis: SyncMock, options: ReadOptions) {
     let after: StreamId;
     if (text === '$') {
       if (options.group) {
-        throw new ReplyError('ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history '
-          + 'of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just '
-          + 'return an empty result set.');
+        throw new ReplyError(
+          'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history ' +
+            'of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just ' +
+            'return an empty result set.',
+        );
       }
       after = stream?.lastId ?? MIN_ID;
     } else if (text === '>') {
       if (!options.group) {
-        throw new ReplyError('ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> '
-          + '<consumer> option.');
+        throw new ReplyError(
+          'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> ' + '<consumer> option.',
+        );
       }
       after = MAX_ID;
     } else after = parseStrictId(text);
@@ -106,7 +117,12 @@ function readHistory(stream: Stream, consumer: Consumer, start: StreamId, count:
 
 /** New entries for the group: each is delivered to `consumer` (and pending, unless NOACK). */
 function deliver(
-  stream: Stream, group: ConsumerGroup, consumer: Consumer, start: StreamId, count: number, noAck: boolean,
+  stream: Stream,
+  group: ConsumerGroup,
+  consumer: Consumer,
+  start: StreamId,
+  count: number,
+  noAck: boolean,
 ): Reply[] {
   return entriesBetween(stream, start, MAX_ID, count, false).map((entry) => {
     recordDelivery(stream, group, entry.id);

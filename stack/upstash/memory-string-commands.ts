@@ -1,8 +1,9 @@
 // More string commands for the in-memory backend, on the mock's stored strings, with Redis 7's
 // replies and errors (checked against real Redis by upstash-backends-agree.test.ts). Lengths and
 // offsets count UTF-8 bytes, as Redis does.
+
+import { commandTable, type MemoryCommand, parseInteger, rankRange, wrongArity } from './memory-store';
 import { ReplyError } from './redis-backend';
-import { commandTable, parseInteger, rankRange, wrongArity, type MemoryCommand } from './memory-store';
 import { expectType } from './stored-structures';
 import type { SyncMock } from './sync-mock';
 
@@ -108,10 +109,18 @@ define('GETEX', -2, ({ redis }, [key = '', ...options]) => {
       continue;
     }
     const amountText = options[i + 1];
-    if (!['EX', 'PX', 'EXAT', 'PXAT'].includes(option) || amountText === undefined) throw new ReplyError('ERR syntax error');
+    if (!['EX', 'PX', 'EXAT', 'PXAT'].includes(option) || amountText === undefined)
+      throw new ReplyError('ERR syntax error');
     const amount = parseInteger(amountText);
     if (amount <= 0) throw new ReplyError("ERR invalid expire time in 'getex' command");
-    expireAt = option === 'EX' ? Date.now() + amount * 1000 : option === 'PX' ? Date.now() + amount : option === 'EXAT' ? amount * 1000 : amount;
+    expireAt =
+      option === 'EX'
+        ? Date.now() + amount * 1000
+        : option === 'PX'
+          ? Date.now() + amount
+          : option === 'EXAT'
+            ? amount * 1000
+            : amount;
     i++;
   }
   const value = readString(redis, key);

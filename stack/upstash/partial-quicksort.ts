@@ -9,7 +9,12 @@ export function partialQuicksort<T>(items: T[], compare: (a: T, b: T) => number,
 }
 
 function sortPart<T>(
-  items: T[], compare: (a: T, b: T) => number, start: number, count: number, low: number, high: number,
+  items: T[],
+  compare: (a: T, b: T) => number,
+  start: number,
+  count: number,
+  low: number,
+  high: number,
 ): void {
   const cmp = (i: number, j: number) => compare(items[i]!, items[j]!);
   const swap = (i: number, j: number) => {

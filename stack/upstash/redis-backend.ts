@@ -34,7 +34,10 @@ export interface RedisBackend {
    * pushes them, and `onEnd` if the subscription ends on its own (Redis gone).
    */
   subscribe(
-    kind: SubscriptionKind, names: readonly string[], onEvent: (event: PubSubEvent) => void, onEnd?: () => void,
+    kind: SubscriptionKind,
+    names: readonly string[],
+    onEvent: (event: PubSubEvent) => void,
+    onEnd?: () => void,
   ): Promise<Subscription>;
   close(): Promise<void>;
 }

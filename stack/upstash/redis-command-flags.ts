@@ -41,7 +41,8 @@ const NOSCRIPT =
 /** Every subcommand of the container commands (a missing one is an unknown command to a script). */
 const SUBCOMMANDS: Record<string, string> = {
   acl: 'cat deluser dryrun genpass getuser help list load log save setuser users whoami',
-  client: 'caching getname getredir help id info kill list no-evict pause reply setname tracking trackinginfo unblock unpause',
+  client:
+    'caching getname getredir help id info kill list no-evict pause reply setname tracking trackinginfo unblock unpause',
   cluster:
     'addslots addslotsrange bumpepoch count-failure-reports countkeysinslot delslots delslotsrange failover flushslots ' +
     'forget getkeysinslot help info keyslot links meet myid nodes replicas replicate reset saveconfig set-config-epoch ' +
@@ -60,10 +61,13 @@ const SUBCOMMANDS: Record<string, string> = {
   xinfo: 'consumers groups help stream',
 };
 
-const arities = (list: string) => new Map(list.split(',').map((entry) => {
-  const [name = '', arity = ''] = entry.split(' ');
-  return [name, Number(arity)] as const;
-}));
+const arities = (list: string) =>
+  new Map(
+    list.split(',').map((entry) => {
+      const [name = '', arity = ''] = entry.split(' ');
+      return [name, Number(arity)] as const;
+    }),
+  );
 const writeArities = arities(WRITE);
 const noScriptArities = arities(NOSCRIPT);
 const subcommands = new Map(Object.entries(SUBCOMMANDS).map(([name, list]) => [name, new Set(list.split(' '))]));

@@ -1,5 +1,5 @@
 // RESP2 replies as the JSON @upstash/redis parses (see pkg/http.ts, `decode`, in the client).
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 
 export type JsonResult = string | number | null | JsonResult[];
 

@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { KeyLockingScripts } from './key-locking-scripts';
 import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
-import { ReplyError, execAbort, type RedisBackend, type Reply } from './redis-backend';
-import { RespProtocolError, RespReader, encodeCommands } from './resp-protocol';
+import { execAbort, type RedisBackend, type Reply, ReplyError } from './redis-backend';
+import { encodeCommands, RespProtocolError, RespReader } from './resp-protocol';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -128,7 +128,8 @@ async function openSocket(target: RedisTarget): Promise<Socket> {
 /** AUTH and SELECT, as the URL asks. */
 function setupCommands(target: RedisTarget): string[][] {
   const setup: string[][] = [];
-  if (target.password) setup.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
+  if (target.password)
+    setup.push(target.username ? ['AUTH', target.username, target.password] : ['AUTH', target.password]);
   if (target.db !== 0) setup.push(['SELECT', String(target.db)]);
   return setup;
 }
@@ -138,15 +139,21 @@ function pubSubEventOf(reply: Reply): PubSubEvent | undefined {
   if (!Array.isArray(reply) || !Buffer.isBuffer(reply[0])) return undefined;
   const [kind, first, second, third] = [reply[0].toString(), reply[1], reply[2], reply[3]];
   const text = (value: Reply | undefined) => (Buffer.isBuffer(value) ? value.toString() : String(value));
-  if ((kind === 'subscribe' || kind === 'psubscribe') && typeof second === 'number') return { type: kind, name: text(first), count: second };
+  if ((kind === 'subscribe' || kind === 'psubscribe') && typeof second === 'number')
+    return { type: kind, name: text(first), count: second };
   if (kind === 'message' && Buffer.isBuffer(second)) return { type: 'message', channel: text(first), message: second };
-  if (kind === 'pmessage' && Buffer.isBuffer(third)) return { type: 'pmessage', pattern: text(first), channel: text(second), message: third };
+  if (kind === 'pmessage' && Buffer.isBuffer(third))
+    return { type: 'pmessage', pattern: text(first), channel: text(second), message: third };
   return undefined;
 }
 
 /** A connection of its own in subscriber mode; `onEnd` when it drops (Redis gone, or an AUTH error). */
 async function openSubscriber(
-  target: RedisTarget, kind: SubscriptionKind, names: readonly string[], onEvent: (event: PubSubEvent) => void, onEnd: () => void,
+  target: RedisTarget,
+  kind: SubscriptionKind,
+  names: readonly string[],
+  onEvent: (event: PubSubEvent) => void,
+  onEnd: () => void,
 ): Promise<Subscription> {
   const socket = await openSocket(target);
   const reader = new RespReader();

@@ -1,6 +1,6 @@
 // RESP2 framing: commands out as arrays of bulk strings, replies in as typed values.
 // https://redis.io/docs/latest/develop/reference/protocol-spec/
-import { ReplyError, type Reply } from './redis-backend';
+import { type Reply, ReplyError } from './redis-backend';
 
 const CRLF = Buffer.from('\r\n');
 

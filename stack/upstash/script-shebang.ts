@@ -43,7 +43,8 @@ export function parseScriptShebang(script: string): ScriptShebang {
   for (const option of options) {
     if (!option.startsWith('flags=')) throw new ReplyError(`ERR Unknown lua shebang option: ${option}`);
     for (const flag of flagNames(option)) {
-      if (!SCRIPT_FLAGS.includes(flag) && flag !== KEY_LOCKING_FLAG) throw new ReplyError(`ERR Unexpected flag in script shebang: ${flag}`);
+      if (!SCRIPT_FLAGS.includes(flag) && flag !== KEY_LOCKING_FLAG)
+        throw new ReplyError(`ERR Unexpected flag in script shebang: ${flag}`);
       flags.push(flag);
     }
   }
@@ -58,7 +59,8 @@ export function parseScriptShebang(script: string): ScriptShebang {
 export function runsReadOnly(flags: readonly string[] | null, readOnlyCommand: boolean): boolean {
   if (flags === null) return readOnlyCommand;
   const noWrites = flags.includes('no-writes');
-  if (readOnlyCommand && !noWrites) throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
+  if (readOnlyCommand && !noWrites)
+    throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
   return readOnlyCommand || noWrites;
 }
 

@@ -3,11 +3,24 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
-  EndpointState, NO_FAULT, handleControlRequest, isControlPath, keepConnectionsOpen, listen, readJsonBodyIfValid,
-  redactUrl, refusalReason, sendHalfThenDrop, sendJson, sendLate, type EndpointStats, type Fault, type RunningServer,
+  EndpointState,
+  type EndpointStats,
+  type Fault,
+  handleControlRequest,
+  isControlPath,
+  keepConnectionsOpen,
+  listen,
+  NO_FAULT,
+  type RunningServer,
+  readJsonBodyIfValid,
+  redactUrl,
+  refusalReason,
+  sendHalfThenDrop,
+  sendJson,
+  sendLate,
 } from '../endpoint-kit';
 import { StackError } from '../stack-error';
-import { createCommandRoutes, type CommandRoute } from './command-routes';
+import { type CommandRoute, createCommandRoutes } from './command-routes';
 import { createMemoryBackend } from './memory-backend';
 import type { PubSubEvent, Subscription, SubscriptionKind } from './pubsub';
 import type { RedisBackend } from './redis-backend';
@@ -113,7 +126,10 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
       return undefined;
     }
     if (fault.mode === 'hang') {
-      response.on('close', state.holdHanging(() => response.socket?.destroy()));
+      response.on(
+        'close',
+        state.holdHanging(() => response.socket?.destroy()),
+      );
       return undefined;
     }
     if (!isAuthorized(request.headers.authorization)) {
@@ -124,10 +140,14 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   }
 
   /** How a command's answer leaves under `applied`: `slow` holds it back, `drop` cuts it off half-way. */
-  function answerUnder(applied: Fault, response: ServerResponse): (status: number, body: unknown, headers?: Record<string, string>) => void {
+  function answerUnder(
+    applied: Fault,
+    response: ServerResponse,
+  ): (status: number, body: unknown, headers?: Record<string, string>) => void {
     switch (applied.mode) {
       case 'slow':
-        return (status, body, headers) => sendLate(applied.delayMs, () => sendJson(response, status, body, headers), state.holdLate);
+        return (status, body, headers) =>
+          sendLate(applied.delayMs, () => sendJson(response, status, body, headers), state.holdLate);
       case 'drop':
         return (status, body, headers) => sendHalfThenDrop(response, status, body, headers);
       default:
@@ -154,7 +174,12 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
   }
 
   /** A subscription streamed as server-sent events until the client goes (or Redis does). */
-  async function serveSubscription(kind: SubscriptionKind, path: string, request: IncomingMessage, response: ServerResponse) {
+  async function serveSubscription(
+    kind: SubscriptionKind,
+    path: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) {
     // `slow` and `drop` act on command answers; a subscription streams as usual.
     if (!admit(request, response)) return;
     let names: string[];
@@ -164,14 +189,23 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
       return sendJson(response, 400, { error: 'ERR bad percent-encoding in the channel name' });
     }
     request.resume(); // the body (an empty command) is not needed
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
     let subscription: Subscription | undefined;
     let gone = false;
     response.on('close', () => {
       gone = true;
       void subscription?.close();
     });
-    subscription = await backend.subscribe(kind, names, (event) => response.write(`data: ${eventLine(event)}\n\n`), () => response.end());
+    subscription = await backend.subscribe(
+      kind,
+      names,
+      (event) => response.write(`data: ${eventLine(event)}\n\n`),
+      () => response.end(),
+    );
     if (gone) await subscription.close();
   }
 
@@ -180,10 +214,12 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     if (refused) return sendJson(response, 403, { error: refused });
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     // A body that is not JSON reads as none: the 400 says what a fault body is.
-    if (isControlPath(pathname)) return handleControlRequest(request, response, pathname, state, { readJson: readJsonBodyIfValid });
+    if (isControlPath(pathname))
+      return handleControlRequest(request, response, pathname, state, { readJson: readJsonBodyIfValid });
     const stream = STREAM_ROUTE.exec(pathname);
     if (stream) {
-      if (request.method !== 'POST' && request.method !== 'GET') return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });
+      if (request.method !== 'POST' && request.method !== 'GET')
+        return sendJson(response, 405, { error: 'Method Not Allowed' }, { Allow: 'POST' });
       return serveSubscription(stream[1] === 'subscribe' ? 'channel' : 'pattern', stream[2]!, request, response);
     }
     const route = COMMAND_ROUTES.get(pathname);
@@ -192,13 +228,15 @@ export async function startUpstashEndpoint(options: UpstashEndpointOptions): Pro
     return serveCommands(route, request, response);
   }
 
-  const server = keepConnectionsOpen(createServer((request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      // Redis went away mid-request (a reply error never lands here).
-      if (response.headersSent) response.destroy();
-      else sendJson(response, 502, { error: `ERR Redis is unavailable: ${describeError(error)}` });
-    });
-  }));
+  const server = keepConnectionsOpen(
+    createServer((request, response) => {
+      serve(request, response).catch((error: unknown) => {
+        // Redis went away mid-request (a reply error never lands here).
+        if (response.headersSent) response.destroy();
+        else sendJson(response, 502, { error: `ERR Redis is unavailable: ${describeError(error)}` });
+      });
+    }),
+  );
 
   let url: string;
   try {

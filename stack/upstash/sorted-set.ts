@@ -37,7 +37,11 @@ export class SortedSet {
   set(member: string, score: number): void {
     if (this.#scores.has(member)) this.delete(member);
     const item = { score, member };
-    this.#ordered.splice(this.#firstAtOrAfter((other) => compare(other, item) >= 0), 0, item);
+    this.#ordered.splice(
+      this.#firstAtOrAfter((other) => compare(other, item) >= 0),
+      0,
+      item,
+    );
     this.#scores.set(member, score);
   }
 
@@ -45,7 +49,10 @@ export class SortedSet {
     const score = this.#scores.get(member);
     if (score === undefined) return false;
     const item = { score, member };
-    this.#ordered.splice(this.#firstAtOrAfter((other) => compare(other, item) >= 0), 1);
+    this.#ordered.splice(
+      this.#firstAtOrAfter((other) => compare(other, item) >= 0),
+      1,
+    );
     this.#scores.delete(member);
     return true;
   }

@@ -44,7 +44,9 @@ export function typeOf(redis: SyncMock, key: string): string {
 }
 
 export function expectType(
-  redis: SyncMock, key: string, type: 'string' | 'hash' | 'set' | 'zset' | 'list' | 'stream',
+  redis: SyncMock,
+  key: string,
+  type: 'string' | 'hash' | 'set' | 'zset' | 'list' | 'stream',
 ): void {
   const actual = typeOf(redis, key);
   if (actual !== 'none' && actual !== type) throw new ReplyError(WRONGTYPE);

@@ -1,7 +1,8 @@
 // Consumer groups of a stream (Redis 7's streamCG): the last delivered id, the read counter
 // behind XINFO's lag, the pending entries list (PEL) and the consumers, each with its own PEL.
-import { compareIds, formatId, isZeroId, type StreamId } from './stream-id';
+
 import type { Stream } from './stream';
+import { compareIds, formatId, isZeroId, type StreamId } from './stream-id';
 
 /** A delivered, not yet acknowledged entry. */
 export interface PendingEntry {

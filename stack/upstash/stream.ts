@@ -3,9 +3,10 @@
 // listpack nodes of at most 100 entries and 4096 bytes (stream-node-max-entries/-bytes); those
 // nodes decide what approximate trimming (`~`) removes and what XINFO counts, so they are
 // modelled here, sized as Redis's listpacks are (listpack-size.ts).
-import { compareIds, MIN_ID, type StreamId } from './stream-id';
-import type { ConsumerGroup } from './stream-group';
+
 import { entryBytes, newNodeBytes } from './listpack-size';
+import type { ConsumerGroup } from './stream-group';
+import { compareIds, MIN_ID, type StreamId } from './stream-id';
 
 export interface StreamEntry {
   id: StreamId;
@@ -44,7 +45,13 @@ const NODE_MAX_BYTES = 4096;
 
 export function createStream(): Stream {
   return {
-    entries: [], nodes: [], lastId: MIN_ID, firstId: MIN_ID, maxDeletedId: MIN_ID, entriesAdded: 0, groups: new Map(),
+    entries: [],
+    nodes: [],
+    lastId: MIN_ID,
+    firstId: MIN_ID,
+    maxDeletedId: MIN_ID,
+    entriesAdded: 0,
+    groups: new Map(),
   };
 }
 
@@ -66,7 +73,11 @@ export function findEntry(stream: Stream, id: StreamId): StreamEntry | undefined
 
 /** Entries from `start` to `end` inclusive, at most `count` (0: all), in reverse order if `reverse`. */
 export function entriesBetween(
-  stream: Stream, start: StreamId, end: StreamId, count: number, reverse: boolean,
+  stream: Stream,
+  start: StreamId,
+  end: StreamId,
+  count: number,
+  reverse: boolean,
 ): StreamEntry[] {
   if (compareIds(start, end) > 0) return [];
   const from = lowerBound(stream, start);
@@ -142,9 +153,8 @@ export function trimStream(stream: Stream, options: TrimOptions): number {
     if (strategy === 'maxlen' && stream.entries.length <= maxLen) break;
     const node = stream.nodes[0]!;
     if (limit && deleted + node.live > limit) break;
-    const removeNode = strategy === 'maxlen'
-      ? stream.entries.length - node.live >= maxLen
-      : compareIds(node.lastId, minId) < 0;
+    const removeNode =
+      strategy === 'maxlen' ? stream.entries.length - node.live >= maxLen : compareIds(node.lastId, minId) < 0;
     if (removeNode) {
       // A node's live entries are the stream's first ones: every node before it is gone.
       stream.entries.splice(0, node.live);
@@ -154,9 +164,8 @@ export function trimStream(stream: Stream, options: TrimOptions): number {
     }
     if (approximate) break;
     while (stream.entries[0]?.node === node) {
-      const stop = strategy === 'maxlen'
-        ? stream.entries.length <= maxLen
-        : compareIds(stream.entries[0].id, minId) >= 0;
+      const stop =
+        strategy === 'maxlen' ? stream.entries.length <= maxLen : compareIds(stream.entries[0].id, minId) >= 0;
       if (stop) break;
       stream.entries.shift();
       node.live--;

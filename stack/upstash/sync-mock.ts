@@ -11,7 +11,9 @@ type Emulator = (...args: unknown[]) => unknown;
 declare module 'ioredis-mock' {
   // The export @types/ioredis-mock leaves out (lib/index.js: `RedisMock.Pipeline = Pipeline`).
   interface Constructor {
-    Pipeline: new (redis: MockRedis) => {
+    Pipeline: new (
+      redis: MockRedis,
+    ) => {
       /** Builds the method for one command; called for every command by the constructor. */
       _createCommand(name: string, emulator: Emulator): (...args: unknown[]) => unknown;
       /** Queues a command with its processed arguments; `emulator` is already bound to the data. */
@@ -79,7 +81,10 @@ class ImmediatePipeline extends RedisMock.Pipeline {
   #reply: unknown;
 
   setRaw(key: string, value: object): void {
-    emulatorsOf.get(this)!.get('set')!.call((this as unknown as { redis: MockRedis }).redis, key, value);
+    emulatorsOf
+      .get(this)!
+      .get('set')!
+      .call((this as unknown as { redis: MockRedis }).redis, key, value);
   }
 
   override _createCommand(name: string, emulator: Emulator) {

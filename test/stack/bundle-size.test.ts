@@ -8,8 +8,12 @@ beforeAll(async () => {
   run = await runNpmScript('build:size', {});
 }, 120_000);
 
-const rows = () => [...run.stdout.matchAll(/^\| (\S+) \| ([\d.]+) \| ([\d.]+) \|$/gm)]
-  .map(([, name, kib, gzipKib]) => ({ name: name!, kib: Number(kib), gzipKib: Number(gzipKib) }));
+const rows = () =>
+  [...run.stdout.matchAll(/^\| (\S+) \| ([\d.]+) \| ([\d.]+) \|$/gm)].map(([, name, kib, gzipKib]) => ({
+    name: name!,
+    kib: Number(kib),
+    gzipKib: Number(gzipKib),
+  }));
 
 describe('npm run build:size', () => {
   it('should list each package and project folder, the rows adding up to the bundle', () => {
@@ -18,7 +22,9 @@ describe('npm run build:size', () => {
     const sum = rows().reduce((total, row) => total + row.kib, 0);
     // Each row is rounded to 0.1 KiB.
     expect(Math.abs(sum - bundleKib)).toBeLessThanOrEqual(rows().length * 0.05);
-    expect(rows().map((row) => row.name)).toEqual(expect.arrayContaining(['@neondatabase/serverless', 'zod', 'hono', 'src/cache/', 'src/app.ts', '(esbuild)']));
+    expect(rows().map((row) => row.name)).toEqual(
+      expect.arrayContaining(['@neondatabase/serverless', 'zod', 'hono', 'src/cache/', 'src/app.ts', '(esbuild)']),
+    );
   });
 
   it('should show zod without the parts no schema uses (wrangler.toml aliases zod to src/schemas/zod.ts)', () => {

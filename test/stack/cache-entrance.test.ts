@@ -23,16 +23,21 @@ function relativeImports(source: string): string[] {
 describe('src/cache/index.ts is the only entrance to the cache', () => {
   it('no file outside src/cache/ (but its unit tests) imports another file of it', () => {
     const dirs = ['src', 'functions', 'stack', 'scripts', 'bench', 'k6', 'test'].map((dir) => path.join(root, dir));
-    const reachingIn = dirs.flatMap(typescriptFiles)
+    const reachingIn = dirs
+      .flatMap(typescriptFiles)
       .filter((file) => !allowedToReachIn.some((dir) => file.startsWith(dir + path.sep)))
-      .flatMap((file) => relativeImports(readFileSync(file, 'utf8'))
-        .map((specifier) => path.resolve(path.dirname(file), specifier))
-        .filter((target) => target.startsWith(cacheDir + path.sep) && target !== path.join(cacheDir, 'index'))
-        .map((target) => `${path.relative(root, file)} → ${path.relative(root, target)}`));
+      .flatMap((file) =>
+        relativeImports(readFileSync(file, 'utf8'))
+          .map((specifier) => path.resolve(path.dirname(file), specifier))
+          .filter((target) => target.startsWith(cacheDir + path.sep) && target !== path.join(cacheDir, 'index'))
+          .map((target) => `${path.relative(root, file)} → ${path.relative(root, target)}`),
+      );
     expect(reachingIn).toEqual([]);
   });
 
   it('sees an import that reaches in (the check itself works)', () => {
-    expect(relativeImports("import { EdgeCache } from '../cache/edge-cache';\nconst m = await import('./cache');")).toEqual(['../cache/edge-cache', './cache']);
+    expect(
+      relativeImports("import { EdgeCache } from '../cache/edge-cache';\nconst m = await import('./cache');"),
+    ).toEqual(['../cache/edge-cache', './cache']);
   });
 });

@@ -59,9 +59,24 @@ const price = fc.integer({ min: 0, max: 100_000 });
 const stock = fc.integer({ min: 0, max: 500 });
 const modulo = fc.integer({ min: 1, max: 5 });
 const write: fc.Arbitrary<Write> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), rows: fc.array(fc.record({ category, price, stock }), { minLength: 1, maxLength: 20 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('insert' as const),
+      rows: fc.array(fc.record({ category, price, stock }), { minLength: 1, maxLength: 20 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('upsertExisting' as const), price }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('update' as const), modulo, price: fc.option(price, { nil: undefined }), stock: fc.option(stock, { nil: undefined }), category: fc.option(category, { nil: undefined }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('update' as const),
+      modulo,
+      price: fc.option(price, { nil: undefined }),
+      stock: fc.option(stock, { nil: undefined }),
+      category: fc.option(category, { nil: undefined }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), modulo }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), modulo }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'truncate' as const }) },
@@ -74,7 +89,12 @@ async function apply(client: pg.Client, step: Write): Promise<void> {
       await client.query(
         `INSERT INTO products (sku, name, category_id, price_cents, stock)
          SELECT 'sku-' || s, 'Product ' || s, c, p, k FROM unnest($1::text[], $2::int[], $3::int[], $4::int[]) AS t(s, c, p, k)`,
-        [step.rows.map(() => `${process.pid}-${nextSku++}`), step.rows.map((row) => categoryIds[row.category]), step.rows.map((row) => row.price), step.rows.map((row) => row.stock)],
+        [
+          step.rows.map(() => `${process.pid}-${nextSku++}`),
+          step.rows.map((row) => categoryIds[row.category]),
+          step.rows.map((row) => row.price),
+          step.rows.map((row) => row.stock),
+        ],
       );
       return;
     case 'upsertExisting':
@@ -107,8 +127,13 @@ async function apply(client: pg.Client, step: Write): Promise<void> {
       return;
     case 'rolledBack':
       await client.query('BEGIN');
-      await client.query(`UPDATE products SET category_id = $1, price_cents = price_cents + 7`, [categoryIds[step.category]]);
-      await client.query(`INSERT INTO products (sku, name, category_id, price_cents) VALUES ('gone-' || $1::text, 'Gone', $2, 5)`, [`${nextSku++}`, categoryIds[step.category]]);
+      await client.query(`UPDATE products SET category_id = $1, price_cents = price_cents + 7`, [
+        categoryIds[step.category],
+      ]);
+      await client.query(
+        `INSERT INTO products (sku, name, category_id, price_cents) VALUES ('gone-' || $1::text, 'Gone', $2, 5)`,
+        [`${nextSku++}`, categoryIds[step.category]],
+      );
       await client.query('ROLLBACK');
   }
 }
@@ -128,12 +153,17 @@ describe('category counters', () => {
 
   it('equal a recount after many clients write at once, moving products both ways', async () => {
     await db.query('TRUNCATE products');
-    await apply(db, { kind: 'insert', rows: Array.from({ length: 200 }, (_, i) => ({ category: i % CATEGORIES, price: i * 10, stock: i % 7 })) });
-    const clients = await Promise.all(Array.from({ length: 8 }, async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      return client;
-    }));
+    await apply(db, {
+      kind: 'insert',
+      rows: Array.from({ length: 200 }, (_, i) => ({ category: i % CATEGORIES, price: i * 10, stock: i % 7 })),
+    });
+    const clients = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const client = new pg.Client({ connectionString: databaseUrl });
+        await client.connect();
+        return client;
+      }),
+    );
     // Statements that lock one product row each (or only new ones), so any deadlock would be the
     // counters' own: single-row moves between the same categories in both directions, multi-category
     // inserts, updates, deletes, and transactions committed or rolled back.
@@ -142,21 +172,40 @@ describe('category counters', () => {
       const to = categoryIds[(c + i + 1 + (i % 2)) % CATEGORIES];
       const pick = `(SELECT id FROM products WHERE category_id = ${from} ORDER BY random() LIMIT 1)`;
       switch (i % 5) {
-        case 0: return client.query(`UPDATE products SET category_id = ${to}, price_cents = price_cents + 1 WHERE id = ${pick}`);
-        case 1: return client.query(`UPDATE products SET category_id = ${from}, stock = stock + 2 WHERE id = (SELECT id FROM products WHERE category_id = ${to} ORDER BY random() LIMIT 1)`);
-        case 2: return apply(client, { kind: 'insert', rows: [{ category: c % CATEGORIES, price: i, stock: 1 }, { category: (c + 2) % CATEGORIES, price: 2 * i, stock: 3 }] });
-        case 3: return client.query(`DELETE FROM products WHERE id = ${pick}`);
-        default: return (async () => {
-          await client.query('BEGIN');
-          await client.query(`UPDATE products SET price_cents = price_cents + 100, category_id = ${to} WHERE id = ${pick}`);
-          await client.query(i % 2 ? 'ROLLBACK' : 'COMMIT');
-        })();
+        case 0:
+          return client.query(
+            `UPDATE products SET category_id = ${to}, price_cents = price_cents + 1 WHERE id = ${pick}`,
+          );
+        case 1:
+          return client.query(
+            `UPDATE products SET category_id = ${from}, stock = stock + 2 WHERE id = (SELECT id FROM products WHERE category_id = ${to} ORDER BY random() LIMIT 1)`,
+          );
+        case 2:
+          return apply(client, {
+            kind: 'insert',
+            rows: [
+              { category: c % CATEGORIES, price: i, stock: 1 },
+              { category: (c + 2) % CATEGORIES, price: 2 * i, stock: 3 },
+            ],
+          });
+        case 3:
+          return client.query(`DELETE FROM products WHERE id = ${pick}`);
+        default:
+          return (async () => {
+            await client.query('BEGIN');
+            await client.query(
+              `UPDATE products SET price_cents = price_cents + 100, category_id = ${to} WHERE id = ${pick}`,
+            );
+            await client.query(i % 2 ? 'ROLLBACK' : 'COMMIT');
+          })();
       }
     };
     try {
-      await Promise.all(clients.map(async (client, c) => {
-        for (let i = 0; i < 60; i++) await oneRow(client, c, i);
-      }));
+      await Promise.all(
+        clients.map(async (client, c) => {
+          for (let i = 0; i < 60; i++) await oneRow(client, c, i);
+        }),
+      );
     } finally {
       await Promise.all(clients.map((client) => client.end()));
     }

@@ -14,7 +14,10 @@ const PROJECT_ROOT = new URL('../..', import.meta.url).pathname;
 /** Runs a script of the project as npm would (Node with tsx), with `env` on top of ours. */
 function runScript(script: string, args: string[], env: Record<string, string>) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
-    cwd: PROJECT_ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000,
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
   });
   return { status: run.status, stderr: run.stderr.trim(), stdout: run.stdout.trim() };
 }
@@ -33,8 +36,10 @@ describe('npm run db:migrate', () => {
     url.pathname = '/no_such_database_here';
     const run = runScript('scripts/db-migrate.ts', [], { DATABASE_URL: url.toString() });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`[stack] Database "no_such_database_here" does not exist on ${url.hostname}:${url.port || 5432}: `
-      + `create it (createdb -h ${url.hostname} -p ${url.port || 5432} no_such_database_here) or name another in DATABASE_URL.`);
+    expect(run.stderr).toBe(
+      `[stack] Database "no_such_database_here" does not exist on ${url.hostname}:${url.port || 5432}: ` +
+        `create it (createdb -h ${url.hostname} -p ${url.port || 5432} no_such_database_here) or name another in DATABASE_URL.`,
+    );
   });
 });
 
@@ -43,7 +48,9 @@ describe('npm run dev / stack / serve with DATABASE_URL', () => {
     const url = new URL(inject('stack').databaseUrl);
     url.pathname = '/no_such_database_here';
     const port = url.port || '5432';
-    await expect(startPostgres({ databaseUrl: url.toString(), dataDir: 'unused', port: 0, database: 'unused' })).rejects.toThrow(
+    await expect(
+      startPostgres({ databaseUrl: url.toString(), dataDir: 'unused', port: 0, database: 'unused' }),
+    ).rejects.toThrow(
       `Database "no_such_database_here" does not exist on ${url.hostname}:${port}: create it (createdb -h ${url.hostname} -p ${port} no_such_database_here) or name another in DATABASE_URL.`,
     );
   });
@@ -81,14 +88,30 @@ describe('npm run db:seed', () => {
 
   const { upstashUrl, upstashToken } = inject('stack');
   const namespace = `seed-cli-${process.pid}`;
-  const withCache = { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: upstashUrl, UPSTASH_REDIS_REST_TOKEN: upstashToken, CACHE_NAMESPACE: namespace };
-  const redis = new Redis({ url: upstashUrl, token: upstashToken, retry: false, enableTelemetry: false, enableAutoPipelining: false, automaticDeserialization: false });
+  const withCache = {
+    DATABASE_URL: databaseUrl,
+    UPSTASH_REDIS_REST_URL: upstashUrl,
+    UPSTASH_REDIS_REST_TOKEN: upstashToken,
+    CACHE_NAMESPACE: namespace,
+  };
+  const redis = new Redis({
+    url: upstashUrl,
+    token: upstashToken,
+    retry: false,
+    enableTelemetry: false,
+    enableAutoPipelining: false,
+    automaticDeserialization: false,
+  });
 
   it('says what it did when the table held more, and how to get exactly N', async () => {
-    expect(runScript('scripts/db-seed.ts', ['--products', '30'], withCache).stdout).toMatch(/^Seeded 30 products in 25 categories/);
+    expect(runScript('scripts/db-seed.ts', ['--products', '30'], withCache).stdout).toMatch(
+      /^Seeded 30 products in 25 categories/,
+    );
     const fewer = runScript('scripts/db-seed.ts', ['--products', '20'], withCache);
     expect(fewer.status).toBe(0);
-    expect(fewer.stdout).toMatch(/^Upserted 20 seeded products \(matched by sku\); the table has 30 \(\d+ ms\)\. For exactly 20: npm run db:seed -- --products 20 --reset$/m);
+    expect(fewer.stdout).toMatch(
+      /^Upserted 20 seeded products \(matched by sku\); the table has 30 \(\d+ ms\)\. For exactly 20: npm run db:seed -- --products 20 --reset$/m,
+    );
     expect(await productCount()).toBe(30);
 
     const reset = runScript('scripts/db-seed.ts', ['--products', '20', '--reset'], withCache);
@@ -97,9 +120,17 @@ describe('npm run db:seed', () => {
   }, 60_000);
 
   it('tells the cache: every catalog tag gets a new version, and the log starts over', async () => {
-    const cache = new EdgeCache({ namespace, tagTtlMs: 60_000, timeoutMs: 2000, patientTimeoutMs: 2000, breakerThreshold: 100, breakerFailureRatio: 1 });
+    const cache = new EdgeCache({
+      namespace,
+      tagTtlMs: 60_000,
+      timeoutMs: 2000,
+      patientTimeoutMs: 2000,
+      breakerThreshold: 100,
+      breakerFailureRatio: 1,
+    });
     const shared = sharedTierFor(cache, () => redis);
-    const stampOf = async (tags: string[]) => (await shared.read('http:/api/stats?', tags, Date.now(), 1000, 0)).tagStamp;
+    const stampOf = async (tags: string[]) =>
+      (await shared.read('http:/api/stats?', tags, Date.now(), 1000, 0)).tagStamp;
     const tags = ['stats', 'product:7', 'products:list:category:audio'];
     const before = await stampOf(tags);
     expect(await stampOf(tags)).toBe(before);
@@ -108,7 +139,12 @@ describe('npm run db:seed', () => {
     await redis.set('someone-else:tag:stats', 'keep');
 
     const run = runScript('scripts/db-seed.ts', ['--products', '20'], withCache);
-    expect(run.stdout).toMatch(new RegExp(`^Told the cache \\(namespace "${namespace}"\\): no answer cached before the seed is served again \\(\\d+ tag versions dropped\\)`, 'm'));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^Told the cache \\(namespace "${namespace}"\\): no answer cached before the seed is served again \\(\\d+ tag versions dropped\\)`,
+        'm',
+      ),
+    );
     // Entries stamped with the old versions never match again, for every tag the catalog uses.
     const after = await stampOf(tags);
     for (let i = 0; i < tags.length; i++) expect(after.split(',')[i]).not.toBe(before.split(',')[i]);
@@ -122,35 +158,62 @@ describe('npm run db:seed', () => {
   }, 60_000);
 
   it('says so when no cache can be told, and when the cache does not answer', () => {
-    const none = runScript('scripts/db-seed.ts', ['--products', '20'], { DATABASE_URL: databaseUrl, UPSTASH_REDIS_REST_URL: '', UPSTASH_REDIS_REST_TOKEN: '' });
+    const none = runScript('scripts/db-seed.ts', ['--products', '20'], {
+      DATABASE_URL: databaseUrl,
+      UPSTASH_REDIS_REST_URL: '',
+      UPSTASH_REDIS_REST_TOKEN: '',
+    });
     expect(none.status).toBe(0);
-    expect(none.stdout).toMatch(/^No cache to tell \(no UPSTASH_REDIS_REST_URL and _TOKEN in the environment\): cached answers may show the old catalog/m);
-    const down = runScript('scripts/db-seed.ts', ['--products', '20'], { ...withCache, UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1' });
+    expect(none.stdout).toMatch(
+      /^No cache to tell \(no UPSTASH_REDIS_REST_URL and _TOKEN in the environment\): cached answers may show the old catalog/m,
+    );
+    const down = runScript('scripts/db-seed.ts', ['--products', '20'], {
+      ...withCache,
+      UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:1',
+    });
     expect(down.status).toBe(0);
-    expect(down.stdout).toMatch(/^Could not tell the cache at http:\/\/127\.0\.0\.1:1 \(.+\): cached answers may show the old catalog/m);
+    expect(down.stdout).toMatch(
+      /^Could not tell the cache at http:\/\/127\.0\.0\.1:1 \(.+\): cached answers may show the old catalog/m,
+    );
   }, 60_000);
 });
 
 describe('postgresFailure', () => {
   it('leaves errors it cannot explain alone (they keep their stack trace)', () => {
-    expect(postgresFailure(Object.assign(new Error('syntax error'), { code: '42601' }), 'postgres://h/db', 'x')).toBeUndefined();
+    expect(
+      postgresFailure(Object.assign(new Error('syntax error'), { code: '42601' }), 'postgres://h/db', 'x'),
+    ).toBeUndefined();
     expect(postgresFailure(new Error('boom'), 'not a url', 'x')).toBeUndefined();
   });
 
   it('names a refused login without the password', () => {
-    const failure = postgresFailure(Object.assign(new Error('auth'), { code: '28P01' }), 'postgres://me:s3cret@db.example:6543/app', 'x');
-    expect(failure?.message).toBe('Postgres at db.example:6543 refused the login (28P01): fix the user or password in DATABASE_URL.');
+    const failure = postgresFailure(
+      Object.assign(new Error('auth'), { code: '28P01' }),
+      'postgres://me:s3cret@db.example:6543/app',
+      'x',
+    );
+    expect(failure?.message).toBe(
+      'Postgres at db.example:6543 refused the login (28P01): fix the user or password in DATABASE_URL.',
+    );
   });
 });
 
 describe('npm run bench flags', () => {
   it('accepts the defaults and every scenario name', () => {
-    expect(parseBenchOptions([])).toEqual({ url: 'http://127.0.0.1:8787', durationSeconds: 10, connections: 50, only: undefined });
+    expect(parseBenchOptions([])).toEqual({
+      url: 'http://127.0.0.1:8787',
+      durationSeconds: 10,
+      connections: 50,
+      only: undefined,
+    });
     expect(parseBenchOptions(['--only', SCENARIO_NAMES.join(',')]).only).toEqual([...SCENARIO_NAMES]);
   });
 
   it.each([
-    [['--only', 'product bypass (database)'], /--only: no scenario "product bypass \(database\)"; the scenarios are "hello-world", "health"/],
+    [
+      ['--only', 'product bypass (database)'],
+      /--only: no scenario "product bypass \(database\)"; the scenarios are "hello-world", "health"/,
+    ],
     [['--duration', 'abc'], /--duration must be a whole number from 1 to 3600, not "abc"/],
     [['--connections', '0'], /--connections must be a whole number/],
     [['--fast'], /Unknown option '--fast'/],

@@ -1,7 +1,7 @@
 // `npm run dev` as a newcomer runs it: the stack, then wrangler dev (whose entry Worker plays
 // Cloudflare's edge), on ports of its own and a settings file of its own, so a developer's own
 // `npm run dev` and .dev.vars are left alone.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -25,13 +25,20 @@ function head(url: string): Promise<{ status: number }> {
   return fetch(url, { method: 'HEAD' }).then((response) => ({ status: response.status }));
 }
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -42,7 +49,13 @@ let output = '';
 const settingsDir = mkdtempSync(path.join(os.tmpdir(), 'edge-api-dev-'));
 
 beforeAll(async () => {
-  const [port, neonPort, upstashPort, metricsPort, inspectorPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [port, neonPort, upstashPort, metricsPort, inspectorPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   metricsUrl = `http://127.0.0.1:${metricsPort}`;
   baseUrl = `http://127.0.0.1:${port}`;
   dev = spawn('npm', ['run', 'dev', '--', '--port', String(port), '--inspector-port', String(inspectorPort)], {
@@ -64,7 +77,13 @@ beforeAll(async () => {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (dev.exitCode !== null) throw new Error(`npm run dev exited (${dev.exitCode}):\n${output}`);
-    if (await get(`${baseUrl}/health`).then((r) => r.status === 200, () => false)) return;
+    if (
+      await get(`${baseUrl}/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`npm run dev did not answer within 60 s:\n${output}`);
@@ -110,10 +129,12 @@ describe('npm run dev', () => {
       WHERE blob1 = '/api/categories' AND blob2 = 'HEAD' AND timestamp >= toDateTime('${startedAt}') FORMAT JSON`;
     let requests = 0;
     // Points leave the Worker within a second, in one batch.
-    for (const deadline = Date.now() + 10_000; requests < 3 && Date.now() < deadline;) {
+    for (const deadline = Date.now() + 10_000; requests < 3 && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       const response = await fetch(`${metricsUrl}/accounts/local/analytics_engine/sql`, { method: 'POST', body: sql });
-      requests = Number(((await response.json()) as { data: Array<{ requests: number | null }> }).data[0]?.requests ?? 0);
+      requests = Number(
+        ((await response.json()) as { data: Array<{ requests: number | null }> }).data[0]?.requests ?? 0,
+      );
     }
     expect(requests).toBe(3);
   });

@@ -4,6 +4,10 @@ import { parseDevVars } from '../../stack/dev-vars';
 
 describe('.dev.vars', () => {
   it('parses dotenv lines, quotes and comments', () => {
-    expect(parseDevVars('# comment\nA="x y"\nB=plain\n  C = \'q\'\nbad line\n')).toEqual({ A: 'x y', B: 'plain', C: 'q' });
+    expect(parseDevVars('# comment\nA="x y"\nB=plain\n  C = \'q\'\nbad line\n')).toEqual({
+      A: 'x y',
+      B: 'plain',
+      C: 'q',
+    });
   });
 });

@@ -74,34 +74,92 @@ export async function startFakeCloudflareApi(options: FakeCloudflareOptions): Pr
   const script = `${account}/workers/scripts/${options.workerName}`;
 
   async function handle(request: IncomingMessage, path: string, body: Buffer): Promise<[number, unknown]> {
-    if (request.headers.authorization !== `Bearer ${options.apiToken}`) return [400, { success: false, errors: [{ code: 6003, message: 'Invalid request headers' }], messages: [], result: null }];
+    if (request.headers.authorization !== `Bearer ${options.apiToken}`)
+      return [
+        400,
+        { success: false, errors: [{ code: 6003, message: 'Invalid request headers' }], messages: [], result: null },
+      ];
     const route = `${request.method} ${path}`;
     if (route === `GET ${account}/workers/services/${options.workerName}`) {
-      return [200, ok({ id: options.workerName, default_environment: { environment: 'production', script: { id: options.workerName, tag: 'fake-tag', tags: [], last_deployed_from: 'wrangler' } } })];
+      return [
+        200,
+        ok({
+          id: options.workerName,
+          default_environment: {
+            environment: 'production',
+            script: { id: options.workerName, tag: 'fake-tag', tags: [], last_deployed_from: 'wrangler' },
+          },
+        }),
+      ];
     }
-    if (route === `GET ${script}/secrets`) return [200, ok(options.secretNames.map((name) => ({ name, type: 'secret_text' })))];
-    if (route === `GET ${script}/settings`) return [200, ok({ bindings: options.secretNames.map((name) => ({ name, type: 'secret_text' })) })];
+    if (route === `GET ${script}/secrets`)
+      return [200, ok(options.secretNames.map((name) => ({ name, type: 'secret_text' })))];
+    if (route === `GET ${script}/settings`)
+      return [200, ok({ bindings: options.secretNames.map((name) => ({ name, type: 'secret_text' })) })];
     if (route === `POST ${script}/versions`) {
-      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers['content-type'] ?? '' } }).formData();
+      const form = await new Response(new Uint8Array(body), {
+        headers: { 'content-type': request.headers['content-type'] ?? '' },
+      }).formData();
       // A plain field or a file part: the API takes either.
       const metadata = form.get('metadata');
-      if (metadata === null) return [400, { success: false, errors: [{ code: 10021, message: 'no metadata part' }], messages: [], result: null }];
-      uploads.push(JSON.parse(typeof metadata === 'string' ? metadata : await metadata.text()) as UploadedVersionMetadata);
+      if (metadata === null)
+        return [
+          400,
+          { success: false, errors: [{ code: 10021, message: 'no metadata part' }], messages: [], result: null },
+        ];
+      uploads.push(
+        JSON.parse(typeof metadata === 'string' ? metadata : await metadata.text()) as UploadedVersionMetadata,
+      );
       options.onUpload?.();
-      return [200, ok({ id: randomUUID(), number: uploads.length + 1, startup_time_ms: 10, metadata: { has_preview: true }, resources: {} })];
+      return [
+        200,
+        ok({
+          id: randomUUID(),
+          number: uploads.length + 1,
+          startup_time_ms: 10,
+          metadata: { has_preview: true },
+          resources: {},
+        }),
+      ];
     }
     if (route === `GET ${script}/versions`) return [200, ok({ items: versions })];
     if (route === `GET ${script}/deployments`) {
-      const deployments = deployedVersionIds.length === 0 ? [] : [{
-        id: 'deployment-1', source: 'wrangler', strategy: 'percentage', created_on: '2026-12-01T00:00:00Z',
-        versions: deployedVersionIds.map((version_id) => ({ version_id, percentage: 100 / deployedVersionIds.length })),
-      }];
+      const deployments =
+        deployedVersionIds.length === 0
+          ? []
+          : [
+              {
+                id: 'deployment-1',
+                source: 'wrangler',
+                strategy: 'percentage',
+                created_on: '2026-12-01T00:00:00Z',
+                versions: deployedVersionIds.map((version_id) => ({
+                  version_id,
+                  percentage: 100 / deployedVersionIds.length,
+                })),
+              },
+            ];
       return [200, ok({ deployments })];
     }
     if (route === `GET ${account}/workers/workers/${options.workerName}`) {
-      return [200, ok({ id: options.workerName, name: options.workerName, subdomain: { enabled: true, previews_enabled: true, preview_url_suffix: previewUrlSuffix } })];
+      return [
+        200,
+        ok({
+          id: options.workerName,
+          name: options.workerName,
+          subdomain: { enabled: true, previews_enabled: true, preview_url_suffix: previewUrlSuffix },
+        }),
+      ];
     }
-    return [404, { success: false, errors: [{ code: 10007, message: `no route ${route} in the fake Cloudflare API` }], messages: [], result: null }];
+    return [
+      404,
+      {
+        success: false,
+        errors: [{ code: 10007, message: `no route ${route} in the fake Cloudflare API` }],
+        messages: [],
+        result: null,
+      },
+    ];
   }
 
   const api = await serveJsonApi(async (request, url, body) => {

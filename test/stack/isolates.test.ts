@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findFreePort } from '../../stack/endpoint-kit';
-import { parseIsolateCount, startIsolates, type InspectorAddress, type IsolatesOptions, type RunningIsolates } from '../../stack/isolates';
+import {
+  type InspectorAddress,
+  type IsolatesOptions,
+  parseIsolateCount,
+  type RunningIsolates,
+  startIsolates,
+} from '../../stack/isolates';
 import { startNeonEndpoint } from '../../stack/neon/server';
 import { buildBundle, readBundleSettings } from '../../stack/production-bundle';
 import { StackError } from '../../stack/stack-error';
@@ -64,12 +70,17 @@ interface Answer {
 /** One GET over `agent`'s connection (a new one each time with `agent: false`). */
 function get(pathname: string, agent: http.Agent | false = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    http.get(`${isolates.url}${pathname}`, { agent }, (response) => {
-      let body = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => {
-        resolve({ status: response.statusCode!, headers: response.headers, body });
-      });
-    }).on('error', reject);
+    http
+      .get(`${isolates.url}${pathname}`, { agent }, (response) => {
+        let body = '';
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .on('end', () => {
+            resolve({ status: response.statusCode!, headers: response.headers, body });
+          });
+      })
+      .on('error', reject);
   });
 }
 
@@ -115,7 +126,9 @@ describe('one copy', () => {
 
   it('should say in one line that the port is taken', async () => {
     const port = Number(new URL(isolates.url).port);
-    await expect(startIsolates({ ...baseOptions, isolates: 1, port })).rejects.toThrow(`127.0.0.1:${port} is already in use.`);
+    await expect(startIsolates({ ...baseOptions, isolates: 1, port })).rejects.toThrow(
+      `127.0.0.1:${port} is already in use.`,
+    );
   });
 });
 
@@ -145,7 +158,9 @@ describe('module state', () => {
 
 describe('inspector', () => {
   it('should open on the first copy', async () => {
-    const targets = (await (await fetch(`http://${inspector.host}:${inspector.port}/json/list`)).json()) as Array<{ title: string }>;
+    const targets = (await (await fetch(`http://${inspector.host}:${inspector.port}/json/list`)).json()) as Array<{
+      title: string;
+    }>;
     expect(targets.map((target) => target.title)).toEqual(['workerd: worker main']);
   });
 });
@@ -162,6 +177,8 @@ describe('isolate count', () => {
   });
 
   it('should be checked before anything starts', async () => {
-    await expect(startIsolates({ ...baseOptions, isolates: 17, port: 0 })).rejects.toThrow('Cannot serve 17 isolates: from 1 to 16.');
+    await expect(startIsolates({ ...baseOptions, isolates: 17, port: 0 })).rejects.toThrow(
+      'Cannot serve 17 isolates: from 1 to 16.',
+    );
   });
 });

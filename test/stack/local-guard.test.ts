@@ -29,7 +29,9 @@ describe('local endpoints refuse web pages', () => {
 
   it('refuses a WebSocket from a web page to the Postgres proxy', async () => {
     const address = new URL(stack.databaseUrl).host;
-    const socket = new WebSocket(`${stack.neonEndpoint.replace('http', 'ws')}/v2?address=${address}`, { headers: { Origin: 'https://evil.example' } });
+    const socket = new WebSocket(`${stack.neonEndpoint.replace('http', 'ws')}/v2?address=${address}`, {
+      headers: { Origin: 'https://evil.example' },
+    });
     const status = await new Promise<number>((resolve) => {
       socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
       socket.once('open', () => resolve(101));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILL_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT } from '../../src/cache';
 import { redactUrl } from '../../stack/endpoint-kit';
 import { createMemoryBackend } from '../../stack/upstash/memory-backend';
-import { ReplyError, type RedisBackend, type Reply } from '../../stack/upstash/redis-backend';
+import { type RedisBackend, type Reply, ReplyError } from '../../stack/upstash/redis-backend';
 import { connectRespBackend } from '../../stack/upstash/resp-client';
 
 const realRedisUrl = process.env.REDIS_URL || null;
@@ -53,7 +53,15 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
     const emptyTail = [bytes('0'), 0, []];
 
     function keys(name: string) {
-      const [entry, lease, seq, log, floor, tagA, tagB] = ['entry', 'lease', 'seq', 'log', 'floor', 'tag:a', 'tag:b'].map((part) => t.key(`${name}:${part}`));
+      const [entry, lease, seq, log, floor, tagA, tagB] = [
+        'entry',
+        'lease',
+        'seq',
+        'log',
+        'floor',
+        'tag:a',
+        'tag:b',
+      ].map((part) => t.key(`${name}:${part}`));
       return { entry: entry!, lease: lease!, seq: seq!, log: log!, floor: floor!, tagA: tagA!, tagB: tagB! };
     }
     const read = (k: ReturnType<typeof keys>, token: string, since?: string) =>
@@ -102,7 +110,12 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       const invalidated = keys('invalidated');
       await t.command('SET', invalidated.tagA, 'v2');
       await t.command('SET', invalidated.entry, entry(now + 60_000, 'v1,v1'));
-      expect(await read(invalidated, 'token')).toEqual([bytes(entry(now + 60_000, 'v1,v1')), bytes('v2,v1'), 1, emptyTail]);
+      expect(await read(invalidated, 'token')).toEqual([
+        bytes(entry(now + 60_000, 'v1,v1')),
+        bytes('v2,v1'),
+        1,
+        emptyTail,
+      ]);
     });
 
     it("returns the log's records after the caller's last look, or a gap once they were trimmed", async () => {
@@ -110,24 +123,34 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       await t.command('SET', k.seq, '30');
       await t.command('ZADD', k.log, '10', '10 a', '20', '20 b c', '30', '30 d');
       await t.command('SET', k.floor, '5');
-      const [, , , tail] = await read(k, 'token', '10') as Reply[];
+      const [, , , tail] = (await read(k, 'token', '10')) as Reply[];
       expect(tail).toEqual([bytes('30'), 0, [bytes('20 b c'), bytes('30 d')]]);
-      const [, , , gap] = await read(k, 'token', '4') as Reply[];
+      const [, , , gap] = (await read(k, 'token', '4')) as Reply[];
       expect(gap).toEqual([bytes('30'), 1, []]);
-      const [, , , upToDate] = await read(k, 'token', '30') as Reply[];
+      const [, , , upToDate] = (await read(k, 'token', '30')) as Reply[];
       expect(upToDate).toEqual([bytes('30'), 0, []]);
     });
   });
 
   describe("the cache's invalidate and fill scripts", () => {
     function keys(name: string) {
-      const [entry, lease, seq, log, floor, tagA] = ['entry', 'lease', 'seq', 'log', 'floor', 'tag:a'].map((part) => t.key(`${name}:${part}`));
+      const [entry, lease, seq, log, floor, tagA] = ['entry', 'lease', 'seq', 'log', 'floor', 'tag:a'].map((part) =>
+        t.key(`${name}:${part}`),
+      );
       return { entry: entry!, lease: lease!, seq: seq!, log: log!, floor: floor!, tagA: tagA! };
     }
     const invalidate = (k: ReturnType<typeof keys>, now: number, cap: number, ...tags: string[]) =>
-      t.evalScript(INVALIDATE_SCRIPT, [k.seq, k.log, k.floor, k.tagA], ['v9', '60000', String(now), String(cap), ...tags]);
+      t.evalScript(
+        INVALIDATE_SCRIPT,
+        [k.seq, k.log, k.floor, k.tagA],
+        ['v9', '60000', String(now), String(cap), ...tags],
+      );
     const fill = (k: ReturnType<typeof keys>, seq: number, ...contentTags: string[]) =>
-      t.evalScript(FILL_SCRIPT, [k.entry, k.lease, k.seq, k.log, k.floor], ['stored', '60000', 'holder', String(seq), ...contentTags]);
+      t.evalScript(
+        FILL_SCRIPT,
+        [k.entry, k.lease, k.seq, k.log, k.floor],
+        ['stored', '60000', 'holder', String(seq), ...contentTags],
+      );
 
     it('numbers invalidations by time, never backwards, logs them and trims the log to its cap', async () => {
       const k = keys('invalidate');
@@ -177,7 +200,12 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       const script = `
         local set = redis.call('SET', KEYS[1], '41')
         return {type(set), set['ok'], type(redis.call('GET', KEYS[2])), redis.call('INCR', KEYS[1]) + 1}`;
-      expect(await t.evalScript(script, [k, t.key('call:missing')])).toEqual([bytes('table'), bytes('OK'), bytes('boolean'), 43]);
+      expect(await t.evalScript(script, [k, t.key('call:missing')])).toEqual([
+        bytes('table'),
+        bytes('OK'),
+        bytes('boolean'),
+        43,
+      ]);
       expect(await t.evalScript("return redis.call('SET', KEYS[1], 'v')", [k])).toBe('OK'); // a status again, not a bulk string
     });
 
@@ -195,7 +223,11 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
         redis.call('SET', KEYS[2], 0.1)
         redis.call('SET', KEYS[3], 5000000000)
         return {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2]), redis.call('INCRBY', KEYS[3], 1)}`;
-      expect(await t.evalScript(script, [half, tenth, big])).toEqual([bytes('5'), bytes('0.10000000000000001'), 5_000_000_001]);
+      expect(await t.evalScript(script, [half, tenth, big])).toEqual([
+        bytes('5'),
+        bytes('0.10000000000000001'),
+        5_000_000_001,
+      ]);
     });
 
     it('pcall returns an error reply as an {err=…} table', async () => {
@@ -225,7 +257,10 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect((reply as ReplyError).message).toMatch(/^ERR .*value is not an integer or out of range/);
       expect(await t.command('EXISTS', after)).toBe(0);
       const caught = "local ok, message = pcall(redis.call, 'INCR', KEYS[1]) return {tostring(ok), message}";
-      expect(await t.evalScript(caught, [text])).toEqual([bytes('false'), bytes('ERR value is not an integer or out of range')]);
+      expect(await t.evalScript(caught, [text])).toEqual([
+        bytes('false'),
+        bytes('ERR value is not an integer or out of range'),
+      ]);
     });
 
     it('refuses scripting commands and arguments that are neither strings nor numbers', async () => {
@@ -245,7 +280,11 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect(await t.evalScript("return {err='My Error'}")).toEqual(new ReplyError('My Error'));
       expect(await t.evalScript("return redis.error_reply('My Error')")).toEqual(new ReplyError('My Error'));
       expect(await t.evalScript("return redis.error_reply('boom')")).toEqual(new ReplyError('ERR boom'));
-      expect(await t.evalScript("return {1, {err='inner'}, {ok='fine'}}")).toEqual([1, new ReplyError('inner'), 'fine']);
+      expect(await t.evalScript("return {1, {err='inner'}, {ok='fine'}}")).toEqual([
+        1,
+        new ReplyError('inner'),
+        'fine',
+      ]);
     });
 
     it('convert numbers, booleans and arrays as Redis does, stopping an array at its first nil', async () => {
@@ -305,7 +344,9 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
       expect(await t.command('SCRIPT', 'EXISTS', sha1(read))).toEqual([1]);
       expect(await t.command('EVALSHA', sha1(read), '1', k)).toEqual(bytes('v'));
       const failing = "#!lua\nlocal a = 1\nerror('boom')";
-      expect(await t.evalScript(failing)).toEqual(new ReplyError(`ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`));
+      expect(await t.evalScript(failing)).toEqual(
+        new ReplyError(`ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`),
+      );
       expect(await t.evalScript('#!lua\nreturn +')).toEqual(
         new ReplyError("ERR Error compiling script (new function): user_script:2: unexpected symbol near '+'"),
       );
@@ -315,14 +356,21 @@ function luaSuite(connect: () => Promise<RedisBackend>) {
     it('make a no-writes script read-only, and keep EVAL_RO from running scripts without that flag', async () => {
       const k = t.key('shebang:writes');
       const write = "#!lua flags=no-writes\nreturn redis.call('SET', KEYS[1], 'w')";
-      expect(await t.evalScript(write, [k])).toEqual(new ReplyError(
-        `ERR Write commands are not allowed from read-only scripts. script: ${sha1(write)}, on @user_script:2.`,
-      ));
+      expect(await t.evalScript(write, [k])).toEqual(
+        new ReplyError(
+          `ERR Write commands are not allowed from read-only scripts. script: ${sha1(write)}, on @user_script:2.`,
+        ),
+      );
       expect(await t.command('EVAL_RO', "#!lua flags=no-writes\nreturn 'read'", '0')).toEqual(bytes('read'));
       const writer = "#!lua\nreturn redis.call('SET', KEYS[1], 'w')";
       expect(await t.evalScript(writer, [k])).toBe('OK');
-      for (const command of [['EVAL_RO', writer, '1', k], ['EVALSHA_RO', sha1(writer), '1', k]]) {
-        expect(await t.command(...command)).toEqual(new ReplyError('ERR Can not execute a script with write flag using *_ro command.'));
+      for (const command of [
+        ['EVAL_RO', writer, '1', k],
+        ['EVALSHA_RO', sha1(writer), '1', k],
+      ]) {
+        expect(await t.command(...command)).toEqual(
+          new ReplyError('ERR Can not execute a script with write flag using *_ro command.'),
+        );
       }
     });
 

@@ -2,10 +2,10 @@
 // driver, and Drizzle on top of it, run against the endpoint, and each answer is compared with the
 // same work done by node-postgres straight over TCP.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Client, neon, neonConfig, NeonDbError, Pool } from '@neondatabase/serverless';
+import { createServer } from 'node:net';
 import type { NeonQueryFunction } from '@neondatabase/serverless';
+import { Client, NeonDbError, neon, neonConfig, Pool } from '@neondatabase/serverless';
 import { eq } from 'drizzle-orm';
 import { drizzle as drizzleHttp } from 'drizzle-orm/neon-http';
 import { drizzle as drizzleWebSocket } from 'drizzle-orm/neon-serverless';
@@ -39,8 +39,23 @@ const TYPES_QUERY = `SELECT
   'Grüße, 世界 🐘' AS unicode`;
 
 const ERROR_FIELDS = [
-  'message', 'code', 'detail', 'hint', 'position', 'internalPosition', 'internalQuery', 'severity', 'where',
-  'table', 'column', 'schema', 'dataType', 'constraint', 'file', 'line', 'routine',
+  'message',
+  'code',
+  'detail',
+  'hint',
+  'position',
+  'internalPosition',
+  'internalQuery',
+  'severity',
+  'where',
+  'table',
+  'column',
+  'schema',
+  'dataType',
+  'constraint',
+  'file',
+  'line',
+  'routine',
 ] as const;
 
 const widgets = pgTable('widgets', { id: serial('id').primaryKey(), name: text('name').notNull() });
@@ -109,8 +124,15 @@ describe('neon() over HTTP', () => {
     const query = `SELECT $1::timestamptz AS at, $2::jsonb AS doc, $3::int[] AS numbers, $4::text[] AS words,
       $5::bytea AS bytes, $6::text AS nothing, $7::int8 AS big, $8::bool AS flag, $9::text AS unicode`;
     const params = [
-      new Date('2024-05-06T07:08:09.010Z'), { nested: { ok: true, list: [1, 'x'] } }, [1, 2, 3], ['x', 'y z', 'q"uote'],
-      Buffer.from([0, 1, 255]), null, 9007199254740993n, false, 'naïve ☃',
+      new Date('2024-05-06T07:08:09.010Z'),
+      { nested: { ok: true, list: [1, 'x'] } },
+      [1, 2, 3],
+      ['x', 'y z', 'q"uote'],
+      Buffer.from([0, 1, 255]),
+      null,
+      9007199254740993n,
+      false,
+      'naïve ☃',
     ];
     const rows = await sql.query(query, params);
     expect(rows).toEqual((await direct.query(query, params)).rows);
@@ -126,7 +148,10 @@ describe('neon() over HTTP', () => {
     expect(summary(viaHttp)).toMatchObject({
       command: 'INSERT',
       rowCount: 2,
-      rows: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }],
+      rows: [
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ],
     });
   });
 
@@ -243,8 +268,24 @@ describe('the HTTP protocol on the wire', () => {
       rowAsArray: true,
       fields: [
         { name: 'n', dataTypeID: 23, tableID: 0, columnID: 0, dataTypeSize: 4, dataTypeModifier: -1, format: 'text' },
-        { name: 'flag', dataTypeID: 16, tableID: 0, columnID: 0, dataTypeSize: 1, dataTypeModifier: -1, format: 'text' },
-        { name: 'nothing', dataTypeID: 25, tableID: 0, columnID: 0, dataTypeSize: -1, dataTypeModifier: -1, format: 'text' },
+        {
+          name: 'flag',
+          dataTypeID: 16,
+          tableID: 0,
+          columnID: 0,
+          dataTypeSize: 1,
+          dataTypeModifier: -1,
+          format: 'text',
+        },
+        {
+          name: 'nothing',
+          dataTypeID: 25,
+          tableID: 0,
+          columnID: 0,
+          dataTypeSize: -1,
+          dataTypeModifier: -1,
+          format: 'text',
+        },
       ],
       rows: [['42', 't', null]],
     });
@@ -393,7 +434,7 @@ describe('Pool and Client over WebSocket', () => {
     expect(await upgradeStatus(`/?address=${databaseAuthority}`)).toBe(101);
   });
 
-  it('serves the driver\'s default connect, which pipelines a cleartext password, whatever auth Postgres uses', async () => {
+  it("serves the driver's default connect, which pipelines a cleartext password, whatever auth Postgres uses", async () => {
     neonConfig.pipelineConnect = 'password';
     const pipelined = new Pool({ connectionString: databaseUrl });
     try {
@@ -414,21 +455,24 @@ describe('Pool and Client over WebSocket', () => {
   });
 
   // With trust auth (a DATABASE_URL without a password) any password is accepted.
-  it.runIf(new URL(databaseUrl).password !== '')('answers a wrong password with Postgres\'s own error, pipelined or not', async () => {
-    const wrong = withUrl(databaseUrl, (url) => (url.password = 'not-the-password'));
-    for (const mode of [false, 'password'] as const) {
-      neonConfig.pipelineConnect = mode;
-      const rejected = new Pool({ connectionString: wrong });
-      try {
-        await expect(rejected.query('SELECT 1')).rejects.toMatchObject({ code: '28P01' });
-      } finally {
-        neonConfig.pipelineConnect = false;
-        await rejected.end().catch(() => {});
+  it.runIf(new URL(databaseUrl).password !== '')(
+    "answers a wrong password with Postgres's own error, pipelined or not",
+    async () => {
+      const wrong = withUrl(databaseUrl, (url) => (url.password = 'not-the-password'));
+      for (const mode of [false, 'password'] as const) {
+        neonConfig.pipelineConnect = mode;
+        const rejected = new Pool({ connectionString: wrong });
+        try {
+          await expect(rejected.query('SELECT 1')).rejects.toMatchObject({ code: '28P01' });
+        } finally {
+          neonConfig.pipelineConnect = false;
+          await rejected.end().catch(() => {});
+        }
       }
-    }
-  });
+    },
+  );
 
-  it('serves a Pool whose wsProxy names no address, as Neon\'s own endpoints are reached', async () => {
+  it("serves a Pool whose wsProxy names no address, as Neon's own endpoints are reached", async () => {
     const saved = neonConfig.wsProxy;
     neonConfig.wsProxy = () => `${new URL(endpoint.url).host}/v2`;
     const plain = new Pool({ connectionString: databaseUrl });
@@ -470,7 +514,9 @@ describe('fault injection', () => {
 
   it('hang: /sql holds the request until the caller aborts it', async () => {
     await postControl('fault', 'hang');
-    const failure = await rejectionOf(sql.query('SELECT 1', [], { fetchOptions: { signal: AbortSignal.timeout(300) } }));
+    const failure = await rejectionOf(
+      sql.query('SELECT 1', [], { fetchOptions: { signal: AbortSignal.timeout(300) } }),
+    );
     expect(failure).toMatchObject({ sourceError: { name: 'TimeoutError' } });
   });
 
@@ -508,7 +554,11 @@ describe('fault injection', () => {
 
   it('slow: a caller that gives up first has had its write applied all the same', async () => {
     await postControl('fault', 'slow', { delayMs: 5000 });
-    const failure = await rejectionOf(sql.query('INSERT INTO items VALUES (1, $1)', ['committed'], { fetchOptions: { signal: AbortSignal.timeout(200) } }));
+    const failure = await rejectionOf(
+      sql.query('INSERT INTO items VALUES (1, $1)', ['committed'], {
+        fetchOptions: { signal: AbortSignal.timeout(200) },
+      }),
+    );
     expect(failure).toMatchObject({ sourceError: { name: 'TimeoutError' } });
     expect(await itemNames()).toEqual(['committed']);
   });
@@ -542,11 +592,19 @@ describe('fault injection', () => {
   });
 
   it('answers an unknown fault mode, a bad delay and a request count with 400', async () => {
-    const bodies = ['{"mode":"explode"}', '{"mode":"hang","delayMs":100}', '{"mode":"slow","delayMs":-1}', '{"mode":"slow","delayMs":"100"}', '{"mode":"error","requests":1}'];
+    const bodies = [
+      '{"mode":"explode"}',
+      '{"mode":"hang","delayMs":100}',
+      '{"mode":"slow","delayMs":-1}',
+      '{"mode":"slow","delayMs":"100"}',
+      '{"mode":"error","requests":1}',
+    ];
     for (const body of bodies) {
       const response = await fetch(`${endpoint.url}/_stack/fault`, { method: 'POST', body });
       expect(response.status, body).toBe(400);
-      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"') });
+      expect(await response.json()).toEqual({
+        message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"'),
+      });
     }
   });
 });
@@ -613,8 +671,15 @@ function withUrl(base: string, edit: (url: URL) => unknown): string {
 
 async function postControl(route: 'reset'): Promise<void>;
 async function postControl(route: 'fault', mode: FaultMode, options?: { delayMs?: number }): Promise<void>;
-async function postControl(route: 'reset' | 'fault', mode?: FaultMode, options: { delayMs?: number } = {}): Promise<void> {
-  const response = await fetch(`${endpoint.url}/_stack/${route}`, { method: 'POST', body: JSON.stringify({ mode, ...options }) });
+async function postControl(
+  route: 'reset' | 'fault',
+  mode?: FaultMode,
+  options: { delayMs?: number } = {},
+): Promise<void> {
+  const response = await fetch(`${endpoint.url}/_stack/${route}`, {
+    method: 'POST',
+    body: JSON.stringify({ mode, ...options }),
+  });
   expect(response.status).toBe(204);
 }
 
@@ -641,7 +706,12 @@ function errorFields(error: unknown): Record<string, unknown> {
   return Object.fromEntries(ERROR_FIELDS.map((field) => [field, source[field]]));
 }
 
-function summary({ command, rowCount, rows, fields }: Pick<pg.QueryResult, 'command' | 'rowCount' | 'rows' | 'fields'>) {
+function summary({
+  command,
+  rowCount,
+  rows,
+  fields,
+}: Pick<pg.QueryResult, 'command' | 'rowCount' | 'rows' | 'fields'>) {
   return { command, rowCount, rows, fields: fields.map((field) => ({ ...field })) };
 }
 

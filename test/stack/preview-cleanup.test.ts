@@ -14,7 +14,11 @@ let neon: FakeNeonApi;
 
 beforeAll(async () => {
   neon = await startFakeNeonApi({ apiKey: NEON_API_KEY, projectId: PROJECT });
-  const branches: Array<[string, string]> = [['br-mine', 'preview/feature-preview-db'], ['br-longer', 'preview/feature-preview-db-2'], ['br-other', 'preview/other']];
+  const branches: Array<[string, string]> = [
+    ['br-mine', 'preview/feature-preview-db'],
+    ['br-longer', 'preview/feature-preview-db-2'],
+    ['br-other', 'preview/other'],
+  ];
   for (const [id, name] of branches) {
     neon.branches.set(id, { id, name, parent_id: 'br-main', default: false, protected: false });
   }
@@ -24,14 +28,18 @@ afterAll(() => neon?.close());
 
 function cleanup(args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
   return runScript('scripts/preview-cleanup.ts', args, {
-    NEON_API_KEY, NEON_PROJECT_ID: PROJECT, NEON_API_HOST: neon.url, GITHUB_HEAD_REF: 'feature/Preview_DB', ...env,
+    NEON_API_KEY,
+    NEON_PROJECT_ID: PROJECT,
+    NEON_API_HOST: neon.url,
+    GITHUB_HEAD_REF: 'feature/Preview_DB',
+    ...env,
   });
 }
 
 describe('npm run preview:cleanup', () => {
   const runs: ScriptRun[] = [];
 
-  it('deletes the pull request\'s preview branch, and only it', SPAWNS_NODE, async () => {
+  it("deletes the pull request's preview branch, and only it", SPAWNS_NODE, async () => {
     const run = await cleanup([]);
     runs.push(run);
     expect(run.status, run.stderr).toBe(0);
@@ -61,10 +69,18 @@ describe('npm run preview:cleanup', () => {
   });
 
   it('refuses a protected branch, even with a preview name', SPAWNS_NODE, async () => {
-    neon.branches.set('br-kept', { id: 'br-kept', name: 'preview/kept', parent_id: 'br-main', default: false, protected: true });
+    neon.branches.set('br-kept', {
+      id: 'br-kept',
+      name: 'preview/kept',
+      parent_id: 'br-main',
+      default: false,
+      protected: true,
+    });
     const run = await cleanup(['--branch', 'kept']);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe('Branch preview/kept (br-kept) is the default or a protected branch: not deleting it.');
+    expect(run.stderr.trim()).toBe(
+      'Branch preview/kept (br-kept) is the default or a protected branch: not deleting it.',
+    );
     expect(neon.branches.has('br-kept')).toBe(true);
   });
 
@@ -72,13 +88,17 @@ describe('npm run preview:cleanup', () => {
     neon.requests.length = 0;
     const missing = await cleanup([], { NEON_API_KEY: '' });
     expect(missing.status).toBe(1);
-    expect(missing.stderr.trim()).toBe('npm run preview:cleanup needs NEON_API_KEY and NEON_PROJECT_ID (README "Previews").');
+    expect(missing.stderr.trim()).toBe(
+      'npm run preview:cleanup needs NEON_API_KEY and NEON_PROJECT_ID (README "Previews").',
+    );
     expect(neon.requests).toEqual([]);
 
     const rejected = await cleanup([], { NEON_API_KEY: 'napi_revoked_key' });
     runs.push(rejected);
     expect(rejected.status).toBe(1);
-    expect(rejected.stderr.trim()).toBe(`Neon API: GET /projects/${PROJECT}/branches answered 401: authorization failed.`);
+    expect(rejected.stderr.trim()).toBe(
+      `Neon API: GET /projects/${PROJECT}/branches answered 401: authorization failed.`,
+    );
     for (const run of runs) expect(`${run.stdout}${run.stderr}`).not.toMatch(/napi_/);
   });
 });

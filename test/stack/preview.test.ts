@@ -36,13 +36,15 @@ function lookAtTheMachine() {
     return { mode: statSync(file).mode & 0o777, content: JSON.parse(readFileSync(file, 'utf8')) as unknown };
   });
   // What `ps` shows: every process's command line.
-  const commandLines = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      return '';
-    }
-  });
+  const commandLines = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    });
   midUpload = { secretsFiles, passwordOnACommandLine: commandLines.some((line) => line.includes(neon.password)) };
 }
 
@@ -51,7 +53,9 @@ beforeAll(async () => {
   for (const dir of ['tmp', 'config']) mkdirSync(path.join(work, dir));
   neon = await startFakeNeonApi({ apiKey: NEON_API_KEY, projectId: PROJECT, lockFirstCreate: true });
   cloudflare = await startFakeCloudflareApi({
-    accountId: ACCOUNT, workerName: 'edge-api', apiToken: CLOUDFLARE_API_TOKEN,
+    accountId: ACCOUNT,
+    workerName: 'edge-api',
+    apiToken: CLOUDFLARE_API_TOKEN,
     secretNames: ['DATABASE_URL', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN', 'API_TOKEN'],
     onUpload: lookAtTheMachine,
   });
@@ -65,18 +69,26 @@ afterAll(async () => {
 
 function preview(env: Record<string, string> = {}): Promise<ScriptRun> {
   return runScript('scripts/preview.ts', [], {
-    NEON_API_KEY, NEON_PROJECT_ID: PROJECT, NEON_API_HOST: neon.url,
-    CLOUDFLARE_API_BASE_URL: cloudflare.url, CLOUDFLARE_API_TOKEN, CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
+    NEON_API_KEY,
+    NEON_PROJECT_ID: PROJECT,
+    NEON_API_HOST: neon.url,
+    CLOUDFLARE_API_BASE_URL: cloudflare.url,
+    CLOUDFLARE_API_TOKEN,
+    CLOUDFLARE_ACCOUNT_ID: ACCOUNT,
     // wrangler's only other destinations: telemetry, and the npm registry for its update check (in the banner).
-    WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true',
+    WRANGLER_SEND_METRICS: 'false',
+    WRANGLER_HIDE_BANNER: 'true',
     // wrangler's logs and user config, and the script's temporary files, where the test can see them.
-    XDG_CONFIG_HOME: path.join(work, 'config'), TMPDIR: tmp(),
-    GITHUB_HEAD_REF: HEAD_BRANCH, GITHUB_OUTPUT: path.join(work, 'github-output'),
+    XDG_CONFIG_HOME: path.join(work, 'config'),
+    TMPDIR: tmp(),
+    GITHUB_HEAD_REF: HEAD_BRANCH,
+    GITHUB_OUTPUT: path.join(work, 'github-output'),
     ...env,
   });
 }
 
-const calls = (api: { requests: Array<{ method: string; path: string }> }) => api.requests.map((request) => `${request.method} ${request.path}`);
+const calls = (api: { requests: Array<{ method: string; path: string }> }) =>
+  api.requests.map((request) => `${request.method} ${request.path}`);
 const binding = (bindings: UploadedBinding[], name: string) => bindings.find((entry) => entry.name === name);
 
 /** Everything a run printed, and everything wrangler logged to its files. */
@@ -85,25 +97,37 @@ function everythingWritten(runs: ScriptRun[]): string {
   const logs = readdirSync(logsDir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.log'))
     .map((file) => readFileSync(path.join(logsDir, file), 'utf8'));
-  return [...runs.flatMap((run) => [run.stdout, run.stderr]), ...logs, readFileSync(path.join(work, 'github-output'), 'utf8')].join('\n');
+  return [
+    ...runs.flatMap((run) => [run.stdout, run.stderr]),
+    ...logs,
+    readFileSync(path.join(work, 'github-output'), 'utf8'),
+  ].join('\n');
 }
 
 describe('npm run preview', () => {
   const runs: ScriptRun[] = [];
 
-  it('fails closed without NEON_API_KEY or NEON_PROJECT_ID, before any Neon or Cloudflare call', SPAWNS_NODE, async () => {
-    for (const missing of ['NEON_API_KEY', 'NEON_PROJECT_ID']) {
-      const run = await preview({ [missing]: '' });
-      expect(run.status).toBe(1);
-      expect(run.stderr.trim()).toBe('npm run preview needs NEON_API_KEY and NEON_PROJECT_ID: each preview gets a Neon branch of its own, '
-        + 'never production\'s database. Set both (repository secrets in CI; README "Previews").');
-      expect(run.stdout).toBe('');
-    }
-    expect(neon.requests).toEqual([]);
-    expect(cloudflare.requests).toEqual([]);
-  });
+  it(
+    'fails closed without NEON_API_KEY or NEON_PROJECT_ID, before any Neon or Cloudflare call',
+    SPAWNS_NODE,
+    async () => {
+      for (const missing of ['NEON_API_KEY', 'NEON_PROJECT_ID']) {
+        const run = await preview({ [missing]: '' });
+        expect(run.status).toBe(1);
+        expect(run.stderr.trim()).toBe(
+          'npm run preview needs NEON_API_KEY and NEON_PROJECT_ID: each preview gets a Neon branch of its own, ' +
+            'never production\'s database. Set both (repository secrets in CI; README "Previews").',
+        );
+        expect(run.stdout).toBe('');
+      }
+      expect(neon.requests).toEqual([]);
+      expect(cloudflare.requests).toEqual([]);
+    },
+  );
 
-  it('creates the Neon branch, then uploads a version whose DATABASE_URL is its connection string', { timeout: 120_000 }, async () => {
+  it('creates the Neon branch, then uploads a version whose DATABASE_URL is its connection string', {
+    timeout: 120_000,
+  }, async () => {
     const run = await preview();
     runs.push(run);
     expect(run.status, run.stderr).toBe(0);
@@ -136,8 +160,16 @@ describe('npm run preview', () => {
       `GET /accounts/${ACCOUNT}/workers/workers/edge-api`,
     ]);
     const [upload] = cloudflare.uploads;
-    expect(binding(upload!.bindings, 'DATABASE_URL')).toEqual({ name: 'DATABASE_URL', type: 'secret_text', text: neon.connectionUri('br-preview-1') });
-    expect(binding(upload!.bindings, 'CACHE_NAMESPACE')).toEqual({ name: 'CACHE_NAMESPACE', type: 'plain_text', text: `preview-${ALIAS}` });
+    expect(binding(upload!.bindings, 'DATABASE_URL')).toEqual({
+      name: 'DATABASE_URL',
+      type: 'secret_text',
+      text: neon.connectionUri('br-preview-1'),
+    });
+    expect(binding(upload!.bindings, 'CACHE_NAMESPACE')).toEqual({
+      name: 'CACHE_NAMESPACE',
+      type: 'plain_text',
+      text: `preview-${ALIAS}`,
+    });
     for (const name of ['API_TOKEN', 'UPSTASH_REDIS_REST_URL', 'UPSTASH_REDIS_REST_TOKEN']) {
       expect(binding(upload!.bindings, name)).toEqual({ name, type: 'inherit' });
     }
@@ -148,11 +180,16 @@ describe('npm run preview', () => {
   });
 
   it('hands wrangler the connection string in a private file, never on a command line, and deletes it', () => {
-    expect(midUpload).toEqual({ secretsFiles: [{ mode: 0o600, content: { DATABASE_URL: neon.connectionUri('br-preview-1') } }], passwordOnACommandLine: false });
+    expect(midUpload).toEqual({
+      secretsFiles: [{ mode: 0o600, content: { DATABASE_URL: neon.connectionUri('br-preview-1') } }],
+      passwordOnACommandLine: false,
+    });
     expect(previewDirs()).toEqual([]);
   });
 
-  it('reuses the branch on the next run, and gives the version PREVIEW_API_TOKEN when set', { timeout: 120_000 }, async () => {
+  it('reuses the branch on the next run, and gives the version PREVIEW_API_TOKEN when set', {
+    timeout: 120_000,
+  }, async () => {
     neon.requests.length = 0;
     const run = await preview({ PREVIEW_API_TOKEN: 'token-of-this-preview' });
     runs.push(run);
@@ -165,10 +202,16 @@ describe('npm run preview', () => {
     expect(run.stdout).toContain(`Neon branch ${NEON_BRANCH} (br-preview-1): reused.`);
     const upload = cloudflare.uploads[1];
     expect(binding(upload!.bindings, 'DATABASE_URL')?.text).toBe(neon.connectionUri('br-preview-1'));
-    expect(binding(upload!.bindings, 'API_TOKEN')).toEqual({ name: 'API_TOKEN', type: 'secret_text', text: 'token-of-this-preview' });
+    expect(binding(upload!.bindings, 'API_TOKEN')).toEqual({
+      name: 'API_TOKEN',
+      type: 'secret_text',
+      text: 'token-of-this-preview',
+    });
     expect(readFileSync(path.join(work, 'github-output'), 'utf8')).toBe(`url=${PREVIEW_URL}\nurl=${PREVIEW_URL}\n`);
-    expect(cloudflare.requests.filter((request) => request.method !== 'GET').map((request) => request.path))
-      .toEqual([`/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`, `/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`]);
+    expect(cloudflare.requests.filter((request) => request.method !== 'GET').map((request) => request.path)).toEqual([
+      `/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`,
+      `/accounts/${ACCOUNT}/workers/scripts/edge-api/versions`,
+    ]);
   });
 
   it('stops at a Neon error with one line, before any Cloudflare call', SPAWNS_NODE, async () => {
@@ -180,9 +223,10 @@ describe('npm run preview', () => {
     expect(cloudflare.requests.length).toBe(before);
   });
 
-  it('prints and logs neither the Neon API key nor the branch\'s password', () => {
+  it("prints and logs neither the Neon API key nor the branch's password", () => {
     const written = everythingWritten(runs);
     expect(written).toContain(PREVIEW_URL);
-    for (const secret of [NEON_API_KEY, 'napi_revoked_key', neon.password, 'token-of-this-preview']) expect(written).not.toContain(secret);
+    for (const secret of [NEON_API_KEY, 'napi_revoked_key', neon.password, 'token-of-this-preview'])
+      expect(written).not.toContain(secret);
   });
 });

@@ -22,12 +22,27 @@ const databaseUrl = database.url;
 const OAK_PRODUCTS = { many: FEW_MATCHES + 100, few: 10, none: 0 };
 /** Names whose case mappings, wildcards and lengths could trip the keys up. */
 const ODD_NAMES = [
-  'İstanbul Çay Bardağı', 'STRASSE straße Maß', 'ǄEMAL ǅemal ǆ', 'ΣΊΣΥΦΟΣ σίσυφος', '50%_off \\ sale_100%',
-  'Crème Brûlée Æble', 'ﬁne ligature ﬀ', 'KELVIN \u212a 212A', '😀 smile 😀😀', 'ab', 'x', 'Oak chair ÖAK',
+  'İstanbul Çay Bardağı',
+  'STRASSE straße Maß',
+  'ǄEMAL ǅemal ǆ',
+  'ΣΊΣΥΦΟΣ σίσυφος',
+  '50%_off \\ sale_100%',
+  'Crème Brûlée Æble',
+  'ﬁne ligature ﬀ',
+  'KELVIN \u212a 212A',
+  '😀 smile 😀😀',
+  'ab',
+  'x',
+  'Oak chair ÖAK',
 ];
 /** LIKE's escapes, as the API applies them to a search term (written again here, not imported). */
 const containing = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-const ORDER_SQL: Record<ProductSort, string> = { id: 'id', price: 'price_cents, id', '-price': 'price_cents desc, id desc', newest: 'created_at desc, id desc' };
+const ORDER_SQL: Record<ProductSort, string> = {
+  id: 'id',
+  price: 'price_cents, id',
+  '-price': 'price_cents desc, id desc',
+  newest: 'created_at desc, id desc',
+};
 
 let sql: pg.Client;
 let endpoint: Awaited<ReturnType<typeof startNeonEndpoint>>;
@@ -79,9 +94,14 @@ async function allPages(category: string, sort: ProductSort, q = 'oak'): Promise
 describe('search within a category', () => {
   it('looks the matches up on each side of the threshold', async () => {
     const counts = await sql.query<{ slug: string; n: number }>(
-      `SELECT slug, cardinality(category_name_matches('oak', slug, $1)) AS n FROM categories WHERE slug <> 'odd' ORDER BY slug`, [FEW_MATCHES + 1],
+      `SELECT slug, cardinality(category_name_matches('oak', slug, $1)) AS n FROM categories WHERE slug <> 'odd' ORDER BY slug`,
+      [FEW_MATCHES + 1],
     );
-    expect(counts.rows).toEqual([{ slug: 'few', n: 10 }, { slug: 'many', n: FEW_MATCHES + 1 }, { slug: 'none', n: 0 }]);
+    expect(counts.rows).toEqual([
+      { slug: 'few', n: 10 },
+      { slug: 'many', n: FEW_MATCHES + 1 },
+      { slug: 'none', n: 0 },
+    ]);
   });
 
   it('finds every name ILIKE matches, for every substring of awkward names in any case', async () => {
@@ -110,11 +130,18 @@ describe('search within a category', () => {
   });
 
   it('caps the ids it returns, and knows no unknown category', async () => {
-    const { rows } = await sql.query(`SELECT cardinality(category_name_matches('oak', 'many', 7)) AS capped, category_name_matches('oak', 'nope', 7) AS unknown`);
+    const { rows } = await sql.query(
+      `SELECT cardinality(category_name_matches('oak', 'many', 7)) AS capped, category_name_matches('oak', 'nope', 7) AS unknown`,
+    );
     expect(rows).toEqual([{ capped: 7, unknown: [] }]);
   });
 
-  for (const [category, q] of [['odd', '0%_'], ['odd', 'STRASSE'], ['odd', '\\ s'], ['odd', 'Öak']] as const) {
+  for (const [category, q] of [
+    ['odd', '0%_'],
+    ['odd', 'STRASSE'],
+    ['odd', '\\ s'],
+    ['odd', 'Öak'],
+  ] as const) {
     it(`pages "${q}" in "${category}" (few, escapes and case mappings) like the plain query`, async () => {
       const expected = await sql.query<{ id: number }>(
         `SELECT id FROM products WHERE category_id = (SELECT id FROM categories WHERE slug = $1) AND name ILIKE $2 ORDER BY price_cents, id`,

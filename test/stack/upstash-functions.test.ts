@@ -2,7 +2,7 @@
 // client. What both backends answer alike is checked against real Redis by
 // upstash-backends-agree.test.ts; this file covers what cannot be sent to a shared Redis
 // (FUNCTION FLUSH, FUNCTION STATS's counts) and what the in-memory backend does on its own.
-import { Redis, errors } from '@upstash/redis';
+import { errors, Redis } from '@upstash/redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
 
@@ -24,14 +24,24 @@ describe('Redis functions, in-memory backend', () => {
 
   beforeAll(async () => {
     endpoint = await startUpstashEndpoint({ port: 0, token: TOKEN });
-    redis = new Redis({ url: endpoint.url, token: TOKEN, retry: false, enableTelemetry: false, automaticDeserialization: false });
+    redis = new Redis({
+      url: endpoint.url,
+      token: TOKEN,
+      retry: false,
+      enableTelemetry: false,
+      automaticDeserialization: false,
+    });
     parsed = new Redis({ url: endpoint.url, token: TOKEN, retry: false, enableTelemetry: false });
   });
   afterAll(() => endpoint.close());
   beforeEach(() => send('FUNCTION', 'FLUSH')); // each test starts with no library, whatever the last one left
 
   async function send(...command: Array<string | number>): Promise<{ result?: unknown; error?: string }> {
-    const response = await fetch(endpoint.url, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(command) });
+    const response = await fetch(endpoint.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(command),
+    });
     return (await response.json()) as { result?: unknown; error?: string };
   }
 
@@ -40,7 +50,9 @@ describe('Redis functions, in-memory backend', () => {
     expect(await redis.functions.call('bump', ['n'], ['5'])).toBe(5);
     expect(await redis.functions.callRo('peek', ['n'])).toBe('5');
     await expect(redis.functions.callRo('bump', ['n'])).rejects.toThrow(errors.UpstashError);
-    await expect(redis.functions.callRo('bump', ['n'])).rejects.toThrow('ERR Can not execute a script with write flag using *_ro command.');
+    await expect(redis.functions.callRo('bump', ['n'])).rejects.toThrow(
+      'ERR Can not execute a script with write flag using *_ro command.',
+    );
     expect(await parsed.functions.list({ libraryName: 'COUNT*', withCode: true })).toEqual([
       {
         libraryName: 'counters',
@@ -61,12 +73,18 @@ describe('Redis functions, in-memory backend', () => {
   it('forgets every library on FUNCTION FLUSH, with or without a mode', async () => {
     for (const mode of [[], ['SYNC'], ['async']]) {
       expect((await send('FUNCTION', 'LOAD', LIBRARY)).result).toBe('counters');
-      expect((await send('FUNCTION', 'LOAD', "#!lua name=other\nredis.register_function('other', function() return 1 end)")).result).toBe('other');
+      expect(
+        (await send('FUNCTION', 'LOAD', "#!lua name=other\nredis.register_function('other', function() return 1 end)"))
+          .result,
+      ).toBe('other');
       expect((await send('FUNCTION', 'FLUSH', ...mode)).result).toBe('OK');
       expect((await send('FUNCTION', 'LIST')).result).toEqual([]);
       expect((await send('FCALL', 'bump', 1, 'n')).error).toBe('ERR Function not found');
       expect((await send('FUNCTION', 'STATS')).result).toEqual([
-        'running_script', null, 'engines', ['LUA', ['libraries_count', 0, 'functions_count', 0]],
+        'running_script',
+        null,
+        'engines',
+        ['LUA', ['libraries_count', 0, 'functions_count', 0]],
       ]);
     }
     expect((await send('FUNCTION', 'FLUSH', 'NOW')).error).toBe('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
@@ -99,11 +117,22 @@ describe('Redis functions, in-memory backend', () => {
     const response = await fetch(`${endpoint.url}/multi-exec`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify([['FCALL', 'bump', 1, 't'], ['FCALL_RO', 'peek', 1, 't'], ['FCALL', 'nosuch', 0]]),
+      body: JSON.stringify([
+        ['FCALL', 'bump', 1, 't'],
+        ['FCALL_RO', 'peek', 1, 't'],
+        ['FCALL', 'nosuch', 0],
+      ]),
     });
     expect(await response.json()).toEqual([{ result: 1 }, { result: '1' }, { error: 'ERR Function not found' }]);
-    for (const command of ["'FUNCTION', 'FLUSH'", "'FUNCTION', 'LOAD', 'x'", "'FCALL_RO', 'peek', 0", "'EVAL_RO', 'return 1', 0"]) {
-      expect((await send('EVAL', `return redis.pcall(${command})`, 0)).error, command).toBe('ERR This Redis command is not allowed from script');
+    for (const command of [
+      "'FUNCTION', 'FLUSH'",
+      "'FUNCTION', 'LOAD', 'x'",
+      "'FCALL_RO', 'peek', 0",
+      "'EVAL_RO', 'return 1', 0",
+    ]) {
+      expect((await send('EVAL', `return redis.pcall(${command})`, 0)).error, command).toBe(
+        'ERR This Redis command is not allowed from script',
+      );
     }
     expect((await send('FCALL', 'peek', 1, 't')).result).toBe('1');
     expect((await send('FUNCTION', 'FLUSH')).result).toBe('OK');

@@ -123,7 +123,7 @@ describe('SPOP', () => {
       popped.push(...reply);
       expect(await call('SCARD', 'spop')).toBe(members.length - popped.length);
     }
-    popped.push(await call('SPOP', 'spop') as string);
+    popped.push((await call('SPOP', 'spop')) as string);
     expect(new Set(popped).size).toBe(popped.length);
     const left = (await call('SMEMBERS', 'spop')) as string[];
     expect([...popped, ...left].sort()).toEqual([...members].sort());
@@ -133,7 +133,10 @@ describe('SPOP', () => {
 
   it('pops each member about as often, with or without a count', async () => {
     const round = [
-      ['SADD', 'spop-even', ...MEMBERS], ['SPOP', 'spop-even'], ['SPOP', 'spop-even', 2], ['DEL', 'spop-even'],
+      ['SADD', 'spop-even', ...MEMBERS],
+      ['SPOP', 'spop-even'],
+      ['SPOP', 'spop-even', 2],
+      ['DEL', 'spop-even'],
     ];
     const replies = await pipeline(Array.from({ length: 600 }, () => round).flat());
     const single = replies.filter((_, i) => i % 4 === 1);
@@ -165,7 +168,10 @@ describe('HRANDFIELD', () => {
       expect(hash[reply[0] as keyof typeof hash]).toBe(reply[1]);
       expect(hash[reply[2] as keyof typeof hash]).toBe(reply[3]);
     }
-    expectEvenlyPicked(replies.flatMap((reply) => [reply[0]!, reply[2]!]), Object.keys(hash));
+    expectEvenlyPicked(
+      replies.flatMap((reply) => [reply[0]!, reply[2]!]),
+      Object.keys(hash),
+    );
   });
 
   it('picks with repeats for a negative count', async () => {

@@ -4,12 +4,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUpstashEndpoint, type UpstashEndpoint } from '../../stack/upstash/server';
-import {
-  compareIds, formatId, nextId, parseIdWith, parseRangeEnd, parseRangeStart, parseStrictId, previousId, U64_MAX,
-} from '../../stack/upstash/stream-id';
 import { appendEntry, createStream, deleteEntry } from '../../stack/upstash/stream';
 import { cloneStream } from '../../stack/upstash/stream-copy';
 import { assignPending, createConsumer, createGroup } from '../../stack/upstash/stream-group';
+import {
+  compareIds,
+  formatId,
+  nextId,
+  parseIdWith,
+  parseRangeEnd,
+  parseRangeStart,
+  parseStrictId,
+  previousId,
+  U64_MAX,
+} from '../../stack/upstash/stream-id';
 
 const TOKEN = 'upstash-streams-token';
 
@@ -22,7 +30,9 @@ describe('in-memory streams: time-dependent replies', () => {
 
   async function call(...command: Array<string | number>): Promise<unknown> {
     const response = await fetch(endpoint.url, {
-      method: 'POST', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(command),
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(command),
     });
     const body = (await response.json()) as { result?: unknown; error?: string };
     if (body.error !== undefined) throw new Error(body.error);
@@ -57,7 +67,10 @@ describe('in-memory streams: time-dependent replies', () => {
     await call('XREADGROUP', 'GROUP', 'grp', 'alice', 'STREAMS', 'g', '>');
     const pending = (await call('XPENDING', 'g', 'grp', '-', '+', 10)) as Pending;
     const withoutIdle = pending.map(([entry, owner, , count]) => [entry, owner, count]);
-    expect(withoutIdle).toEqual([['1-1', 'alice', 1], ['2-1', 'alice', 1]]);
+    expect(withoutIdle).toEqual([
+      ['1-1', 'alice', 1],
+      ['2-1', 'alice', 1],
+    ]);
     for (const [, , idle] of pending) expect(idle).toBeGreaterThanOrEqual(0);
     await sleep(40);
     expect(await call('XPENDING', 'g', 'grp', 'IDLE', 30, '-', '+', 10)).toHaveLength(2);
@@ -114,7 +127,7 @@ describe('in-memory streams: time-dependent replies', () => {
 
 const id = (ms: bigint, seq: bigint) => ({ ms, seq });
 
-describe('stream ids (string2ull\'s leniency included)', () => {
+describe("stream ids (string2ull's leniency included)", () => {
   it('parse full, incomplete and lenient forms as Redis does', () => {
     expect(parseStrictId('5-3')).toEqual(id(5n, 3n));
     expect(parseStrictId('5')).toEqual(id(5n, 0n));

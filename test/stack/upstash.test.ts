@@ -5,9 +5,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Ratelimit } from '@upstash/ratelimit';
-import { Redis, errors, type RedisConfigNodejs } from '@upstash/redis';
+import { errors, Redis, type RedisConfigNodejs } from '@upstash/redis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { redactUrl, type EndpointStats } from '../../stack/endpoint-kit';
+import { type EndpointStats, redactUrl } from '../../stack/endpoint-kit';
 import { StackError } from '../../stack/stack-error';
 import type { RedisBackend } from '../../stack/upstash/redis-backend';
 import { connectRespBackend } from '../../stack/upstash/resp-client';
@@ -82,7 +82,10 @@ function useEndpoint(redisUrl: string | null) {
   }
 
   async function control(action: 'reset' | 'fault', body?: unknown): Promise<void> {
-    const response = await fetch(`${ctx.endpoint.url}/_stack/${action}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${ctx.endpoint.url}/_stack/${action}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
     expect(response.status, `/_stack/${action}`).toBe(204);
   }
 
@@ -132,7 +135,15 @@ function conformanceSuite(redisUrl: string | null) {
 
     it('answers a pipeline with one result or error entry per command', async () => {
       const k = t.key('wire:pipeline');
-      const { status, body } = await t.post('/pipeline', [['SET', k, 'v'], ['GET', k], ['INCR', k]], BASE64);
+      const { status, body } = await t.post(
+        '/pipeline',
+        [
+          ['SET', k, 'v'],
+          ['GET', k],
+          ['INCR', k],
+        ],
+        BASE64,
+      );
       expect(status).toBe(200);
       expect(body).toEqual([
         { result: 'OK' },
@@ -305,7 +316,9 @@ function conformanceSuite(redisUrl: string | null) {
     it('refuses a hash command on a string with WRONGTYPE', async () => {
       const k = t.key('hash:wrongtype');
       await t.redis.set(k, 'v');
-      await expect(t.raw.hget(k, 'f')).rejects.toThrow(/^WRONGTYPE Operation against a key holding the wrong kind of value/);
+      await expect(t.raw.hget(k, 'f')).rejects.toThrow(
+        /^WRONGTYPE Operation against a key holding the wrong kind of value/,
+      );
     });
   });
 
@@ -369,15 +382,23 @@ function conformanceSuite(redisUrl: string | null) {
       expect(await zrange('2', '2', 'BYSCORE', 'LIMIT', '1', '5')).toEqual({ result: ['bb'] });
       expect(await zrange('-', '+', 'BYLEX', 'LIMIT', '0', '2')).toEqual({ result: ['a', 'b'] });
       expect(await zrange('[c', '(b', 'BYLEX', 'REV')).toEqual({ result: ['c', 'bb'] });
-      expect(await zrange('0', '-1', 'LIMIT', '0', '1')).toEqual({ error: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX' });
-      expect(await zrange('-', '+', 'BYLEX', 'WITHSCORES')).toEqual({ error: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX' });
+      expect(await zrange('0', '-1', 'LIMIT', '0', '1')).toEqual({
+        error: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+      });
+      expect(await zrange('-', '+', 'BYLEX', 'WITHSCORES')).toEqual({
+        error: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+      });
       expect(await zrange('x', '1', 'BYSCORE')).toEqual({ error: 'ERR min or max is not a float' });
       expect(await zrange('a', '+', 'BYLEX')).toEqual({ error: 'ERR min or max not valid string range item' });
       expect(await zrange('0', '1', 'SIDEWAYS')).toEqual({ error: 'ERR syntax error' });
       expect((await t.post('/', ['ZCARD', k])).body).toEqual({ result: 5 });
       expect((await t.post('/', ['TYPE', k])).body).toEqual({ result: 'zset' });
-      expect((await t.post('/', ['GET', k])).body).toEqual({ error: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
-      expect((await t.post('/', ['HSET', k, 'f', 'v'])).body).toEqual({ error: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
+      expect((await t.post('/', ['GET', k])).body).toEqual({
+        error: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+      });
+      expect((await t.post('/', ['HSET', k, 'f', 'v'])).body).toEqual({
+        error: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+      });
       expect((await t.post('/', ['PEXPIRE', k, '60000'])).body).toEqual({ result: 1 });
       expect((await t.post('/', ['ZRANGE', t.key('zset:none'), '0', '-1'])).body).toEqual({ result: [] });
     });
@@ -409,7 +430,11 @@ function conformanceSuite(redisUrl: string | null) {
         expect(await subscribed).toBe(1);
         // JSON: the client parses pattern messages as JSON (plain text is an 'error' event there, as with Upstash).
         expect(await t.client().publish(`${prefix}.eu`, { headline: 'breaking' })).toBe(1);
-        expect(await heard).toEqual({ pattern: `${prefix}.*`, channel: `${prefix}.eu`, message: { headline: 'breaking' } });
+        expect(await heard).toEqual({
+          pattern: `${prefix}.*`,
+          channel: `${prefix}.eu`,
+          message: { headline: 'breaking' },
+        });
       } finally {
         await subscriber.unsubscribe();
       }
@@ -423,7 +448,7 @@ function conformanceSuite(redisUrl: string | null) {
       const publisher = t.client();
       // The endpoint notices the closed stream a moment later.
       let receivers = 1;
-      for (const deadline = Date.now() + 2000; receivers !== 0 && Date.now() < deadline;) {
+      for (const deadline = Date.now() + 2000; receivers !== 0 && Date.now() < deadline; ) {
         receivers = await publisher.publish(channel, 'anyone?');
         if (receivers !== 0) await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -434,12 +459,25 @@ function conformanceSuite(redisUrl: string | null) {
   describe('the later command families through the real client', () => {
     it('streams, geo, bits, HyperLogLog, COPY, floats, LMPOP, read-only scripts and functions', async () => {
       const key = (name: string) => t.key(`families:${name}`);
-      const [stream, places, bits, visitors, other, copied, float, list] = [key('stream'), key('places'), key('bits'),
-        key('visitors'), key('visitors2'), key('copied'), key('float'), key('list')];
+      const [stream, places, bits, visitors, other, copied, float, list] = [
+        key('stream'),
+        key('places'),
+        key('bits'),
+        key('visitors'),
+        key('visitors2'),
+        key('copied'),
+        key('float'),
+        key('list'),
+      ];
       expect(await t.redis.xadd(stream, '1-1', { f: 'v' })).toBe('1-1');
       expect(await t.redis.xrange(stream, '-', '+')).toEqual({ '1-1': { f: 'v' } });
-      expect(await t.redis.geoadd(places, { longitude: 13.361389, latitude: 38.115556, member: 'Palermo' },
-        { longitude: 15.087269, latitude: 37.502669, member: 'Catania' })).toBe(2);
+      expect(
+        await t.redis.geoadd(
+          places,
+          { longitude: 13.361389, latitude: 38.115556, member: 'Palermo' },
+          { longitude: 15.087269, latitude: 37.502669, member: 'Catania' },
+        ),
+      ).toBe(2);
       expect(await t.redis.geodist(places, 'Palermo', 'Catania', 'KM')).toBe(166.2742);
       expect(await t.redis.setbit(bits, 7, 1)).toBe(0);
       expect(await t.redis.bitcount(bits, 0, -1)).toBe(1);
@@ -453,9 +491,13 @@ function conformanceSuite(redisUrl: string | null) {
       await t.redis.rpush(list, 'x', 'y');
       expect(await t.redis.lmpop(1, [list], 'LEFT', 2)).toEqual([list, ['x', 'y']]);
       expect(await t.redis.evalRo("return redis.call('XLEN', KEYS[1])", [stream], [])).toBe(1);
-      await expect(t.redis.evalRo("return redis.call('DEL', KEYS[1])", [stream], [])).rejects.toThrow(/Write commands are not allowed/);
+      await expect(t.redis.evalRo("return redis.call('DEL', KEYS[1])", [stream], [])).rejects.toThrow(
+        /Write commands are not allowed/,
+      );
       const library = `families_${randomUUID().replace(/-/g, '')}`;
-      await t.redis.functions.load({ code: `#!lua name=${library}\nredis.register_function('${library}_len', function(keys) return redis.call('XLEN', keys[1]) end)` });
+      await t.redis.functions.load({
+        code: `#!lua name=${library}\nredis.register_function('${library}_len', function(keys) return redis.call('XLEN', keys[1]) end)`,
+      });
       try {
         expect(await t.redis.functions.call(`${library}_len`, [stream])).toBe(1);
       } finally {
@@ -475,7 +517,9 @@ function conformanceSuite(redisUrl: string | null) {
       expect(Number(redis.readYourWritesSyncToken)).toBeGreaterThan(Number(first));
       expect(await redis.get(k)).toBe('second');
       const sentBack = await fetch(t.endpoint.url, {
-        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'upstash-sync-token': first! }, body: JSON.stringify(['GET', k]),
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'upstash-sync-token': first! },
+        body: JSON.stringify(['GET', k]),
       });
       expect(sentBack.status).toBe(200);
       expect(Number(sentBack.headers.get('upstash-sync-token'))).toBeGreaterThan(Number(first));
@@ -485,14 +529,7 @@ function conformanceSuite(redisUrl: string | null) {
   describe('pipelines', () => {
     it('runs redis.pipeline() in one request, in order', async () => {
       const [k, hash] = [t.key('pipeline'), t.key('pipeline:hash')];
-      const results = await t.redis
-        .pipeline()
-        .set(k, 1)
-        .incr(k)
-        .get(k)
-        .hset(hash, { f: 'v' })
-        .hgetall(hash)
-        .exec();
+      const results = await t.redis.pipeline().set(k, 1).incr(k).get(k).hset(hash, { f: 'v' }).hgetall(hash).exec();
       expect(results).toEqual(['OK', 2, 2, 1, { f: 'v' }]);
       expect(t.endpoint.stats().requests).toBe(1);
     });
@@ -507,7 +544,10 @@ function conformanceSuite(redisUrl: string | null) {
     });
 
     it('refuses commands that would change or block the shared connection', async () => {
-      expect(await t.post('/', ['MULTI'])).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^ERR MULTI is not available over REST/) } });
+      expect(await t.post('/', ['MULTI'])).toMatchObject({
+        status: 400,
+        body: { error: expect.stringMatching(/^ERR MULTI is not available over REST/) },
+      });
       expect(await t.post('/', ['BLPOP', t.key('blocked'), '0'])).toMatchObject({ status: 400 });
       expect(await t.post('/pipeline', [['SUBSCRIBE', 'channel'], ['PING']])).toMatchObject({
         status: 200,
@@ -612,10 +652,14 @@ function conformanceSuite(redisUrl: string | null) {
       const read = `#!lua flags=allow-key-locking,no-writes\nreturn redis.call('GET', KEYS[1]) -- ${randomUUID()}`;
       expect(await t.redis.scriptExists(sha1(read))).toEqual([0]);
       expect(await t.redis.scriptLoad(read)).toBe(sha1(read));
-      expect(await t.redis.scriptExists(sha1(read), sha1(script), sha1(`never loaded ${randomUUID()}`))).toEqual([1, 1, 0]);
+      expect(await t.redis.scriptExists(sha1(read), sha1(script), sha1(`never loaded ${randomUUID()}`))).toEqual([
+        1, 1, 0,
+      ]);
       expect(await t.redis.evalshaRo(sha1(read), [k], [])).toBe(3);
       const failing = "#!lua flags=allow-key-locking\nlocal a = 1\nerror('boom')";
-      await expect(t.raw.eval(failing, [], [])).rejects.toThrow(`ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`);
+      await expect(t.raw.eval(failing, [], [])).rejects.toThrow(
+        `ERR user_script:3: boom script: ${sha1(failing)}, on @user_script:3.`,
+      );
     });
   });
 
@@ -688,7 +732,8 @@ function conformanceSuite(redisUrl: string | null) {
     it.runIf(redisUrl === null)('names REDIS_URL as the way to a command the in-memory backend lacks', async () => {
       // GEORADIUS: deprecated since Redis 6.2 (GEOSEARCH replaces it) and not in @upstash/redis.
       expect((await t.post('/', ['GEORADIUS', 'places', 0, 0, 1, 'km'])).body).toEqual({
-        error: "ERR unknown command 'GEORADIUS': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)",
+        error:
+          "ERR unknown command 'GEORADIUS': the in-memory backend supports the commands listed in stack/upstash/README.md; for every Redis command, start the stack with REDIS_URL=redis://… (a real Redis)",
       });
     });
 
@@ -766,13 +811,20 @@ function conformanceSuite(redisUrl: string | null) {
     });
 
     it('rejects an unknown fault mode, a bad delay or request count and an unknown control route', async () => {
-      const bodies = ['{"mode":"hang","requests":0}', '{"mode":"hang","requests":"2"}', '{"mode":"hang","delayMs":100}', '{"mode":"slow","delayMs":-1}'];
+      const bodies = [
+        '{"mode":"hang","requests":0}',
+        '{"mode":"hang","requests":"2"}',
+        '{"mode":"hang","delayMs":100}',
+        '{"mode":"slow","delayMs":-1}',
+      ];
       for (const body of bodies) {
         expect((await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body })).status, body).toBe(400);
       }
       const response = await fetch(`${t.endpoint.url}/_stack/fault`, { method: 'POST', body: '{"mode":"explode"}' });
       expect(response.status).toBe(400);
-      expect(await response.json()).toEqual({ message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"') });
+      expect(await response.json()).toEqual({
+        message: expect.stringContaining('"none" | "error" | "hang" | "slow" | "drop"'),
+      });
       expect((await fetch(`${t.endpoint.url}/_stack/nope`)).status).toBe(404);
     });
   });
@@ -878,7 +930,10 @@ describe.skipIf(!realRedisUrl)(
         const [hash, zset] = [t.key('tcp:hash'), t.key('tcp:zset')];
         await t.redis.hset(hash, { name: 'Ada', visits: 3 });
         await t.redis.zadd(zset, { score: 1.5, member: 'a' }, { score: -2, member: 'b' });
-        for (const command of [['HGETALL', hash], ['ZRANGE', zset, '0', '-1', 'WITHSCORES']]) {
+        for (const command of [
+          ['HGETALL', hash],
+          ['ZRANGE', zset, '0', '-1', 'WITHSCORES'],
+        ]) {
           const reply = (await directReply(...command)) as Buffer[];
           expect((await t.post('/', command, BASE64)).body).toEqual({
             result: reply.map((item) => item.toString('base64')),
@@ -929,14 +984,18 @@ describe('startUpstashEndpoint', () => {
     await expect(attempt).rejects.toBeInstanceOf(StackError);
     const { message } = (await attempt.catch((error: unknown) => error)) as StackError;
     expect(message).toMatch(
-      new RegExp(`^Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\. Start it or unset REDIS_URL to use the in-memory backend\\.$`),
+      new RegExp(
+        `^Cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\. Start it or unset REDIS_URL to use the in-memory backend\\.$`,
+      ),
     );
     expect(message).not.toContain('hunter2');
   });
 
   it('rejects a URL that is not redis:// with a StackError', async () => {
     const attempt = startUpstashEndpoint({ port: 0, token: TOKEN, redisUrl: 'http://user:hunter2@127.0.0.1:6379' });
-    await expect(attempt).rejects.toThrow(/^REDIS_URL is not a Redis URL \(expected redis:\/\/.*\): http:\/\/127\.0\.0\.1:6379\/$/);
+    await expect(attempt).rejects.toThrow(
+      /^REDIS_URL is not a Redis URL \(expected redis:\/\/.*\): http:\/\/127\.0\.0\.1:6379\/$/,
+    );
   });
 
   it('refuses an empty token', async () => {

@@ -26,7 +26,7 @@ describe('geohash (Redis 7.0 geohash.c)', () => {
     expect(geohashString(1.5)).toBe('00bh0hbj210');
   });
 
-  it('measures haversine distances with Redis\'s earth radius', () => {
+  it("measures haversine distances with Redis's earth radius", () => {
     const [x1, y1] = positionOf(3479099956230698);
     const [x2, y2] = positionOf(Number(scoreOf(15.087269, 37.502669)));
     expect(distance(x1, y1, x2, y2).toFixed(4)).toBe('166274.1516');

@@ -1,8 +1,17 @@
 // Redis's HyperLogLog, ported: the expected bytes and counts below are what Redis 7.0 answers for the same input.
 import { describe, expect, it } from 'vitest';
 import {
-  CorruptHllError, HLL_REGISTERS, cachedCardinality, createHll, hllAdd, isDense, isHll, mergeRegisters,
-  registerHistogram, registerOf, type Hll,
+  CorruptHllError,
+  cachedCardinality,
+  createHll,
+  HLL_REGISTERS,
+  type Hll,
+  hllAdd,
+  isDense,
+  isHll,
+  mergeRegisters,
+  registerHistogram,
+  registerOf,
 } from '../../stack/upstash/hyperloglog';
 import { estimate, rawHistogram } from '../../stack/upstash/hyperloglog-estimate';
 
@@ -18,11 +27,11 @@ const count = (hll: Hll) => estimate(registerHistogram(hll.bytes)!);
 const range = (prefix: string, size: number) => Array.from({ length: size }, (_, i) => `${prefix}${i}`);
 
 describe('HyperLogLog as Redis keeps it', () => {
-  it('hashes an element to Redis\'s register and run length (MurmurHash64A, seed 0xadc83b19)', () => {
+  it("hashes an element to Redis's register and run length (MurmurHash64A, seed 0xadc83b19)", () => {
     expect(registerOf(text('a'))).toEqual({ index: 12711, count: 2 });
   });
 
-  it('writes Redis\'s sparse bytes: XZERO, VAL, XZERO around one register, cache marked stale', () => {
+  it("writes Redis's sparse bytes: XZERO, VAL, XZERO around one register, cache marked stale", () => {
     // redis-cli: PFADD k a; GET k → "HYLL\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80q\xa6\x84NW"
     expect(hex(createHll())).toBe(`48594c4c01000000${'00'.repeat(8)}7fff`);
     expect(hex(hllOf(['a']).bytes)).toBe(`48594c4c01000000${'00'.repeat(7)}8071a6844e57`);

@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { OwnedProduct, outcomeOf, type ProductFields, type ProductRow } from '../../k6/lib/write-ledger';
 
-const requested: ProductFields = { sku: 'FW-1', name: 'Fault probe fwrunv1x 1', description: 'd', category: 'tea', priceCents: 500, stock: 1 };
-const answer = (fields: Partial<ProductRow> = {}): ProductRow => ({ ...requested, id: 7, updatedAt: '2026-12-07T10:00:00.000Z', ...fields });
+const requested: ProductFields = {
+  sku: 'FW-1',
+  name: 'Fault probe fwrunv1x 1',
+  description: 'd',
+  category: 'tea',
+  priceCents: 500,
+  stock: 1,
+};
+const answer = (fields: Partial<ProductRow> = {}): ProductRow => ({
+  ...requested,
+  id: 7,
+  updatedAt: '2026-12-07T10:00:00.000Z',
+  ...fields,
+});
 
 function created(status = 201): OwnedProduct {
   const product = new OwnedProduct(requested);
@@ -30,8 +42,14 @@ describe('k6 write ledger: judging the database', () => {
 
   it('follows the last acknowledged update', () => {
     const product = created();
-    product.updated(200, { priceCents: 900, stock: 2 }, answer({ priceCents: 900, stock: 2, updatedAt: '2026-12-07T10:00:05.000Z' }));
-    expect(product.judge(answer({ priceCents: 900, stock: 2, updatedAt: '2026-12-07T10:00:05.000Z' })).verdict).toBe('ok');
+    product.updated(
+      200,
+      { priceCents: 900, stock: 2 },
+      answer({ priceCents: 900, stock: 2, updatedAt: '2026-12-07T10:00:05.000Z' }),
+    );
+    expect(product.judge(answer({ priceCents: 900, stock: 2, updatedAt: '2026-12-07T10:00:05.000Z' })).verdict).toBe(
+      'ok',
+    );
     expect(product.judge(answer()).verdict).toBe('altered');
   });
 
@@ -39,7 +57,10 @@ describe('k6 write ledger: judging the database', () => {
     const product = created();
     product.updated(503, { priceCents: 900, stock: 2 }, undefined);
     expect(product.judge(answer())).toEqual({ verdict: 'ok', unknownApplied: false });
-    expect(product.judge(answer({ priceCents: 900, stock: 2, updatedAt: 'later' }))).toEqual({ verdict: 'ok', unknownApplied: true });
+    expect(product.judge(answer({ priceCents: 900, stock: 2, updatedAt: 'later' }))).toEqual({
+      verdict: 'ok',
+      unknownApplied: true,
+    });
     expect(product.judge(answer({ priceCents: 900, stock: 3 })).verdict).toBe('altered');
     // A later acknowledgement settles it.
     product.updated(200, { priceCents: 950, stock: 3 }, answer({ priceCents: 950, stock: 3, updatedAt: 'ack' }));

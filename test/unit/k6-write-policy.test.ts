@@ -9,7 +9,11 @@ describe('k6 write policy', () => {
   });
 
   it('sends no writes anywhere else unless told the data is disposable', () => {
-    for (const url of ['https://edge-api.example.workers.dev', 'https://pr-12-edge-api.example.workers.dev', 'http://127.0.0.1.evil.example']) {
+    for (const url of [
+      'https://edge-api.example.workers.dev',
+      'https://pr-12-edge-api.example.workers.dev',
+      'http://127.0.0.1.evil.example',
+    ]) {
       expect(writesAllowed(url, undefined), url).toBe(false);
       expect(writesAllowed(url, '0'), url).toBe(false);
       expect(writesAllowed(url, '1'), url).toBe(true);

@@ -2,7 +2,11 @@
 // Redis 7.0.15 on x86-64 answered for the same increments.
 import { describe, expect, it } from 'vitest';
 import {
-  addLongDoubles, formatLongDouble, isFiniteLongDouble, parseLongDouble, type LongDouble,
+  addLongDoubles,
+  formatLongDouble,
+  isFiniteLongDouble,
+  type LongDouble,
+  parseLongDouble,
 } from '../../stack/upstash/long-double';
 
 function parsed(text: string): LongDouble {
@@ -45,11 +49,11 @@ describe('long double sums as INCRBYFLOAT prints them', () => {
     expect(incremented('0', '0.000011444091796875')).toBe('0.00001144409179688');
   });
 
-  it('prints large values in full, with the long double\'s own digits', () => {
+  it("prints large values in full, with the long double's own digits", () => {
     expect(incremented('5005.5', '1e300')).toBe(
-      '10000000000000000000089973240795591938705239442732907479382600823212656465961809357558491520837504971903'
-      + '50372508614274835903592556184672983913096260520748646287327135641843653294084255107606016789726652932370'
-      + '030551382947620994540294772781889620606179267611627097410650567187386105690089424915104006144',
+      '10000000000000000000089973240795591938705239442732907479382600823212656465961809357558491520837504971903' +
+        '50372508614274835903592556184672983913096260520748646287327135641843653294084255107606016789726652932370' +
+        '030551382947620994540294772781889620606179267611627097410650567187386105690089424915104006144',
     );
     const largest = incremented('0', '1.18973149535723176502e4932');
     expect(largest).toHaveLength(4933);
@@ -66,8 +70,29 @@ describe('long double sums as INCRBYFLOAT prints them', () => {
 
 describe('parseLongDouble', () => {
   it.each([
-    '', ' 1', '1 ', '.', '1e', 'e5', '-', '+', 'nan', 'NaN', 'nan(1)', '0x', '0x1p', '0xg', '1,5', '1e5000', '1e4933',
-    '1e-5000', '1e-4951', '١', '1\u00000', '--1', `1${'0'.repeat(5119)}`,
+    '',
+    ' 1',
+    '1 ',
+    '.',
+    '1e',
+    'e5',
+    '-',
+    '+',
+    'nan',
+    'NaN',
+    'nan(1)',
+    '0x',
+    '0x1p',
+    '0xg',
+    '1,5',
+    '1e5000',
+    '1e4933',
+    '1e-5000',
+    '1e-4951',
+    '١',
+    '1\u00000',
+    '--1',
+    `1${'0'.repeat(5119)}`,
   ])('refuses %j', (text) => {
     expect(parseLongDouble(text)).toBeUndefined();
   });

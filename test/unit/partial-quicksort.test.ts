@@ -17,7 +17,7 @@ describe('partialQuicksort (Redis pqsort.c)', () => {
     }
   });
 
-  it('is not stable: equal items come out in pqsort\'s own order', () => {
+  it("is not stable: equal items come out in pqsort's own order", () => {
     const items = Array.from({ length: 9 }, (_, i) => ({ key: i % 3, id: i }));
     partialQuicksort(items, (a, b) => a.key - b.key, 0, 2);
     expect(items.slice(0, 3).map((item) => item.key)).toEqual([0, 0, 0]);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  distanceText, humanDouble, parseDouble, toFixedExact,
-} from '../../stack/upstash/redis-double-text';
+import { distanceText, humanDouble, parseDouble, toFixedExact } from '../../stack/upstash/redis-double-text';
 
 describe('doubles as Redis 7.0 reads and prints them', () => {
   it('reads strtod syntax, refusing what string2d refuses', () => {

@@ -11,7 +11,10 @@ export function api(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`http://edge-api.test${path}`, init));
 }
 
-export const authorized = (headers: Record<string, string> = {}) => ({ Authorization: `Bearer ${stack.apiToken}`, ...headers });
+export const authorized = (headers: Record<string, string> = {}) => ({
+  Authorization: `Bearer ${stack.apiToken}`,
+  ...headers,
+});
 
 /** A JSON write with the dev API token. */
 export function write(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Response> {
@@ -35,7 +38,8 @@ export async function problemOf(response: Response): Promise<ProblemBody & { con
 
 let skuCounter = 0;
 /** A sku no other test uses. */
-export const uniqueSku = (prefix = 'TEST') => `${prefix}-${Date.now().toString(36)}-${(skuCounter++).toString(36)}`.toUpperCase();
+export const uniqueSku = (prefix = 'TEST') =>
+  `${prefix}-${Date.now().toString(36)}-${(skuCounter++).toString(36)}`.toUpperCase();
 
 /**
  * Switches a local endpoint (Neon or Upstash) into a fault mode; `none` restores it. With
@@ -43,6 +47,9 @@ export const uniqueSku = (prefix = 'TEST') => `${prefix}-${Date.now().toString(3
  * `delayMs`, how late `slow` answers.
  */
 export async function setFault(endpoint: string, mode: FaultMode, requests?: number, delayMs?: number): Promise<void> {
-  const response = await fetch(`${endpoint}/_stack/fault`, { method: 'POST', body: JSON.stringify({ mode, requests, delayMs }) });
+  const response = await fetch(`${endpoint}/_stack/fault`, {
+    method: 'POST',
+    body: JSON.stringify({ mode, requests, delayMs }),
+  });
   if (!response.ok) throw new Error(`Could not set fault mode ${mode} on ${endpoint}: ${response.status}`);
 }

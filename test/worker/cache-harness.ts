@@ -7,12 +7,15 @@ import type { DatabaseVars } from '../../src/db/client';
 import type { EndpointStats } from '../../stack/endpoint-kit/endpoint-types';
 import { stack } from './api-client';
 
-
 /**
  * An app with its own EdgeCache, standing for one isolate: tests make several to see what
  * crosses isolates. Every harness of one test shares a fresh key namespace.
  */
-export function isolate(namespace: string, settings: Partial<EdgeCacheSettings> = {}, vars: Partial<Env & DatabaseVars> = {}) {
+export function isolate(
+  namespace: string,
+  settings: Partial<EdgeCacheSettings> = {},
+  vars: Partial<Env & DatabaseVars> = {},
+) {
   const cache = new EdgeCache({ namespace, ...settings });
   const app = createApp({ cache });
   // No metrics: fetch() waits for background work, and a data point's send waits up to a second for its batch.
@@ -40,13 +43,18 @@ async function control(endpoint: string, path: string, init?: RequestInit): Prom
 
 /** Zeroes both endpoints' counters (and clears their faults). */
 export async function resetCounters(): Promise<void> {
-  await Promise.all([stack.neonEndpoint, stack.upstashUrl].map((endpoint) => control(endpoint, 'reset', { method: 'POST' })));
+  await Promise.all(
+    [stack.neonEndpoint, stack.upstashUrl].map((endpoint) => control(endpoint, 'reset', { method: 'POST' })),
+  );
 }
 
 /** SQL statements run over HTTP and Upstash requests since the last reset. */
 export async function counts(): Promise<{ db: EndpointStats; redis: EndpointStats }> {
-  const [db, redis] = await Promise.all([stack.neonEndpoint, stack.upstashUrl].map(async (endpoint) =>
-    (await control(endpoint, 'stats')).json<EndpointStats>()));
+  const [db, redis] = await Promise.all(
+    [stack.neonEndpoint, stack.upstashUrl].map(async (endpoint) =>
+      (await control(endpoint, 'stats')).json<EndpointStats>(),
+    ),
+  );
   return { db: db!, redis: redis! };
 }
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { cacheLayer, EdgeCache, withCacheSession } from '../../src/cache';
 import type { AppEnv } from '../../src/env';
@@ -11,7 +11,9 @@ function appWith(handler: (c: Context<AppEnv>) => Response, vary: string[] = [])
   let calls = 0;
   const app = new Hono<AppEnv>()
     // Nothing here goes stale within a test, so revalidation never dispatches.
-    .use(withCacheSession(new EdgeCache({ namespace: freshNamespace() }), async () => new Response(null, { status: 204 })))
+    .use(
+      withCacheSession(new EdgeCache({ namespace: freshNamespace() }), async () => new Response(null, { status: 204 })),
+    )
     .get('/thing', cacheLayer({ ttl: '60s', vary }), (c) => {
       calls++;
       return handler(c);
@@ -72,9 +74,14 @@ describe('writes fail closed', () => {
   it('refuses every write with 503 when API_TOKEN is not configured', async () => {
     const { createApp } = await import('../../src/app');
     const ctx = createExecutionContext();
-    const response = await createApp().fetch(new Request('http://edge-api.test/api/products/1', {
-      method: 'DELETE', headers: { Authorization: 'Bearer ' },
-    }), { ...env, API_TOKEN: '' }, ctx);
+    const response = await createApp().fetch(
+      new Request('http://edge-api.test/api/products/1', {
+        method: 'DELETE',
+        headers: { Authorization: 'Bearer ' },
+      }),
+      { ...env, API_TOKEN: '' },
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(503);
     expect(response.headers.get('Content-Type')).toBe('application/problem+json');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { congestionAwareTimeout, wentSilent } from '../../src/timing';
-import { setFault, stack, uniqueSku, type ProductBody } from './api-client';
+import { type ProductBody, setFault, stack, uniqueSku } from './api-client';
 import { counts, freshNamespace, isolate, noMemory, resetCounters } from './cache-harness';
 
 const json = { 'Content-Type': 'application/json' };
@@ -39,7 +39,9 @@ describe('MISS, then HIT', () => {
   it('sets CDN-ready caching headers and timings', async () => {
     const app = isolate(namespace);
     const miss = await app.fetch('/api/stats');
-    expect(miss.headers.get('Cache-Control')).toBe('public, max-age=0, s-maxage=60, stale-while-revalidate=600, stale-if-error=3600');
+    expect(miss.headers.get('Cache-Control')).toBe(
+      'public, max-age=0, s-maxage=60, stale-while-revalidate=600, stale-if-error=3600',
+    );
     expect(miss.headers.get('ETag')).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
     expect(miss.headers.get('Age')).toBe('0');
     expect(miss.headers.get('Server-Timing')).toMatch(/^cache;dur=[\d.]+;desc="MISS miss", db;dur=[\d.]+$/);
@@ -91,7 +93,9 @@ describe('stampede protection', () => {
     const isolates = Array.from({ length: 5 }, () => isolate(namespace, noMemory));
     await warmScript(isolates[0]!);
     await resetCounters();
-    const responses = await Promise.all(isolates.flatMap((app) => Array.from({ length: 10 }, () => app.fetch('/api/categories'))));
+    const responses = await Promise.all(
+      isolates.flatMap((app) => Array.from({ length: 10 }, () => app.fetch('/api/categories'))),
+    );
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect((await counts()).db.commands).toBe(1);
     const peers = responses.filter((r) => r.headers.get('Cache-Status')?.includes('filled-by-peer'));
@@ -103,12 +107,26 @@ describe('invalidation after writes', () => {
   it('a write is visible at once on detail, its lists, categories and stats, from every isolate', async () => {
     const writer = isolate(namespace);
     const reader = isolate(namespace, noMemory);
-    const created = await (await writer.fetch('/api/products', {
-      method: 'POST', headers: { ...auth, ...json },
-      body: JSON.stringify({ sku: uniqueSku('INV'), name: 'Invalidation Probe', category: 'tea', priceCents: 100, stock: 1 }),
-    })).json<ProductBody>();
-    const paths = [`/api/products/${created.id}`, '/api/products?category=tea&sort=-price&limit=100',
-      '/api/products?sort=newest&limit=5', '/api/categories', '/api/stats'];
+    const created = await (
+      await writer.fetch('/api/products', {
+        method: 'POST',
+        headers: { ...auth, ...json },
+        body: JSON.stringify({
+          sku: uniqueSku('INV'),
+          name: 'Invalidation Probe',
+          category: 'tea',
+          priceCents: 100,
+          stock: 1,
+        }),
+      })
+    ).json<ProductBody>();
+    const paths = [
+      `/api/products/${created.id}`,
+      '/api/products?category=tea&sort=-price&limit=100',
+      '/api/products?sort=newest&limit=5',
+      '/api/categories',
+      '/api/stats',
+    ];
     const before = await Promise.all(paths.map(async (path) => (await reader.fetch(path)).text()));
     for (const path of paths) {
       expect((await reader.fetch(path)).headers.get('X-Cache')).toBe('HIT');
@@ -116,7 +134,9 @@ describe('invalidation after writes', () => {
     }
 
     const patched = await writer.fetch(`/api/products/${created.id}`, {
-      method: 'PATCH', headers: { ...auth, ...json }, body: JSON.stringify({ priceCents: 987_654, category: 'desk' }),
+      method: 'PATCH',
+      headers: { ...auth, ...json },
+      body: JSON.stringify({ priceCents: 987_654, category: 'desk' }),
     });
     expect(patched.status).toBe(200);
 
@@ -139,7 +159,11 @@ describe('invalidation after writes', () => {
     const reader = isolate(namespace, { memoryMaxStalenessMs: 2000 });
     const writer = isolate(namespace);
     await reader.fetch('/api/products/21');
-    await writer.fetch('/api/products/21', { method: 'PATCH', headers: { ...auth, ...json }, body: JSON.stringify({ stock: 4242 }) });
+    await writer.fetch('/api/products/21', {
+      method: 'PATCH',
+      headers: { ...auth, ...json },
+      body: JSON.stringify({ stock: 4242 }),
+    });
     // Inside the bound the reader's memory may still answer; past it, it must ask Upstash.
     vi.setSystemTime(Date.now() + 2001);
     const after = await reader.fetch('/api/products/21');
@@ -215,7 +239,9 @@ describe('HTTP validators and directives', () => {
     await app.fetch('/api/categories');
     await resetCounters();
     const forcing: Array<Record<string, string>> = [
-      { 'Cache-Control': 'no-cache' }, { 'Cache-Control': 'no-store, max-age=0' }, { Authorization: 'Bearer guess' },
+      { 'Cache-Control': 'no-cache' },
+      { 'Cache-Control': 'no-store, max-age=0' },
+      { Authorization: 'Bearer guess' },
     ];
     for (const headers of forcing) {
       const response = await app.fetch('/api/categories', { headers });
@@ -229,11 +255,17 @@ describe('HTTP validators and directives', () => {
     await warmScript(isolates[0]!);
     await resetCounters();
     const forcing: Array<Record<string, string>> = [
-      { 'Cache-Control': 'no-cache' }, { 'Cache-Control': 'no-store' }, { Authorization: 'Bearer guess' },
+      { 'Cache-Control': 'no-cache' },
+      { 'Cache-Control': 'no-store' },
+      { Authorization: 'Bearer guess' },
     ];
-    const flood = () => Promise.all(Array.from({ length: 60 }, (_, i) =>
-      isolates[i % 3]!.fetch(`/api/products/${83 + (i % 2)}`, { headers: forcing[Math.floor(i / 3) % 3] })));
-    for (const response of [...await flood(), ...await flood()]) expect(response.status).toBe(200);
+    const flood = () =>
+      Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          isolates[i % 3]!.fetch(`/api/products/${83 + (i % 2)}`, { headers: forcing[Math.floor(i / 3) % 3] }),
+        ),
+      );
+    for (const response of [...(await flood()), ...(await flood())]) expect(response.status).toBe(200);
     // Two keys, each computed once in all: the other 118 requests were answered by the cache.
     expect((await counts()).db.commands).toBe(2);
   });
@@ -309,7 +341,10 @@ describe('fail-open', () => {
       headers: { Authorization: `Bearer ${stack.upstashToken}` },
       body: JSON.stringify(['GET', 'anything']),
       signal: congestionAwareTimeout(50, () => false),
-    }).then(() => undefined, (error: unknown) => error);
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(wentSilent(rejection)).toBe(true);
   });
 
@@ -355,7 +390,9 @@ describe('stale-if-error', () => {
       expect(response.headers.get('Content-Type')).toBe('application/problem+json');
       expect(response.headers.get('Retry-After')).toBe('5');
     }
-    const shared = responses.filter((r) => r.headers.get('Cache-Status') === 'edge-api; fwd=uri-miss; fwd-status=503; collapsed');
+    const shared = responses.filter(
+      (r) => r.headers.get('Cache-Status') === 'edge-api; fwd=uri-miss; fwd-status=503; collapsed',
+    );
     expect(shared).toHaveLength(2);
     expect((await counts()).db.requests).toBe(1);
     // Only those waiting get it: half a second on, a request asks the database again.
@@ -390,7 +427,11 @@ describe('keys and what is not cached', () => {
   it('shares one entry across equivalent list URLs and ignores unknown parameters', async () => {
     const app = isolate(namespace, noMemory);
     await app.fetch('/api/products?sort=price&category=tea');
-    for (const path of ['/api/products?category=tea&sort=price&limit=20', '/api/products?category=tea&sort=price&junk=1', '/api/products?junk=2&sort=price&category=tea']) {
+    for (const path of [
+      '/api/products?category=tea&sort=price&limit=20',
+      '/api/products?category=tea&sort=price&junk=1',
+      '/api/products?junk=2&sort=price&category=tea',
+    ]) {
       expect((await app.fetch(path)).headers.get('X-Cache'), path).toBe('HIT');
     }
   });
@@ -402,10 +443,16 @@ describe('keys and what is not cached', () => {
       expect(response.status).toBe(400);
       expect(response.headers.get('X-Cache')).toBeNull();
     }
-    const wouldBeKeys = ['tag:product:abc', 'entry:http:/api/products/abc?', 'tag:products:list:category:NOT A SLUG', 'tag:products:list:all']
-      .map((suffix) => `${namespace}:${suffix}`);
+    const wouldBeKeys = [
+      'tag:product:abc',
+      'entry:http:/api/products/abc?',
+      'tag:products:list:category:NOT A SLUG',
+      'tag:products:list:all',
+    ].map((suffix) => `${namespace}:${suffix}`);
     const exists = await fetch(stack.upstashUrl, {
-      method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(['EXISTS', ...wouldBeKeys]),
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.upstashToken}` },
+      body: JSON.stringify(['EXISTS', ...wouldBeKeys]),
     }).then((r) => r.json<{ result: number }>());
     expect(exists.result).toBe(0);
   });
@@ -435,9 +482,12 @@ describe('stored values', () => {
   it('treats a well-formed entry with a foreign payload as a miss', async () => {
     const app = isolate(namespace, noMemory);
     const key = `${namespace}:entry:http:/api/products/82?`;
-    const redisCommand = (command: unknown[]) => fetch(stack.upstashUrl, {
-      method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command),
-    }).then((r) => r.json<{ result: string | null }>());
+    const redisCommand = (command: unknown[]) =>
+      fetch(stack.upstashUrl, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${stack.upstashToken}` },
+        body: JSON.stringify(command),
+      }).then((r) => r.json<{ result: string | null }>());
     await app.fetch('/api/products/82');
     const stored = (await redisCommand(['GET', key])).result!;
     // Same header (valid stamp, fresh), another payload: as a cached() value or an older format would be.
@@ -450,10 +500,18 @@ describe('stored values', () => {
   it('treats a corrupt or foreign value as a miss and overwrites it', async () => {
     const app = isolate(namespace, noMemory);
     const key = `${namespace}:entry:http:/api/products/81?`;
-    const redisCommand = (command: unknown[]) => fetch(stack.upstashUrl, {
-      method: 'POST', headers: { Authorization: `Bearer ${stack.upstashToken}` }, body: JSON.stringify(command),
-    }).then((r) => r.json<{ result: unknown }>());
-    for (const garbage of ['{"not":"ours"}', 'ec2 9999999999999 9999999999999 9999999999999 0 0 \nnot json', 'ec1 9999999999999 9999999999999 9999999999999 0 \n{}', 'ec2 x']) {
+    const redisCommand = (command: unknown[]) =>
+      fetch(stack.upstashUrl, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${stack.upstashToken}` },
+        body: JSON.stringify(command),
+      }).then((r) => r.json<{ result: unknown }>());
+    for (const garbage of [
+      '{"not":"ours"}',
+      'ec2 9999999999999 9999999999999 9999999999999 0 0 \nnot json',
+      'ec1 9999999999999 9999999999999 9999999999999 0 \n{}',
+      'ec2 x',
+    ]) {
       await redisCommand(['SET', key, garbage]);
       const response = await app.fetch('/api/products/81');
       expect(response.status).toBe(200);

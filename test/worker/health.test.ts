@@ -14,7 +14,10 @@ describe('GET /health', () => {
 describe('GET /ready', () => {
   it('reports Postgres and Redis as ok with latencies', async () => {
     const response = await request('/ready');
-    const body = await response.json<{ status: string; checks: Record<string, { status: string; latencyMs: number }> }>();
+    const body = await response.json<{
+      status: string;
+      checks: Record<string, { status: string; latencyMs: number }>;
+    }>();
     expect(response.status).toBe(200);
     expect(body.status).toBe('ok');
     expect(body.checks.postgres?.status).toBe('ok');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { authorized, api, problemOf, setFault, stack } from './api-client';
+import { api, authorized, problemOf, setFault, stack } from './api-client';
 import { freshNamespace, isolate } from './cache-harness';
 
 describe('request ids', () => {
@@ -57,7 +57,8 @@ describe('response headers, whichever path answers', () => {
   };
   /** What varies per request or per outcome: checked by the cache tests. */
   const PER_REQUEST = new Set(['x-request-id', 'x-cache', 'cache-status', 'server-timing', 'age']);
-  const stableHeaders = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => !PER_REQUEST.has(name)));
+  const stableHeaders = (response: Response) =>
+    Object.fromEntries([...response.headers].filter(([name]) => !PER_REQUEST.has(name)));
 
   it('gives a miss, an Upstash hit and a memory hit the same headers, security headers included', async () => {
     const namespace = freshNamespace();
@@ -65,9 +66,14 @@ describe('response headers, whichever path answers', () => {
     const miss = await first.fetch('/api/products/7', { headers: { 'X-Request-Id': 'trace-miss' } });
     const memoryHit = await first.fetch('/api/products/7', { headers: { 'X-Request-Id': 'trace-hit' } });
     const upstashHit = await isolate(namespace).fetch('/api/products/7');
-    expect([miss, memoryHit, upstashHit].map((r) => r.headers.get('Server-Timing')?.match(/desc="(\w+ [\w-]+)"/)?.[1]))
-      .toEqual(['MISS miss', 'HIT memory', 'HIT redis']);
-    expect(stableHeaders(miss)).toMatchObject({ ...SECURITY, 'content-type': 'application/json', etag: expect.any(String) });
+    expect(
+      [miss, memoryHit, upstashHit].map((r) => r.headers.get('Server-Timing')?.match(/desc="(\w+ [\w-]+)"/)?.[1]),
+    ).toEqual(['MISS miss', 'HIT memory', 'HIT redis']);
+    expect(stableHeaders(miss)).toMatchObject({
+      ...SECURITY,
+      'content-type': 'application/json',
+      etag: expect.any(String),
+    });
     expect(stableHeaders(memoryHit)).toEqual(stableHeaders(miss));
     expect(stableHeaders(upstashHit)).toEqual(stableHeaders(miss));
     expect(memoryHit.headers.get('X-Request-Id')).toBe('trace-hit');
@@ -80,7 +86,9 @@ describe('response headers, whichever path answers', () => {
     const app = isolate(namespace);
     const etag = (await app.fetch('/api/products/8')).headers.get('ETag')!;
     const answers = await Promise.all([
-      app.fetch('/health'), app.fetch('/api/nope'), app.fetch('/api/categories', { method: 'DELETE' }),
+      app.fetch('/health'),
+      app.fetch('/api/nope'),
+      app.fetch('/api/categories', { method: 'DELETE' }),
       app.fetch('/api/products/8', { headers: { 'If-None-Match': etag } }),
     ]);
     expect(answers.map((r) => r.status)).toEqual([200, 404, 405, 304]);
@@ -98,7 +106,8 @@ describe('CORS allowlist (CORS_ORIGINS)', () => {
 
   it('answers an allowed origin, preflight included', async () => {
     const preflight = await app().fetch('/api/products', {
-      method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('Access-Control-Allow-Origin')).toBe('https://shop.example');
@@ -117,10 +126,18 @@ describe('request log', () => {
   it('writes one JSON line per request with the route pattern and no secrets', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      await api('/api/products/12?secret=query', { headers: { Authorization: `Bearer ${stack.apiToken}`, 'X-Request-Id': 'log-test-1' } });
+      await api('/api/products/12?secret=query', {
+        headers: { Authorization: `Bearer ${stack.apiToken}`, 'X-Request-Id': 'log-test-1' },
+      });
       const lines = log.mock.calls.map(([line]) => String(line));
       expect(lines).toHaveLength(1);
-      expect(JSON.parse(lines[0]!)).toEqual({ method: 'GET', route: '/api/products/:id', status: 200, durationMs: expect.any(Number), requestId: 'log-test-1' });
+      expect(JSON.parse(lines[0]!)).toEqual({
+        method: 'GET',
+        route: '/api/products/:id',
+        status: 200,
+        durationMs: expect.any(Number),
+        requestId: 'log-test-1',
+      });
       expect(lines[0]).not.toContain(stack.apiToken);
       expect(lines[0]).not.toContain('secret=query');
     } finally {
@@ -131,7 +148,10 @@ describe('request log', () => {
 
 describe('OpenAPI and docs', () => {
   it('describes every route in /openapi.json (OpenAPI 3.1)', async () => {
-    const doc = await (await api('/openapi.json')).json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
+    const doc = await (await api('/openapi.json')).json<{
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths['/api/products']!)).toEqual(expect.arrayContaining(['get', 'post']));
     expect(Object.keys(doc.paths['/api/products/{id}']!)).toEqual(expect.arrayContaining(['get', 'patch', 'delete']));
@@ -146,11 +166,23 @@ describe('OpenAPI and docs', () => {
       components: { schemas: Record<string, unknown> };
     }>();
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
-      'CatalogTotals', 'Category', 'CategoryList', 'CategoryStats', 'DependencyCheck', 'Problem', 'Product', 'ProductCreate', 'ProductPage', 'ProductUpdate', 'Stats',
+      'CatalogTotals',
+      'Category',
+      'CategoryList',
+      'CategoryStats',
+      'DependencyCheck',
+      'Problem',
+      'Product',
+      'ProductCreate',
+      'ProductPage',
+      'ProductUpdate',
+      'Stats',
     ]);
     const getOne = doc.paths['/api/products/{id}']!.get!.responses;
     expect(getOne['200']!.content['application/json']!.schema).toEqual({ $ref: '#/components/schemas/Product' });
-    expect(getOne['404']!.content['application/problem+json']!.schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(getOne['404']!.content['application/problem+json']!.schema).toEqual({
+      $ref: '#/components/schemas/Problem',
+    });
     // A second generation reuses the schemas the first one built: the same document.
     expect(await (await api('/openapi.json')).json()).toEqual(doc);
   });
@@ -189,7 +221,10 @@ describe('database unavailable', () => {
   it('reports Postgres as the failed dependency on /ready', async () => {
     await setFault(stack.neonEndpoint, 'error');
     const response = await api('/ready');
-    const body = await response.json<{ detail: string; checks: { postgres: { status: string }; redis: { status: string } } }>();
+    const body = await response.json<{
+      detail: string;
+      checks: { postgres: { status: string }; redis: { status: string } };
+    }>();
     expect(response.status).toBe(503);
     expect(body.detail).toMatch(/postgres/);
     expect(body.checks.postgres.status).toBe('error');

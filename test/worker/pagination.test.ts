@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { api, uniqueSku, write, type ProductBody } from './api-client';
+import { api, type ProductBody, uniqueSku, write } from './api-client';
 
 interface Page {
   items: ProductBody[];
@@ -37,7 +37,9 @@ describe('keyset pagination', () => {
   });
 
   it('walks one category without gaps or duplicates', async () => {
-    const categories = await (await api('/api/categories')).json<{ items: Array<{ slug: string; productCount: number }> }>();
+    const categories = await (await api('/api/categories')).json<{
+      items: Array<{ slug: string; productCount: number }>;
+    }>();
     const garden = categories.items.find((c) => c.slug === 'garden')!;
     const seen = await walk('&category=garden&sort=price');
     expect(new Set(ids(seen)).size).toBe(garden.productCount);
@@ -51,7 +53,10 @@ describe('keyset pagination', () => {
       // Prices at both ends of the range, so inserts land before and after the cursor.
       for (const priceCents of [0, 2_000_000]) {
         const response = await write('POST', '/api/products', {
-          sku: uniqueSku('PAGE'), name: 'Inserted while paging', category: 'toys', priceCents,
+          sku: uniqueSku('PAGE'),
+          name: 'Inserted while paging',
+          category: 'toys',
+          priceCents,
         });
         inserted.push((await response.json<ProductBody>()).id);
       }

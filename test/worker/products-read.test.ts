@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { authorized, api, problemOf, type ProblemBody, type ProductBody } from './api-client';
+import { api, authorized, type ProblemBody, type ProductBody, problemOf } from './api-client';
 
 interface Page {
   items: ProductBody[];
@@ -28,9 +28,13 @@ describe('GET /api/products', () => {
   it('shapes each product with the category slug and ISO timestamps', async () => {
     const [product] = (await getPage('?limit=1')).items;
     expect(product).toEqual({
-      id: expect.any(Number), sku: expect.stringMatching(/^SKU-\d{6}$/), name: expect.any(String),
-      description: expect.any(String), category: expect.stringMatching(/^[a-z0-9-]+$/),
-      priceCents: expect.any(Number), stock: expect.any(Number),
+      id: expect.any(Number),
+      sku: expect.stringMatching(/^SKU-\d{6}$/),
+      name: expect.any(String),
+      description: expect.any(String),
+      category: expect.stringMatching(/^[a-z0-9-]+$/),
+      priceCents: expect.any(Number),
+      stock: expect.any(Number),
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
@@ -111,10 +115,17 @@ describe('GET /api/products/:id', () => {
 describe('GET /api/categories', () => {
   it('lists the 25 categories with product counts', async () => {
     const response = await api('/api/categories');
-    const body = await response.json<{ items: Array<{ id: number; slug: string; name: string; productCount: number }> }>();
+    const body = await response.json<{
+      items: Array<{ id: number; slug: string; name: string; productCount: number }>;
+    }>();
     expect(response.status).toBe(200);
     expect(body.items).toHaveLength(25);
-    expect(body.items[0]).toEqual({ id: expect.any(Number), slug: 'audio', name: 'Audio', productCount: expect.any(Number) });
+    expect(body.items[0]).toEqual({
+      id: expect.any(Number),
+      slug: 'audio',
+      name: 'Audio',
+      productCount: expect.any(Number),
+    });
     expect(body.items.reduce((sum, c) => sum + c.productCount, 0)).toBeGreaterThanOrEqual(2000);
   });
 });
@@ -123,7 +134,14 @@ describe('GET /api/stats', () => {
   it('aggregates per category and in total', async () => {
     const response = await api('/api/stats');
     const body = await response.json<{
-      categories: Array<{ slug: string; productCount: number; minPriceCents: number; avgPriceCents: number; maxPriceCents: number; totalStock: number }>;
+      categories: Array<{
+        slug: string;
+        productCount: number;
+        minPriceCents: number;
+        avgPriceCents: number;
+        maxPriceCents: number;
+        totalStock: number;
+      }>;
       totals: { productCount: number; minPriceCents: number; maxPriceCents: number; totalStock: number };
     }>();
     expect(response.status).toBe(200);
@@ -140,7 +158,13 @@ describe('GET /api/stats', () => {
   it('agrees with Postgres aggregating the whole catalog itself (totals and rounded averages)', async () => {
     const body = await (await api('/api/stats', { headers: authorized({ 'Cache-Control': 'no-cache' }) })).json<{
       categories: Array<{ slug: string; avgPriceCents: number }>;
-      totals: { productCount: number; minPriceCents: number; avgPriceCents: number; maxPriceCents: number; totalStock: number };
+      totals: {
+        productCount: number;
+        minPriceCents: number;
+        avgPriceCents: number;
+        maxPriceCents: number;
+        totalStock: number;
+      };
     }>();
     const truth = await createDb(env).execute<Record<string, string | number>>(sql`
       select count(*)::int as "productCount", min(price_cents) as "minPriceCents", round(avg(price_cents))::int as "avgPriceCents",

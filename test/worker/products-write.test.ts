@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { api, problemOf, stack, uniqueSku, write, type ProductBody } from './api-client';
+import { api, type ProductBody, problemOf, stack, uniqueSku, write } from './api-client';
 
 const newProduct = (overrides: Record<string, unknown> = {}) => ({
-  sku: uniqueSku(), name: 'Test Walnut Lamp', description: 'made by a test', category: 'lighting', priceCents: 1999, stock: 3,
+  sku: uniqueSku(),
+  name: 'Test Walnut Lamp',
+  description: 'made by a test',
+  category: 'lighting',
+  priceCents: 1999,
+  stock: 3,
   ...overrides,
 });
 
@@ -56,7 +61,8 @@ describe('POST /api/products', () => {
 
   it('answers 400 for malformed JSON', async () => {
     const response = await api('/api/products', {
-      method: 'POST', headers: { Authorization: `Bearer ${stack.apiToken}`, 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.apiToken}`, 'Content-Type': 'application/json' },
       body: '{"sku": ',
     });
     expect(response.status).toBe(400);
@@ -65,7 +71,8 @@ describe('POST /api/products', () => {
 
   it('answers 415 for a body that is not JSON', async () => {
     const response = await api('/api/products', {
-      method: 'POST', headers: { Authorization: `Bearer ${stack.apiToken}`, 'Content-Type': 'text/plain' },
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.apiToken}`, 'Content-Type': 'text/plain' },
       body: JSON.stringify(newProduct()),
     });
     expect(response.status).toBe(415);
@@ -83,7 +90,9 @@ describe('POST /api/products', () => {
     ['another scheme', { Authorization: 'Basic dXNlcjpwYXNz' }],
   ])('answers 401 with %s', async (_label, headers) => {
     const response = await api('/api/products', {
-      method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(newProduct()),
+      method: 'POST',
+      headers: { ...headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify(newProduct()),
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
@@ -97,7 +106,13 @@ describe('PATCH /api/products/:id', () => {
     const response = await write('PATCH', `/api/products/${created.id}`, { priceCents: 2500, category: 'desk' });
     const updated = await response.json<ProductBody>();
     expect(response.status).toBe(200);
-    expect(updated).toMatchObject({ id: created.id, sku: created.sku, priceCents: 2500, category: 'desk', createdAt: created.createdAt });
+    expect(updated).toMatchObject({
+      id: created.id,
+      sku: created.sku,
+      priceCents: 2500,
+      category: 'desk',
+      createdAt: created.createdAt,
+    });
     expect(Date.parse(updated.updatedAt)).toBeGreaterThan(Date.parse(created.updatedAt));
   });
 

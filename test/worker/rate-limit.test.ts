@@ -5,7 +5,7 @@ import { createApp } from '../../src/app';
 import { EdgeCache } from '../../src/cache';
 import { parseBudget } from '../../src/rate-limit/budget';
 import { ClientRateLimiter } from '../../src/rate-limit/client-rate-limiter';
-import { api, authorized, setFault, stack, type ProblemBody } from './api-client';
+import { api, authorized, type ProblemBody, setFault, stack } from './api-client';
 import { counts, freshNamespace, resetCounters } from './cache-harness';
 
 /** Budgets small enough to exhaust in a test, counted under a namespace of the test's own. */
@@ -13,14 +13,21 @@ function limiterFor(namespace: string) {
   return new ClientRateLimiter({
     prefix: namespace,
     timeoutMs: 500,
-    budgets: { reads: parseBudget('reads', '5 per 60s'), writes: parseBudget('writes', '3 per 60s'), forced: parseBudget('forced', '3 per 60s') },
+    budgets: {
+      reads: parseBudget('reads', '5 per 60s'),
+      writes: parseBudget('writes', '3 per 60s'),
+      forced: parseBudget('forced', '3 per 60s'),
+    },
   });
 }
 
 /** An app with its own cache and limiter: one isolate. Isolates made with one namespace share Upstash's counts. */
 function isolate(namespace: string) {
   // A long memory window: repeated reads of one key are memory hits, so any Upstash call is the limiter's.
-  const app = createApp({ cache: new EdgeCache({ namespace, memoryMaxStalenessMs: 60_000 }), rateLimiter: limiterFor(namespace) });
+  const app = createApp({
+    cache: new EdgeCache({ namespace, memoryMaxStalenessMs: 60_000 }),
+    rateLimiter: limiterFor(namespace),
+  });
   const bindings = { ...env, METRICS_LOCAL_COLLECTOR: '' };
   return async (path: string, client: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = createExecutionContext();
@@ -73,14 +80,22 @@ describe('per-client rate limits', () => {
     const namespace = freshNamespace();
     const isolates = [isolate(namespace), isolate(namespace), isolate(namespace)];
     const client = newClient();
-    const forced = await Promise.all(isolates.concat(isolates).map((fetchFrom) =>
-      fetchFrom('/api/stats', client, { headers: authorized() }).then((response) => response.status)));
+    const forced = await Promise.all(
+      isolates
+        .concat(isolates)
+        .map((fetchFrom) =>
+          fetchFrom('/api/stats', client, { headers: authorized() }).then((response) => response.status),
+        ),
+    );
     expect(forced.filter((status) => status === 200)).toHaveLength(3);
     expect(forced.filter((status) => status === 429)).toHaveLength(3);
 
     const writes = [];
     for (let i = 0; i < 4; i++) {
-      writes.push((await isolates[i % 3]!('/api/products/2147483000', client, { method: 'DELETE', headers: authorized() })).status);
+      writes.push(
+        (await isolates[i % 3]!('/api/products/2147483000', client, { method: 'DELETE', headers: authorized() }))
+          .status,
+      );
     }
     expect(writes).toEqual([404, 404, 404, 429]);
   });
@@ -99,10 +114,12 @@ describe('per-client rate limits', () => {
     expect((await counts()).redis.requests).toBe(afterAllowed);
 
     // A forced read refused once is remembered too (the sliding window's ephemeral cache).
-    for (let i = 0; i < 3; i++) expect((await fetchFrom('/api/categories', client, { headers: authorized() })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await fetchFrom('/api/categories', client, { headers: authorized() })).status).toBe(200);
     expect((await fetchFrom('/api/categories', client, { headers: authorized() })).status).toBe(429);
     const afterForced = (await counts()).redis.requests;
-    for (let i = 0; i < 10; i++) expect((await fetchFrom('/api/categories', client, { headers: authorized() })).status).toBe(429);
+    for (let i = 0; i < 10; i++)
+      expect((await fetchFrom('/api/categories', client, { headers: authorized() })).status).toBe(429);
     expect((await counts()).redis.requests).toBe(afterForced);
   });
 
@@ -121,11 +138,14 @@ describe('per-client rate limits', () => {
   it('applies the configured budgets to real requests, each in its own request context', async () => {
     const client = newClient();
     // wrangler.toml: 60 forced reads per minute.
-    const statuses = await Promise.all(Array.from({ length: 65 }, () =>
-      api('/api/stats', { headers: authorized({ 'CF-Connecting-IP': client }) }).then(async (response) => {
-        await response.arrayBuffer();
-        return response.status;
-      })));
+    const statuses = await Promise.all(
+      Array.from({ length: 65 }, () =>
+        api('/api/stats', { headers: authorized({ 'CF-Connecting-IP': client }) }).then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      ),
+    );
     expect(statuses.filter((status) => status === 200)).toHaveLength(60);
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
     // Requests with no client address (service bindings, tests) spend no budget.

@@ -3,8 +3,12 @@
 import { neon } from '@neondatabase/serverless';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useLocalNeonEndpoint } from '../../src/db/neon-local';
-import { databaseTimeoutFrom, DEFAULT_DATABASE_TIMEOUT_MS, withStatementDeadline } from '../../src/db/statement-deadline';
-import { api, authorized, problemOf, setFault, stack, uniqueSku, write, type ProductBody } from './api-client';
+import {
+  DEFAULT_DATABASE_TIMEOUT_MS,
+  databaseTimeoutFrom,
+  withStatementDeadline,
+} from '../../src/db/statement-deadline';
+import { api, authorized, type ProductBody, problemOf, setFault, stack, uniqueSku, write } from './api-client';
 import { freshNamespace, isolate } from './cache-harness';
 
 /** The default deadline, plus what a request spends around its statement (cache lookups, routing). */
@@ -28,7 +32,13 @@ async function expectUnavailable(response: Response): Promise<void> {
 
 async function createProduct(): Promise<ProductBody> {
   const sku = uniqueSku('DEADLINE');
-  const response = await write('POST', '/api/products', { sku, name: `Deadline ${sku}`, category: 'kitchen', priceCents: 1000, stock: 5 });
+  const response = await write('POST', '/api/products', {
+    sku,
+    name: `Deadline ${sku}`,
+    category: 'kitchen',
+    priceCents: 1000,
+    stock: 5,
+  });
   expect(response.status).toBe(201);
   return response.json<ProductBody>();
 }
@@ -98,7 +108,8 @@ describe('DATABASE_TIMEOUT_MS', () => {
     const reports: string[] = [];
     expect(databaseTimeoutFrom(undefined)).toBe(DEFAULT_DATABASE_TIMEOUT_MS);
     expect(databaseTimeoutFrom('250', (line) => reports.push(line))).toBe(250);
-    for (const bad of ['0', '-5', 'soon']) expect(databaseTimeoutFrom(bad, (line) => reports.push(line))).toBe(DEFAULT_DATABASE_TIMEOUT_MS);
+    for (const bad of ['0', '-5', 'soon'])
+      expect(databaseTimeoutFrom(bad, (line) => reports.push(line))).toBe(DEFAULT_DATABASE_TIMEOUT_MS);
     expect(reports).toEqual([
       'DATABASE_TIMEOUT_MS="0" is not a positive number of ms; using 1500.',
       'DATABASE_TIMEOUT_MS="-5" is not a positive number of ms; using 1500.',
@@ -113,9 +124,16 @@ describe('withStatementDeadline', () => {
 
   it('bounds tagged templates, query() and transaction() alike', async () => {
     expect(await sql`SELECT ${41}::int + 1 AS answer`).toEqual([{ answer: 42 }]);
-    expect(await sql.transaction([sql.query('SELECT 1 AS one'), sql`SELECT ${2}::int AS two`])).toEqual([[{ one: 1 }], [{ two: 2 }]]);
+    expect(await sql.transaction([sql.query('SELECT 1 AS one'), sql`SELECT ${2}::int AS two`])).toEqual([
+      [{ one: 1 }],
+      [{ two: 2 }],
+    ]);
     await setFault(stack.neonEndpoint, 'hang');
-    for (const call of [() => sql`SELECT 1`, () => sql.query('SELECT 1'), () => sql.transaction([sql.query('SELECT 1')])]) {
+    for (const call of [
+      () => sql`SELECT 1`,
+      () => sql.query('SELECT 1'),
+      () => sql.transaction([sql.query('SELECT 1')]),
+    ]) {
       const started = Date.now();
       await expect(call()).rejects.toMatchObject({ sourceError: { name: 'TimeoutError' } });
       expect(Date.now() - started).toBeLessThan(1000);

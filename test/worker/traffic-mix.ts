@@ -4,7 +4,18 @@
 import { CATEGORIES, productListTags, productTag, STATS } from '../../src/catalog/cache-tags';
 
 export const SORTS = ['id', 'price', '-price', 'newest'] as const;
-export const CATEGORY_SLUGS = ['audio', 'books', 'cameras', 'coffee', 'desk', 'kitchen', 'lighting', 'office', 'tea', 'tools'];
+export const CATEGORY_SLUGS = [
+  'audio',
+  'books',
+  'cameras',
+  'coffee',
+  'desk',
+  'kitchen',
+  'lighting',
+  'office',
+  'tea',
+  'tools',
+];
 export const SEARCH_TERMS = ['lamp', 'walnut', 'oak', 'steel', 'wireless', 'mug', 'chair', 'kettle'];
 
 export type Action =

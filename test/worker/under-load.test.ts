@@ -2,11 +2,11 @@
 // request context, as in production): the cache must hold, never step aside, and never let one
 // request's I/O leak into another's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productTagsOfPage, tagsForProductWrite } from '../../src/catalog/cache-tags';
-import { api, authorized, type ProductBody } from './api-client';
 import { zipfSampler } from '../../k6/lib/zipf';
+import { productTagsOfPage, tagsForProductWrite } from '../../src/catalog/cache-tags';
 import { createRandom } from '../../stack/db/catalog-data';
-import { drawAction, tagsOfPath, type Action } from './traffic-mix';
+import { api, authorized, type ProductBody } from './api-client';
+import { type Action, drawAction, tagsOfPath } from './traffic-mix';
 
 const REQUESTS = 3000;
 const CONCURRENCY = 100;
@@ -59,7 +59,9 @@ async function send(run: Run, path: string, init: RequestInit = {}, noCache = fa
     run.outcomes.push({ path, status: response.status, xCache: response.headers.get('X-Cache'), noCache, contentTags });
     return new Response(body, response);
   } catch (error) {
-    run.thrown.push(`${init.method ?? 'GET'} ${path}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    run.thrown.push(
+      `${init.method ?? 'GET'} ${path}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
     return undefined;
   }
 }
@@ -82,7 +84,8 @@ async function act(run: Run, action: Action, visitor: number, random: () => numb
       let path = base;
       for (let page = 0; page < action.pages; page++) {
         const response = await send(run, path, {}, noCache);
-        const next = response?.status === 200 ? (await response.json<{ nextCursor: string | null }>()).nextCursor : null;
+        const next =
+          response?.status === 200 ? (await response.json<{ nextCursor: string | null }>()).nextCursor : null;
         if (!next) return;
         path = `${base}&cursor=${encodeURIComponent(next)}`;
       }
@@ -92,7 +95,9 @@ async function act(run: Run, action: Action, visitor: number, random: () => numb
       const id = visitor + 1;
       const stock = Math.floor(random() * 1_000_000);
       const written = await send(run, `/api/products/${id}`, {
-        method: 'PATCH', headers: authorized({ 'Content-Type': 'application/json' }), body: JSON.stringify({ stock }),
+        method: 'PATCH',
+        headers: authorized({ 'Content-Type': 'application/json' }),
+        body: JSON.stringify({ stock }),
       });
       if (written?.status !== 200) return;
       const product = await written.json<ProductBody>();
@@ -100,12 +105,19 @@ async function act(run: Run, action: Action, visitor: number, random: () => numb
       // The writer's next read must show its write, whatever other requests were doing.
       const read = await send(run, `/api/products/${id}`);
       const seen = read?.status === 200 ? (await read.json<ProductBody>()).stock : undefined;
-      if (seen !== stock) run.staleAfterWrite.push(`product ${id}: wrote stock ${stock}, read ${seen} (${read?.headers.get('X-Cache')})`);
+      if (seen !== stock)
+        run.staleAfterWrite.push(`product ${id}: wrote stock ${stock}, read ${seen} (${read?.headers.get('X-Cache')})`);
       // So must the first list page that shows it (products 1–20): dropped through its content tags.
       if (id <= 20) {
         const page = await send(run, '/api/products?limit=20&sort=id');
-        const listed = page?.status === 200 ? (await page.json<{ items: ProductBody[] }>()).items.find((item) => item.id === id)?.stock : undefined;
-        if (listed !== stock) run.staleAfterWrite.push(`list page with product ${id}: wrote stock ${stock}, listed ${listed} (${page?.headers.get('X-Cache')})`);
+        const listed =
+          page?.status === 200
+            ? (await page.json<{ items: ProductBody[] }>()).items.find((item) => item.id === id)?.stock
+            : undefined;
+        if (listed !== stock)
+          run.staleAfterWrite.push(
+            `list page with product ${id}: wrote stock ${stock}, listed ${listed} (${page?.headers.get('X-Cache')})`,
+          );
       }
     }
   }
@@ -116,12 +128,14 @@ async function runMix(seed: number): Promise<Run> {
   const random = createRandom(seed);
   const productRank = zipfSampler(PRODUCT_RANKS, 1.07, random);
   let started = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async (_, visitor) => {
-    while (started < REQUESTS) {
-      started++;
-      await act(run, drawAction(random, productRank), visitor, random);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, visitor) => {
+      while (started < REQUESTS) {
+        started++;
+        await act(run, drawAction(random, productRank), visitor, random);
+      }
+    }),
+  );
   return run;
 }
 

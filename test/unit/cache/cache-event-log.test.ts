@@ -5,8 +5,15 @@ describe('cache event log', () => {
   it('writes one line per kind of event per second, then says how many it left out', () => {
     const lines: string[] = [];
     let now = 0;
-    const log = createCacheEventLog((line) => lines.push(line), () => now);
-    const unavailable = (operation: string) => ({ type: 'cache-unavailable' as const, operation, error: new Error('down') });
+    const log = createCacheEventLog(
+      (line) => lines.push(line),
+      () => now,
+    );
+    const unavailable = (operation: string) => ({
+      type: 'cache-unavailable' as const,
+      operation,
+      error: new Error('down'),
+    });
     log(unavailable('read'));
     log(unavailable('read'));
     log(unavailable('read'));

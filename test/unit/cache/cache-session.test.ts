@@ -3,7 +3,7 @@ import { decodeEntry, encodeEntry } from '../../../src/cache/cache-entry';
 import type { CacheEvent } from '../../../src/cache/cache-events';
 import { resolveOptions } from '../../../src/cache/cache-options';
 import { CacheSession } from '../../../src/cache/cache-session';
-import { edgeCacheSettingsFrom, type EdgeCacheSettings } from '../../../src/cache/cache-settings';
+import { type EdgeCacheSettings, edgeCacheSettingsFrom } from '../../../src/cache/cache-settings';
 import { EdgeCache } from '../../../src/cache/edge-cache';
 import type { LogTail } from '../../../src/cache/invalidation-log';
 import type { SharedRead, SharedStore } from '../../../src/cache/shared-tier';
@@ -32,7 +32,9 @@ class FakeSharedTier implements SharedStore {
   async logTail(since: number): Promise<LogTail> {
     this.looks++;
     if (this.failLooks) throw new Error('Upstash timed out');
-    const records = this.log.filter((record) => record.seq > since).map((record) => [record.seq, ...record.tags].join(' '));
+    const records = this.log
+      .filter((record) => record.seq > since)
+      .map((record) => [record.seq, ...record.tags].join(' '));
     return { seq: this.seq, since, gap: false, records };
   }
 
@@ -44,7 +46,12 @@ class FakeSharedTier implements SharedStore {
   async read(key: string, tags: readonly string[], _now: number, _leaseMs: number, since: number): Promise<SharedRead> {
     const granted = !this.exclusiveLeases || !this.leased.has(key);
     if (granted) this.leased.add(key);
-    return { stored: this.entries.get(key) ?? '', tagStamp: this.stamp(tags), leaseToken: granted ? 'token' : undefined, tail: await this.logTail(since) };
+    return {
+      stored: this.entries.get(key) ?? '',
+      tagStamp: this.stamp(tags),
+      leaseToken: granted ? 'token' : undefined,
+      tail: await this.logTail(since),
+    };
   }
 
   async acquireLease(): Promise<string> {
@@ -53,12 +60,24 @@ class FakeSharedTier implements SharedStore {
 
   async peek(key: string) {
     this.peeks++;
-    return { stored: this.entries.get(key) ?? null, leased: this.leased.has(key), failure: this.failures.get(key) ?? null };
+    return {
+      stored: this.entries.get(key) ?? null,
+      leased: this.leased.has(key),
+      failure: this.failures.get(key) ?? null,
+    };
   }
 
-  async write(key: string, stored: string, _retainMs: number, _leaseToken: string | undefined, seq: number, contentTags: readonly string[]): Promise<boolean> {
+  async write(
+    key: string,
+    stored: string,
+    _retainMs: number,
+    _leaseToken: string | undefined,
+    seq: number,
+    contentTags: readonly string[],
+  ): Promise<boolean> {
     this.leased.delete(key);
-    if (this.log.some((record) => record.seq > seq && record.tags.some((tag) => contentTags.includes(tag)))) return false;
+    if (this.log.some((record) => record.seq > seq && record.tags.some((tag) => contentTags.includes(tag))))
+      return false;
     this.entries.set(key, stored);
     return true;
   }
@@ -160,7 +179,11 @@ describe('CacheSession', () => {
     expect(first[0]).toMatchObject({ outcome: 'MISS', detail: 'invalidation-pending' });
     expect(counted.calls).toBe(1);
     // Then memory answers: a pending invalidation does not send every request to the database.
-    expect(await session().lookup('k', compute, options)).toMatchObject({ value: 'new', outcome: 'HIT', detail: 'memory' });
+    expect(await session().lookup('k', compute, options)).toMatchObject({
+      value: 'new',
+      outcome: 'HIT',
+      detail: 'memory',
+    });
     expect(counted.calls).toBe(1);
 
     shared.failInvalidations = false;
@@ -173,7 +196,11 @@ describe('CacheSession', () => {
   it('does not serve an Upstash entry whose content tag has a pending invalidation here', async () => {
     const { shared, cache, session, settle } = setup();
     // A page of products 1 and 2, showing product 2's stock.
-    const page = resolveOptions<number[]>({ ttl: '60s', tags: ['list'], contentTags: () => ['product:1', 'product:2'] });
+    const page = resolveOptions<number[]>({
+      ttl: '60s',
+      tags: ['list'],
+      contentTags: () => ['product:1', 'product:2'],
+    });
     let stock = 10;
     await session().lookup('page', async () => [1, 2, stock], page);
     await settle();
@@ -181,7 +208,10 @@ describe('CacheSession', () => {
     shared.failInvalidations = true;
     stock = 11;
     await session().invalidate(['product:2']);
-    expect(await session().lookup('page', async () => [1, 2, stock], page)).toMatchObject({ value: [1, 2, 11], outcome: 'MISS' });
+    expect(await session().lookup('page', async () => [1, 2, stock], page)).toMatchObject({
+      value: [1, 2, 11],
+      outcome: 'MISS',
+    });
   });
 
   it('keeps a tag pending when a later write failed too, even after an earlier attempt is confirmed', () => {
@@ -197,7 +227,11 @@ describe('CacheSession', () => {
   it('shares a failure with joined callers, but not a value that may not be stored', async () => {
     const { session } = setup();
     let calls = 0;
-    const failing = resolveOptions({ ttl: '60s', failed: (v: string) => v === 'down', storable: (v: string) => v === 'ok' });
+    const failing = resolveOptions({
+      ttl: '60s',
+      failed: (v: string) => v === 'down',
+      storable: (v: string) => v === 'ok',
+    });
     const compute = async () => {
       calls++;
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -253,7 +287,10 @@ describe('CacheSession', () => {
       // A leader that never finishes is still given up on, after MAX_JOIN_LEASES (4) leases.
       void session().lookup('lost', () => new Promise<string>(() => {}), options);
       const started = Date.now();
-      expect(await session().lookup('lost', async () => 'mine', options)).toMatchObject({ value: 'mine', outcome: 'MISS' });
+      expect(await session().lookup('lost', async () => 'mine', options)).toMatchObject({
+        value: 'mine',
+        outcome: 'MISS',
+      });
       expect(Date.now() - started).toBeGreaterThanOrEqual(150);
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
@@ -265,7 +302,9 @@ describe('CacheSession', () => {
     const { session } = setup();
     const counted = countedCompute({ n: 1 }, 20);
     const { compute } = counted;
-    const [leader, ...joined] = await Promise.all([1, 2, 3].map(() => session().lookup('d', compute, resolveOptions({ ttl: '60s' }))));
+    const [leader, ...joined] = await Promise.all(
+      [1, 2, 3].map(() => session().lookup('d', compute, resolveOptions({ ttl: '60s' }))),
+    );
     expect(counted.calls).toBe(1);
     expect(leader).toMatchObject({ outcome: 'MISS', detail: 'miss' });
     for (const result of joined) expect(result).toMatchObject({ value: { n: 1 }, outcome: 'HIT', detail: 'collapsed' });
@@ -303,7 +342,11 @@ describe('CacheSession', () => {
       await settle();
       expect(refresh.calls).toBe(1);
       expect(cache.memory.retained('k', later)?.value).toBe('new');
-      expect(await session().lookup('k', refresh.compute, options)).toMatchObject({ value: 'new', outcome: 'HIT', detail: 'memory' });
+      expect(await session().lookup('k', refresh.compute, options)).toMatchObject({
+        value: 'new',
+        outcome: 'HIT',
+        detail: 'memory',
+      });
     } finally {
       Date.now = realNow;
     }
@@ -337,7 +380,11 @@ describe('CacheSession', () => {
     // Past the cooldown: memory answers only after Upstash was asked (one more sync, then a read).
     await new Promise((resolve) => setTimeout(resolve, 60));
     before = looks();
-    expect(await session().lookup('k', origin.compute, options)).toMatchObject({ value: 'kept', outcome: 'HIT', detail: 'memory' });
+    expect(await session().lookup('k', origin.compute, options)).toMatchObject({
+      value: 'kept',
+      outcome: 'HIT',
+      detail: 'memory',
+    });
     expect(looks() - before).toBe(2);
     expect(origin.calls).toBe(1);
 
@@ -346,38 +393,58 @@ describe('CacheSession', () => {
     expect(cache.log.failing).toBe(false);
   });
 
-  it("drops a cached value when another isolate invalidates one of its content tags, and only that value", async () => {
+  it('drops a cached value when another isolate invalidates one of its content tags, and only that value', async () => {
     const shared = new FakeSharedTier();
     const reader = new EdgeCache({ memoryMaxStalenessMs: 1 });
     const writer = new EdgeCache();
     const session = (cache: EdgeCache) => new CacheSession(cache, () => shared, { waitUntil: () => {} });
-    const page = resolveOptions<number[]>({ ttl: '60s', tags: ['list'], contentTags: (value) => value.map((id) => `product:${id}`) });
+    const page = resolveOptions<number[]>({
+      ttl: '60s',
+      tags: ['list'],
+      contentTags: (value) => value.map((id) => `product:${id}`),
+    });
     await session(reader).lookup('page1', async () => [1, 2], page);
     await session(reader).lookup('page2', async () => [3, 4], page);
-    expect(await session(reader).lookup('page1', async () => [9], page)).toMatchObject({ outcome: 'HIT', detail: 'memory' });
+    expect(await session(reader).lookup('page1', async () => [9], page)).toMatchObject({
+      outcome: 'HIT',
+      detail: 'memory',
+    });
 
     await session(writer).invalidate(['product:2']);
     await new Promise((resolve) => setTimeout(resolve, 5)); // past the reader's 1 ms bound: it asks for the log
-    expect(await session(reader).lookup('page1', async () => [1, 2, 5], page)).toMatchObject({ value: [1, 2, 5], outcome: 'MISS' });
-    expect(await session(reader).lookup('page2', async () => [0], page)).toMatchObject({ value: [3, 4], outcome: 'HIT' });
+    expect(await session(reader).lookup('page1', async () => [1, 2, 5], page)).toMatchObject({
+      value: [1, 2, 5],
+      outcome: 'MISS',
+    });
+    expect(await session(reader).lookup('page2', async () => [0], page)).toMatchObject({
+      value: [3, 4],
+      outcome: 'HIT',
+    });
   });
 
   it('never stores a value whose content tag was invalidated while it was being computed', async () => {
     const shared = new FakeSharedTier();
     const [reader, writer, later] = [new EdgeCache(), new EdgeCache(), new EdgeCache()];
     const background: Promise<unknown>[] = [];
-    const session = (cache: EdgeCache) => new CacheSession(cache, () => shared, { waitUntil: (p) => background.push(p) });
+    const session = (cache: EdgeCache) =>
+      new CacheSession(cache, () => shared, { waitUntil: (p) => background.push(p) });
     const contentTags = (value: number[]) => value.map((id) => `product:${id}`);
-    const computed = await session(reader).lookup('page', async () => {
-      // The write lands after this page was read from the database, before it is stored.
-      await session(writer).invalidate(['product:1']);
-      return [1, 2];
-    }, resolveOptions({ ttl: '60s', contentTags }));
+    const computed = await session(reader).lookup(
+      'page',
+      async () => {
+        // The write lands after this page was read from the database, before it is stored.
+        await session(writer).invalidate(['product:1']);
+        return [1, 2];
+      },
+      resolveOptions({ ttl: '60s', contentTags }),
+    );
     await Promise.all(background);
     expect(computed).toMatchObject({ value: [1, 2], outcome: 'MISS' });
     expect(shared.entries.has('page')).toBe(false);
     expect(reader.memory.get('page', Date.now())).toBeUndefined();
-    expect(await session(later).lookup('page', async () => [1, 3], resolveOptions({ ttl: '60s', contentTags }))).toMatchObject({ value: [1, 3], outcome: 'MISS' });
+    expect(
+      await session(later).lookup('page', async () => [1, 3], resolveOptions({ ttl: '60s', contentTags })),
+    ).toMatchObject({ value: [1, 3], outcome: 'MISS' });
   });
 
   it('does not hand joiners a value that a write in this isolate made outdated while it was computed', async () => {
@@ -385,16 +452,26 @@ describe('CacheSession', () => {
     const contentTags = (value: number[]) => value.map((id) => `product:${id}`);
     let calls = 0;
     let release = () => {};
-    const leader = session().lookup('page', async () => {
-      calls++;
-      await new Promise<void>((resolve) => { release = resolve; });
-      return [1, 2];
-    }, resolveOptions({ ttl: '60s', contentTags }));
+    const leader = session().lookup(
+      'page',
+      async () => {
+        calls++;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return [1, 2];
+      },
+      resolveOptions({ ttl: '60s', contentTags }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 5)); // the leader has read and is computing
-    const joiner = session().lookup('page', async () => {
-      calls++;
-      return [1, 2, 3];
-    }, resolveOptions({ ttl: '60s', contentTags }));
+    const joiner = session().lookup(
+      'page',
+      async () => {
+        calls++;
+        return [1, 2, 3];
+      },
+      resolveOptions({ ttl: '60s', contentTags }),
+    );
     await session().invalidate(['product:2']);
     release();
     expect((await leader).value).toEqual([1, 2]);
@@ -408,7 +485,9 @@ describe('CacheSession', () => {
     let release = () => {};
     const slow = async () => {
       const call = ++calls;
-      await new Promise<void>((resolve) => { release = resolve; });
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
       return `v${call}`;
     };
     const leader = session().lookup('stats', slow, options);
@@ -432,12 +511,22 @@ describe('CacheSession', () => {
     shared.exclusiveLeases = true;
     const otherIsolate = new EdgeCache({ memoryMaxStalenessMs: 60_000 });
     const peerSession = () => new CacheSession(otherIsolate, () => shared, { waitUntil: () => {} });
-    const failing = resolveOptions({ ttl: '60s', tags: ['product:1'], failed: (value: string) => value === 'unavailable' });
+    const failing = resolveOptions({
+      ttl: '60s',
+      tags: ['product:1'],
+      failed: (value: string) => value === 'unavailable',
+    });
     let release = () => {};
-    const holder = session().lookup('stats', async () => {
-      await new Promise<void>((resolve) => { release = resolve; });
-      return 'unavailable';
-    }, failing);
+    const holder = session().lookup(
+      'stats',
+      async () => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return 'unavailable';
+      },
+      failing,
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
     const peer = countedCompute('computed by the peer');
     const waiting = peerSession().lookup('stats', peer.compute, failing);
@@ -453,10 +542,16 @@ describe('CacheSession', () => {
     const { shared, session } = setup();
     shared.exclusiveLeases = true;
     let release = () => {};
-    const leader = session().lookup('stats', async () => {
-      await new Promise<void>((resolve) => { release = resolve; });
-      return 'before';
-    }, options);
+    const leader = session().lookup(
+      'stats',
+      async () => {
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return 'before';
+      },
+      options,
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
     await session().invalidate(['product:1']);
     // The write's response is out; a new request finds the lease held here, by a lookup it cannot use.
@@ -493,7 +588,19 @@ describe('CacheSession', () => {
   it('treats a stored value of the wrong shape as a miss', async () => {
     const { shared, session } = setup();
     const stamp = shared.stamp(['product:1']);
-    shared.entries.set('k', encodeEntry({ freshUntil: Date.now() + 60_000, staleUntil: Date.now() + 60_000, retainUntil: Date.now() + 60_000, storedAt: Date.now(), seq: 0, tagStamp: stamp, contentTags: [], payload: JSON.stringify({ v: 2 }) }));
+    shared.entries.set(
+      'k',
+      encodeEntry({
+        freshUntil: Date.now() + 60_000,
+        staleUntil: Date.now() + 60_000,
+        retainUntil: Date.now() + 60_000,
+        storedAt: Date.now(),
+        seq: 0,
+        tagStamp: stamp,
+        contentTags: [],
+        payload: JSON.stringify({ v: 2 }),
+      }),
+    );
     const isString = (value: unknown): value is string => typeof value === 'string';
     const result = await session().lookup('k', async () => 'fresh', { ...options, validate: isString });
     expect(result).toMatchObject({ value: 'fresh', outcome: 'MISS' });
@@ -505,7 +612,8 @@ describe('CacheSession', () => {
     const events: CacheEvent[] = [];
     const cache = new EdgeCache({ memoryMaxStalenessMs: 60_000 }, (event) => events.push(event));
     const background: Promise<unknown>[] = [];
-    const session = () => new CacheSession(cache, () => shared, { waitUntil: (p) => background.push(p), requestId: 'req-1' });
+    const session = () =>
+      new CacheSession(cache, () => shared, { waitUntil: (p) => background.push(p), requestId: 'req-1' });
     const swr = resolveOptions({ ttl: '1s', swr: '1h', tags: ['product:1'] });
     await session().lookup('k', async () => 'old', swr);
     await Promise.all(background);
@@ -513,7 +621,13 @@ describe('CacheSession', () => {
     const realNow = Date.now;
     Date.now = () => realNow() + 2000; // past the ttl, within swr: served STALE, refreshed in the background
     try {
-      const stale = await session().lookup('k', async () => { throw new Error('database down'); }, swr);
+      const stale = await session().lookup(
+        'k',
+        async () => {
+          throw new Error('database down');
+        },
+        swr,
+      );
       expect(stale).toMatchObject({ value: 'old', outcome: 'STALE', detail: 'stale-while-revalidate' });
       await Promise.all(background);
     } finally {
@@ -521,8 +635,17 @@ describe('CacheSession', () => {
     }
     expect(events).toEqual([expect.objectContaining({ type: 'revalidation-failed', key: 'k', requestId: 'req-1' })]);
 
-    const unreadable = resolveOptions({ ttl: '60s', contentTags: (): string[] => { throw new Error('no ids'); } });
-    expect(await session().lookup('c', async () => 'v', unreadable)).toMatchObject({ value: 'v', outcome: 'MISS', stored: false });
+    const unreadable = resolveOptions({
+      ttl: '60s',
+      contentTags: (): string[] => {
+        throw new Error('no ids');
+      },
+    });
+    expect(await session().lookup('c', async () => 'v', unreadable)).toMatchObject({
+      value: 'v',
+      outcome: 'MISS',
+      stored: false,
+    });
     expect(events.at(-1)).toMatchObject({ type: 'content-tags-failed', key: 'c', requestId: 'req-1' });
   });
 });
@@ -530,7 +653,10 @@ describe('CacheSession', () => {
 describe('edgeCacheSettingsFrom', () => {
   it('reports a bad var once and keeps the default instead of failing every request', () => {
     const reports: string[] = [];
-    const settings = edgeCacheSettingsFrom({ CACHE_MEMORY_STALENESS: '2 sec', CACHE_TIMEOUT_MS: 'fast', CACHE_NAMESPACE: 'x' }, (m) => reports.push(m));
+    const settings = edgeCacheSettingsFrom(
+      { CACHE_MEMORY_STALENESS: '2 sec', CACHE_TIMEOUT_MS: 'fast', CACHE_NAMESPACE: 'x' },
+      (m) => reports.push(m),
+    );
     expect(settings).toMatchObject({ namespace: 'x', memoryMaxStalenessMs: 1000, timeoutMs: 500 });
     expect(reports).toHaveLength(2);
   });

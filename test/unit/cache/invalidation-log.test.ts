@@ -5,7 +5,12 @@ import { InvalidationLog, type LogTail } from '../../../src/cache/invalidation-l
 const FIRST_LOOK_BACK_MS = DEFAULT_CACHE_SETTINGS.logFirstLookBackMs;
 
 describe('InvalidationLog', () => {
-  const tail = (seq: number, since: number, records: string[] = [], gap = false): LogTail => ({ seq, since, gap, records });
+  const tail = (seq: number, since: number, records: string[] = [], gap = false): LogTail => ({
+    seq,
+    since,
+    gap,
+    records,
+  });
 
   it('knows, from its first look on, which tags were invalidated after a seq', () => {
     const log = new InvalidationLog(FIRST_LOOK_BACK_MS);

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { CacheEntry } from '../../../src/cache/cache-entry';
 import { MemoryTier } from '../../../src/cache/memory-tier';
 
-const entry = (freshUntil: number, value = 'v'): CacheEntry & { value: string } =>
-  ({ freshUntil, staleUntil: freshUntil, retainUntil: freshUntil, storedAt: 0, tagStamp: '', seq: 0, contentTags: [], payload: '""', value });
-
+const entry = (freshUntil: number, value = 'v'): CacheEntry & { value: string } => ({
+  freshUntil,
+  staleUntil: freshUntil,
+  retainUntil: freshUntil,
+  storedAt: 0,
+  tagStamp: '',
+  seq: 0,
+  contentTags: [],
+  payload: '""',
+  value,
+});
 
 describe('MemoryTier', () => {
   it('serves an item while it is fresh, with its tags and content tags and the seq it is current at', () => {

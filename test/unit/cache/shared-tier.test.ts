@@ -15,7 +15,10 @@ function tierTimingOutAfter(afterMs: number) {
       await sleep(afterMs);
       throw timeout();
     },
-    eval: notCalled, set: notCalled, pipeline: notCalled, del: notCalled,
+    eval: notCalled,
+    set: notCalled,
+    pipeline: notCalled,
+    del: notCalled,
   };
   const breaker = new CircuitBreaker({ failureThreshold: 1, failureRatio: 0.5, windowMs: 10_000, cooldownMs: 60_000 });
   const tier = new SharedTier(redis, redis, 'test', breaker, 60_000, { fastMs: 20, patientMs: 200 });

@@ -5,7 +5,10 @@ describe('page cursors', () => {
   it('round-trip for each sort', () => {
     expect(decodeCursor('id', encodeCursor('id', [42]))).toEqual([42]);
     expect(decodeCursor('price', encodeCursor('price', [0, 3]))).toEqual([0, 3]);
-    expect(decodeCursor('newest', encodeCursor('newest', ['2026-01-01T00:00:00.123456Z', 9]))).toEqual(['2026-01-01T00:00:00.123456Z', 9]);
+    expect(decodeCursor('newest', encodeCursor('newest', ['2026-01-01T00:00:00.123456Z', 9]))).toEqual([
+      '2026-01-01T00:00:00.123456Z',
+      9,
+    ]);
   });
 
   it.each([

@@ -14,12 +14,21 @@ describe('BatchedWindows (reads counted in Upstash a batch at a time)', () => {
         const rate = request?.rate ?? 1;
         calls.push(rate);
         used += rate;
-        return { success: used <= tokens, limit: tokens, remaining: Math.max(0, tokens - used), reset: resetAt, pending: Promise.resolve() };
+        return {
+          success: used <= tokens,
+          limit: tokens,
+          remaining: Math.max(0, tokens - used),
+          reset: resetAt,
+          pending: Promise.resolve(),
+        };
       },
     };
     return {
-      limiter, calls,
-      get used() { return used; },
+      limiter,
+      calls,
+      get used() {
+        return used;
+      },
       addFromAnotherIsolate: (n: number) => (used += n),
       fail: (value: boolean) => (failing = value),
     };
@@ -27,10 +36,13 @@ describe('BatchedWindows (reads counted in Upstash a batch at a time)', () => {
   const budget = parseBudget('reads', '100 per 10s')!;
   const collect = () => {
     const pending: Promise<unknown>[] = [];
-    return { background: (promise: Promise<unknown>) => pending.push(promise), settle: () => Promise.allSettled(pending.splice(0)) };
+    return {
+      background: (promise: Promise<unknown>) => pending.push(promise),
+      settle: () => Promise.allSettled(pending.splice(0)),
+    };
   };
 
-  it('allows a window\'s first request on trust and counts it at once, then once per batch of a tenth of the budget', async () => {
+  it("allows a window's first request on trust and counts it at once, then once per batch of a tenth of the budget", async () => {
     const upstash = fakeUpstash(100, 10_000);
     const windows = new BatchedWindows(budget, () => upstash.limiter);
     const { background, settle } = collect();

@@ -8,8 +8,17 @@ describe('parseBudget', () => {
     expect(parseBudget('forced', 'off')).toBeUndefined();
   });
 
-  it.each(['600', 'per 10s', '0 per 10s', '-1 per 10s', '1.5 per 10s', '10 per 500ms', '10 per 1500ms', '10 per ten seconds', ''])(
-    'refuses %j, naming the form it wants', (text) => {
-      expect(() => parseBudget('reads', text)).toThrow(/"<requests> per <duration>"/);
-    });
+  it.each([
+    '600',
+    'per 10s',
+    '0 per 10s',
+    '-1 per 10s',
+    '1.5 per 10s',
+    '10 per 500ms',
+    '10 per 1500ms',
+    '10 per ten seconds',
+    '',
+  ])('refuses %j, naming the form it wants', (text) => {
+    expect(() => parseBudget('reads', text)).toThrow(/"<requests> per <duration>"/);
+  });
 });

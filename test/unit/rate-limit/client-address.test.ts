@@ -5,7 +5,9 @@ describe('clientAddress', () => {
   const request = (headers: Record<string, string>, cf?: unknown) => ({ headers: new Headers(headers), cf });
 
   it("prefers the edge's CF-Connecting-IP", () => {
-    expect(clientAddress(request({ 'CF-Connecting-IP': '203.0.113.7' }, { clientIp: '127.0.0.1:5000' }))).toBe('203.0.113.7');
+    expect(clientAddress(request({ 'CF-Connecting-IP': '203.0.113.7' }, { clientIp: '127.0.0.1:5000' }))).toBe(
+      '203.0.113.7',
+    );
   });
 
   it("falls back to workerd's socket address without its port, IPv4 and IPv6", () => {

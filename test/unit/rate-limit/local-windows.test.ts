@@ -9,7 +9,12 @@ describe('LocalWindows (the fallback while Upstash is down)', () => {
     const windows = new LocalWindows();
     const start = 1_000_000;
     const decisions = [0, 1, 2, 3].map((i) => windows.take(budget, 'a', start + i));
-    expect(decisions.map((d) => [d.allowed, d.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0]]);
+    expect(decisions.map((d) => [d.allowed, d.remaining])).toEqual([
+      [true, 2],
+      [true, 1],
+      [true, 0],
+      [false, 0],
+    ]);
     expect(decisions[0]!.resetAt).toBe(1_010_000);
     expect(windows.take(budget, 'b', start).allowed).toBe(true);
     expect(windows.take(budget, 'a', 1_010_000)).toEqual({ allowed: true, remaining: 2, resetAt: 1_020_000 });
