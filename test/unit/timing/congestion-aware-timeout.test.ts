@@ -14,18 +14,37 @@ describe('congestionAwareTimeout', () => {
     expect((signal.reason as DOMException).name).toBe('TimeoutError');
   });
 
-  it('grants another budget when its timer fires late (the isolate was busy), and gives up after 8 budgets', () => {
+  it('grants another budget when its timer fires late (the isolate was busy), and gives up after 12 s of lateness', () => {
     const signal = congestionAwareTimeout(100);
     // The event loop was blocked: the clock moved 300 ms before the 100 ms timer could run.
     vi.setSystemTime(Date.now() + 300);
     vi.advanceTimersByTime(100);
     expect(signal.aborted).toBe(false);
-    // Still congested: each late firing re-arms, until 8 budgets (800 ms) have passed in all.
-    for (let i = 0; i < 5; i++) {
+    // Still congested: each late firing re-arms, past 8 budgets (800 ms), until 12 s have passed in all.
+    while (Date.now() < 1_000_000 + 11_600) {
+      vi.setSystemTime(Date.now() + 60);
+      vi.advanceTimersByTime(100);
+      expect(signal.aborted).toBe(false);
+    }
+    for (let i = 0; i < 3; i++) {
       vi.setSystemTime(Date.now() + 60);
       vi.advanceTimersByTime(100);
     }
     expect(signal.aborted).toBe(true);
+    expect(Date.now() - 1_000_000).toBeLessThanOrEqual(12_100);
+    // Gave up while it still looked like load: not a sign of an outage.
+    expect(wentSilent(signal.reason)).toBe(false);
+  });
+
+  it('waits 8 budgets of lateness when they are longer than 12 s (16 s for a 2 s budget)', () => {
+    const signal = congestionAwareTimeout(2000);
+    while (!signal.aborted) {
+      vi.setSystemTime(Date.now() + 600);
+      vi.advanceTimersByTime(2000);
+    }
+    const waited = Date.now() - 1_000_000;
+    expect(waited).toBeGreaterThan(12_000);
+    expect(waited).toBeLessThanOrEqual(16_000);
   });
 
   it('aborts on time after a late firing once the isolate has caught up', () => {
