@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../stack/dev-vars';
 import { findFreePort } from '../stack/endpoint-kit';
 import { type RunningIsolates, startIsolates } from '../stack/isolates';
 import { buildBundle, measurementBindings, readBundleSettings, UNREACHABLE_BUDGET } from '../stack/production-bundle';
+import { workerVarsOf } from '../stack/stack-info';
 import { type RunningStack, startStack } from '../stack/start-stack';
 import { type DeepKeys, percentile, type QueryShape, queryShapes, SORTS } from './scale-shapes';
 
@@ -156,12 +157,7 @@ async function main(): Promise<void> {
         // Every timed request is a forced read (token + no-store) from this one address.
         ...measurementBindings(settings.vars, {}),
         RATE_LIMIT_FORCED: UNREACHABLE_BUDGET,
-        DATABASE_URL: stack.info.databaseUrl,
-        NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
-        UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
-        UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
-        API_TOKEN: stack.info.apiToken,
-        METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,
+        ...workerVarsOf(stack.info),
       },
       host: '127.0.0.1',
       port: 0,

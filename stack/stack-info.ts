@@ -17,3 +17,15 @@ export interface StackInfo {
   /** Base URL of the local metrics collector (the Worker's METRICS points; the Analytics Engine SQL API's shape). */
   metricsCollector: string;
 }
+
+/** The Worker vars that point a Worker at the stack (and give it the stack's API token). */
+export function workerVarsOf(info: StackInfo) {
+  return {
+    DATABASE_URL: info.databaseUrl,
+    NEON_LOCAL_ENDPOINT: info.neonEndpoint,
+    UPSTASH_REDIS_REST_URL: info.upstashUrl,
+    UPSTASH_REDIS_REST_TOKEN: info.upstashToken,
+    API_TOKEN: info.apiToken,
+    METRICS_LOCAL_COLLECTOR: info.metricsCollector,
+  };
+}

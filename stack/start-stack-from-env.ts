@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DEV_VARS_FILE, PROJECT_ROOT, readDevVars, writeDevVars } from './dev-vars';
 import { redactUrl } from './endpoint-kit';
 import { StackError } from './stack-error';
+import { workerVarsOf } from './stack-info';
 import { type RunningStack, startStack } from './start-stack';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -33,12 +34,7 @@ export async function startStackFromEnv(): Promise<RunningStack> {
     log: (line) => console.log(`[stack] ${line}`),
   });
   const vars = {
-    DATABASE_URL: stack.info.databaseUrl,
-    NEON_LOCAL_ENDPOINT: stack.info.neonEndpoint,
-    UPSTASH_REDIS_REST_URL: stack.info.upstashUrl,
-    UPSTASH_REDIS_REST_TOKEN: stack.info.upstashToken,
-    API_TOKEN: stack.info.apiToken,
-    METRICS_LOCAL_COLLECTOR: stack.info.metricsCollector,
+    ...workerVarsOf(stack.info),
     // No COMPRESSION: wrangler.toml's "off" holds locally too. wrangler dev's entry Worker plays
     // Cloudflare's edge: it tells the Worker "br, gzip" whatever the client sent, and encodes the
     // response for what the client accepts. A Worker that compressed on that header would send

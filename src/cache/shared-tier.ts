@@ -43,25 +43,6 @@ export interface SharedRead {
   tail: LogTail;
 }
 
-/** What a cache session asks of the Upstash tier (`SharedTier`; tests put a scripted store in its place). */
-export interface SharedStore {
-  read(key: string, tags: readonly string[], now: number, leaseMs: number, since: number): Promise<SharedRead>;
-  acquireLease(key: string, leaseMs: number): Promise<string | undefined>;
-  logTail(since: number): Promise<LogTail>;
-  peek(key: string): Promise<{ stored: string | null; leased: boolean; failure: string | null }>;
-  write(
-    key: string,
-    stored: string,
-    retainMs: number,
-    leaseToken: string | undefined,
-    seq: number,
-    contentTags: readonly string[],
-  ): Promise<boolean>;
-  shareFailure(key: string, leaseToken: string, failure: string, forMs: number): Promise<void>;
-  releaseLease(key: string, leaseToken: string): Promise<void>;
-  invalidate(tags: readonly string[]): Promise<number>;
-}
-
 /** The commands the tier sends (an `@upstash/redis` client; tests pass a scripted one). */
 export type UpstashClient = Pick<Redis, 'evalsha' | 'eval' | 'set' | 'pipeline' | 'del'>;
 
@@ -99,7 +80,7 @@ function logTailOf(reply: unknown, since: number): LogTail {
 }
 
 /** The Upstash tier: entries, tag versions, fill leases and the invalidation log under one key namespace. */
-export class SharedTier implements SharedStore {
+export class SharedTier {
   /**
    * `redis` answers the reads a response waits for (a tight budget); `patient` makes the calls
    * that must land even when Upstash (or this isolate) is slow: fills, releases, invalidations.
@@ -318,3 +299,9 @@ export function sharedTierFor(cache: EdgeCache, redis: (timeoutMs: number) => Up
   const budgets = { fastMs: timeoutMs, patientMs: patientTimeoutMs };
   return new SharedTier(redis(timeoutMs), redis(patientTimeoutMs), namespace, cache.breaker, tagTtlMs, budgets);
 }
+
+/** What a cache session asks of the Upstash tier (`SharedTier`; tests put a scripted store in its place). */
+export type SharedStore = Pick<
+  SharedTier,
+  'read' | 'acquireLease' | 'logTail' | 'peek' | 'write' | 'shareFailure' | 'releaseLease' | 'invalidate'
+>;
