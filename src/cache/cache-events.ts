@@ -10,4 +10,6 @@ export type CacheEvent =
   /** A background refresh of a stale entry failed; the stale value keeps answering and a later request tries again. */
   | { type: 'revalidation-failed'; key: string; error: unknown; requestId?: string }
   /** A value's content tags could not be read, so it was not stored (an entry without them could go stale unseen). */
-  | { type: 'content-tags-failed'; key: string; error: unknown; requestId?: string };
+  | { type: 'content-tags-failed'; key: string; error: unknown; requestId?: string }
+  /** A computed value could not be stored as JSON (a BigInt, a cycle): answered, not stored. */
+  | { type: 'value-not-storable'; key: string; error: unknown; requestId?: string };

@@ -304,8 +304,8 @@ export class CacheSession {
     const entry = decodeEntry(stored);
     // An entry stamped with other tag versions was invalidated: it is never served.
     if (!entry || entry.tagStamp !== tagStamp) return undefined;
-    const decoded = decodePayload(entry.payload);
-    return decoded && options.validate(decoded.value) ? { ...entry, value: decoded.value } : undefined;
+    const decoded = storedValue(entry.payload, options.validate);
+    return decoded && { ...entry, value: decoded.value as T };
   }
 
   /** The fill lease, taken after the read when the log (not the script) showed the entry out of date. */
@@ -461,17 +461,10 @@ export class CacheSession {
       options.storable(computed.value) && !options.failed(computed.value)
         ? this.#contentTagsOf(computed.value, lookup)
         : undefined;
-    if (contentTags && lookup.epoch === this.cache.epoch) {
-      // Memory only, and with no tag stamp: it is never written to Upstash. Current as of the last log heard.
-      const { seq } = this.cache.log;
-      this.cache.memory.set(
-        key,
-        entryFor(computed.value, '', -1, contentTags, options, Date.now()),
-        options.tags,
-        seq,
-        Date.now(),
-      );
-    }
+    const entry =
+      contentTags && lookup.epoch === this.cache.epoch && this.#entryFor(lookup, computed.value, '', -1, contentTags);
+    // Memory only, and with no tag stamp: it is never written to Upstash. Current as of the last log heard.
+    if (entry) this.cache.memory.set(key, entry, options.tags, this.cache.log.seq, Date.now());
     return this.#computedResult(computed, detail === 'cache-unavailable' ? 'BYPASS' : 'MISS', detail, false, cacheMs);
   }
 
@@ -542,7 +535,11 @@ export class CacheSession {
     }
     const now = Date.now();
     const seq = read.tail.seq;
-    const entry = entryFor(value, read.tagStamp, seq, contentTags, options, now);
+    const entry = this.#entryFor(lookup, value, read.tagStamp, seq, contentTags, now);
+    if (!entry) {
+      this.#release(key, leaseToken);
+      return false;
+    }
     if (lookup.epoch === this.cache.epoch) this.cache.memory.set(key, entry, options.tags, seq, now);
     if (leaseToken) this.cache.dropLease(key, leaseToken);
     this.scope.waitUntil(
@@ -554,6 +551,23 @@ export class CacheSession {
         .catch((error: unknown) => this.#report(error, 'write')),
     );
     return true;
+  }
+
+  /** The entry for a computed value, or undefined (reported; not stored) when the value is not JSON (a BigInt, a cycle). */
+  #entryFor<T>(
+    lookup: Lookup<T>,
+    value: T,
+    tagStamp: string,
+    seq: number,
+    contentTags: readonly string[],
+    now = Date.now(),
+  ): DecodedEntry<T> | undefined {
+    try {
+      return entryFor(value, tagStamp, seq, contentTags, lookup.options, now);
+    } catch (error) {
+      this.#event({ type: 'value-not-storable', key: lookup.key, error });
+      return undefined;
+    }
   }
 
   /**
@@ -579,8 +593,10 @@ export class CacheSession {
   #shareFailure<T>(lookup: Lookup<T>, value: T, leaseToken: string | undefined): void {
     if (!leaseToken) return;
     const { key } = lookup;
+    const entry = this.#entryFor(lookup, value, '', -1, []);
+    if (!entry) return this.#release(key, leaseToken);
     this.cache.dropLease(key, leaseToken);
-    const failure = encodeEntry(entryFor(value, '', -1, [], lookup.options, Date.now()));
+    const failure = encodeEntry(entry);
     this.scope.waitUntil(
       this.shared
         .shareFailure(key, leaseToken, failure, this.cache.settings.failureSharedMs)
@@ -644,10 +660,14 @@ export class CacheSession {
   }
 }
 
-/** A stored value, or undefined for a payload that is not JSON (a miss, like any foreign entry). */
-function decodePayload(payload: string): { value: unknown } | undefined {
+/**
+ * The stored value if it parses and `accepts` it. Anything that throws on the way (text that is
+ * not JSON, a validator meeting a shape it did not expect) is no entry, as a foreign entry is.
+ */
+function storedValue(payload: string, accepts: (value: unknown) => boolean): { value: unknown } | undefined {
   try {
-    return { value: JSON.parse(payload) };
+    const value: unknown = JSON.parse(payload);
+    return accepts(value) ? { value } : undefined;
   } catch {
     return undefined;
   }
@@ -678,8 +698,6 @@ function entryFor<T>(
 function decodedFailure<T>(stored: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
   const entry = decodeEntry(stored);
   if (!entry) return undefined;
-  const decoded = decodePayload(entry.payload);
-  return decoded && options.validate(decoded.value) && options.failed(decoded.value)
-    ? { ...entry, value: decoded.value }
-    : undefined;
+  const decoded = storedValue(entry.payload, (value) => options.validate(value) && options.failed(value as T));
+  return decoded && { ...entry, value: decoded.value as T };
 }

@@ -82,7 +82,11 @@ class FakeSharedTier implements SharedStore {
     return true;
   }
 
-  async releaseLease(): Promise<void> {}
+  released: string[] = [];
+
+  async releaseLease(key: string): Promise<void> {
+    this.released.push(key);
+  }
 
   /** Failures handed to waiters, by key, as the lease holds them. */
   failures = new Map<string, string>();
@@ -605,6 +609,37 @@ describe('CacheSession', () => {
     const result = await session().lookup('k', async () => 'fresh', { ...options, validate: isString });
     expect(result).toMatchObject({ value: 'fresh', outcome: 'MISS' });
     expect(decodeEntry(shared.entries.get('k'))?.payload).toBe('"fresh"');
+  });
+
+  it('takes a stored value its validator throws on for no entry, and answers a value that is not JSON without storing it', async () => {
+    const { shared, session, settle } = setup();
+    await session().lookup('k', async () => ({ items: [1] }), resolveOptions({ ttl: '60s' }));
+    await settle();
+    const picky = resolveOptions({
+      ttl: '60s',
+      validate: (value: unknown): value is { list: number[] } =>
+        (value as { list: number[] }).list.every(Number.isInteger),
+    });
+    const other = setup();
+    other.shared.entries = shared.entries; // another isolate, same Upstash: its memory does not hold 'k'
+    expect(await other.session().lookup('k', async () => ({ list: [2] }), picky)).toMatchObject({
+      value: { list: [2] },
+      outcome: 'MISS',
+    });
+
+    const events: CacheEvent[] = [];
+    const cache = new EdgeCache({}, (event) => events.push(event));
+    const background: Promise<unknown>[] = [];
+    const big = new CacheSession(cache, () => shared, { waitUntil: (p) => background.push(p) });
+    expect(await big.lookup('big', async () => 2n ** 70n, resolveOptions({ ttl: '60s' }))).toMatchObject({
+      value: 2n ** 70n,
+      outcome: 'MISS',
+      stored: false,
+    });
+    await Promise.all(background);
+    expect(shared.entries.has('big')).toBe(false);
+    expect(shared.released).toEqual(['big']);
+    expect(events).toEqual([expect.objectContaining({ type: 'value-not-storable', key: 'big' })]);
   });
 
   it('reports a failed background refresh and unreadable content tags as events, with the request id', async () => {
