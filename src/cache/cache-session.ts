@@ -1,8 +1,9 @@
-import { decodeEntry, encodeEntry, freshnessOf } from './cache-entry';
+import { encodeEntry, freshnessOf } from './cache-entry';
 import type { CacheEvent } from './cache-events';
 import type { ResolvedOptions } from './cache-options';
-import type { CacheDetail, CacheOutcome, CacheResult } from './cache-result';
+import { type CacheDetail, type CacheOutcome, type CacheResult, computedResult, resultFromEntry } from './cache-result';
 import type { EdgeCache, InFlight } from './edge-cache';
+import { decodedFailure, entryFor, stampedEntry } from './entry-value';
 import type { DecodedEntry, MemoryItem } from './memory-tier';
 import { CacheUnavailableError, type SharedRead, type SharedStore } from './shared-tier';
 
@@ -63,7 +64,7 @@ export class CacheSession {
 
     const remembered = this.cache.memory.get(key, now);
     if (remembered && options.validate(remembered.entry.value) && (await this.#stillCurrent(remembered, now))) {
-      return { ...this.#fromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(lookup.started) };
+      return { ...resultFromEntry<T>(remembered.entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(lookup.started) };
     }
     if (this.cache.hasPending(options.tags)) {
       // Upstash may still hold pre-write data for these tags: this isolate wrote, so it must not
@@ -290,22 +291,13 @@ export class CacheSession {
    * tags, the log for its content tags), with a value of the expected shape.
    */
   #usableEntry<T>(stored: string, tagStamp: string, lookup: Lookup<T>): DecodedEntry<T> | undefined {
-    const entry = this.#stampedEntry(stored, tagStamp, lookup.options);
+    const entry = stampedEntry(stored, tagStamp, lookup.options);
     return entry && this.#currentContent(entry) ? entry : undefined;
   }
 
   /** No invalidation of the entry's content tags since it was read, known from the log or still pending here. */
   #currentContent(entry: DecodedEntry): boolean {
     return this.cache.log.isCurrent(entry.contentTags, entry.seq) && !this.cache.hasPending(entry.contentTags);
-  }
-
-  /** The stored entry if it is one of ours, stamped with its tags' current versions, with a value of the expected shape. */
-  #stampedEntry<T>(stored: string, tagStamp: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
-    const entry = decodeEntry(stored);
-    // An entry stamped with other tag versions was invalidated: it is never served.
-    if (!entry || entry.tagStamp !== tagStamp) return undefined;
-    const decoded = storedValue(entry.payload, options.validate);
-    return decoded && { ...entry, value: decoded.value as T };
   }
 
   /** The fill lease, taken after the read when the log (not the script) showed the entry out of date. */
@@ -323,16 +315,16 @@ export class CacheSession {
     const read = await this.#read(lookup, now, slot);
     if (!read) return this.#answerWithoutShared(lookup);
 
-    const stamped = this.#stampedEntry(read.stored, read.tagStamp, options);
+    const stamped = stampedEntry(read.stored, read.tagStamp, options);
     const entry = stamped && this.#currentContent(stamped) ? stamped : undefined;
     const freshness = entry && freshnessOf(entry, now);
     if (entry && freshness === 'fresh') {
       if (lookup.epoch === this.cache.epoch) this.cache.memory.set(key, entry, options.tags, read.tail.seq, now);
-      return { ...this.#fromEntry<T>(entry, now, 'HIT', 'redis'), cacheMs: elapsedSince(started) };
+      return { ...resultFromEntry<T>(entry, now, 'HIT', 'redis'), cacheMs: elapsedSince(started) };
     }
     if (entry && freshness === 'stale') {
       if (read.leaseToken) this.scope.waitUntil(this.#revalidate(lookup, read));
-      return { ...this.#fromEntry<T>(entry, now, 'STALE', 'stale-while-revalidate'), cacheMs: elapsedSince(started) };
+      return { ...resultFromEntry<T>(entry, now, 'STALE', 'stale-while-revalidate'), cacheMs: elapsedSince(started) };
     }
 
     let detail: CacheDetail = 'miss';
@@ -347,12 +339,12 @@ export class CacheSession {
       const peer = leaseToken ? undefined : await this.#waitForFill(lookup, read.tagStamp);
       if (peer?.filled)
         return {
-          ...this.#fromEntry<T>(peer.filled, Date.now(), 'HIT', 'filled-by-peer'),
+          ...resultFromEntry<T>(peer.filled, Date.now(), 'HIT', 'filled-by-peer'),
           cacheMs: elapsedSince(started),
         };
       // Its computation failed: that failure answers here too (the origin was just asked), as in one isolate.
       if (peer?.failed)
-        return { ...this.#fromEntry<T>(peer.failed, Date.now(), 'MISS', 'collapsed'), cacheMs: elapsedSince(started) };
+        return { ...resultFromEntry<T>(peer.failed, Date.now(), 'MISS', 'collapsed'), cacheMs: elapsedSince(started) };
       if (!leaseToken) detail = 'no-fill';
     }
     return this.#computeAndStore(lookup, { read, leaseToken, entry }, detail, elapsedSince(started));
@@ -376,19 +368,19 @@ export class CacheSession {
       computed = await this.#compute(lookup.compute);
     } catch (error) {
       this.#release(key, leaseToken);
-      if (staleFallback) return { ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs };
+      if (staleFallback) return { ...resultFromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'), cacheMs };
       throw error;
     }
     if (options.failed(computed.value) && staleFallback) {
       this.#release(key, leaseToken);
       return {
-        ...this.#fromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'),
+        ...resultFromEntry<T>(staleFallback, now, 'STALE', 'stale-if-error'),
         cacheMs,
         originMs: computed.originMs,
       };
     }
     const stored = this.#store(lookup, computed.value, fill.read, leaseToken);
-    return this.#computedResult(computed, 'MISS', detail, stored, cacheMs);
+    return computedResult(computed, 'MISS', detail, stored, cacheMs);
   }
 
   /**
@@ -404,10 +396,10 @@ export class CacheSession {
     const kept = this.cache.memory.retained(key, now);
     const entry = kept && options.validate(kept.value) ? (kept as DecodedEntry<T>) : undefined;
     if (entry && freshnessOf(entry, now) === 'fresh')
-      return { ...this.#fromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
+      return { ...resultFromEntry<T>(entry, now, 'HIT', 'memory'), cacheMs: elapsedSince(started) };
     if (entry) {
       this.#refreshWithoutShared(lookup, entry);
-      return { ...this.#fromEntry<T>(entry, now, 'STALE', 'cache-unavailable'), cacheMs: elapsedSince(started) };
+      return { ...resultFromEntry<T>(entry, now, 'STALE', 'cache-unavailable'), cacheMs: elapsedSince(started) };
     }
     return this.#computeWithoutShared(lookup, undefined, elapsedSince(started));
   }
@@ -447,12 +439,12 @@ export class CacheSession {
     try {
       computed = await this.#compute(lookup.compute);
     } catch (error) {
-      if (fallback) return { ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs };
+      if (fallback) return { ...resultFromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'), cacheMs };
       throw error;
     }
     if (options.failed(computed.value) && fallback) {
       return {
-        ...this.#fromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'),
+        ...resultFromEntry<T>(fallback, Date.now(), 'STALE', 'stale-if-error'),
         cacheMs,
         originMs: computed.originMs,
       };
@@ -465,7 +457,7 @@ export class CacheSession {
       contentTags && lookup.epoch === this.cache.epoch && this.#entryFor(lookup, computed.value, '', -1, contentTags);
     // Memory only, and with no tag stamp: it is never written to Upstash. Current as of the last log heard.
     if (entry) this.cache.memory.set(key, entry, options.tags, this.cache.log.seq, Date.now());
-    return this.#computedResult(computed, detail === 'cache-unavailable' ? 'BYPASS' : 'MISS', detail, false, cacheMs);
+    return computedResult(computed, detail === 'cache-unavailable' ? 'BYPASS' : 'MISS', detail, false, cacheMs);
   }
 
   /**
@@ -613,42 +605,6 @@ export class CacheSession {
     );
   }
 
-  #fromEntry<T>(
-    entry: DecodedEntry,
-    now: number,
-    outcome: CacheOutcome,
-    detail: CacheDetail,
-  ): Omit<CacheResult<T>, 'cacheMs'> {
-    return {
-      value: entry.value as T,
-      outcome,
-      detail,
-      stored: false,
-      ageSeconds: Math.max(0, Math.floor((now - entry.storedAt) / 1000)),
-      ttlSeconds: Math.floor((entry.freshUntil - now) / 1000),
-      originMs: 0,
-    };
-  }
-
-  #computedResult<T>(
-    computed: { value: T; originMs: number },
-    outcome: CacheOutcome,
-    detail: CacheDetail,
-    stored: boolean,
-    cacheMs: number,
-  ): CacheResult<T> {
-    return {
-      value: computed.value,
-      outcome,
-      detail,
-      stored,
-      ageSeconds: 0,
-      ttlSeconds: 0,
-      cacheMs,
-      originMs: computed.originMs,
-    };
-  }
-
   /** An Upstash call failed: reported as `cache-unavailable`, unless the open circuit skipped it (the failures that opened it were reported). */
   #report(error: unknown, operation: string): void {
     if (error instanceof CacheUnavailableError && error.skipped) return;
@@ -658,46 +614,4 @@ export class CacheSession {
   #event(event: CacheEvent): void {
     this.cache.onEvent({ ...event, requestId: this.scope.requestId });
   }
-}
-
-/**
- * The stored value if it parses and `accepts` it. Anything that throws on the way (text that is
- * not JSON, a validator meeting a shape it did not expect) is no entry, as a foreign entry is.
- */
-function storedValue(payload: string, accepts: (value: unknown) => boolean): { value: unknown } | undefined {
-  try {
-    const value: unknown = JSON.parse(payload);
-    return accepts(value) ? { value } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function entryFor<T>(
-  value: T,
-  tagStamp: string,
-  seq: number,
-  contentTags: readonly string[],
-  options: ResolvedOptions<T>,
-  now: number,
-): DecodedEntry<T> {
-  return {
-    storedAt: now,
-    freshUntil: now + options.ttlMs,
-    staleUntil: now + options.ttlMs + options.swrMs,
-    retainUntil: now + options.ttlMs + Math.max(options.swrMs, options.staleIfErrorMs),
-    tagStamp,
-    seq,
-    contentTags,
-    payload: JSON.stringify(value),
-    value,
-  };
-}
-
-/** A failure another isolate shared, if it is one of ours with a value of the expected shape. */
-function decodedFailure<T>(stored: string, options: ResolvedOptions<T>): DecodedEntry<T> | undefined {
-  const entry = decodeEntry(stored);
-  if (!entry) return undefined;
-  const decoded = storedValue(entry.payload, (value) => options.validate(value) && options.failed(value as T));
-  return decoded && { ...entry, value: decoded.value as T };
 }
