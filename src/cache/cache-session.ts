@@ -170,28 +170,31 @@ export class CacheSession {
    */
   async #coalesced<T>(lookup: Lookup<T>, run: (slot: InFlight) => Promise<CacheResult<T>>): Promise<CacheResult<T>> {
     const { key, options } = lookup;
-    // A value outdated by an invalidation while it was computed: look again, once (a newer lookup may be in flight).
+    // A value outdated by an invalidation while it was computed, or a leader given up on: look again, once (a
+    // newer lookup may be in flight: after a stall, every joiner of a key gives up at once, and the first to lead
+    // must not be followed by one computation per joiner, all sent to the database when it is busiest).
     for (let attempt = 0; attempt < 2; attempt++) {
       const slotKey = this.cache.inFlight(key) || key.startsWith(REFRESH_PREFIX) ? key : refreshKey(key);
       const pending = this.cache.inFlight(slotKey);
       // A lookup that began before an invalidation of its tags known here cannot answer a request that began after it.
       if (!pending || this.cache.log.changedSince(options.tags, pending.seq)) break;
       const joined = await this.#join(slotKey, pending, lookup);
-      if (joined !== 'outdated') return joined ?? this.#lead(key, run, options.tags);
+      if (joined === 'outdated' || joined === 'gave-up') continue;
+      return joined ?? this.#lead(key, run, options.tags);
     }
     return this.#lead(key, run, options.tags);
   }
 
   /**
    * Waits, on this request's own timers, for the lookup in flight, when its value may be
-   * shared; gives up after `leaseMs` (the leader was canceled or is stuck) and lets the caller
-   * compute, unless other lookups here keep finishing (`maxJoinLeases`).
+   * shared; gives up after `leaseMs` (the leader was canceled or is stuck: 'gave-up', and the caller
+   * looks for a newer lookup, else computes), unless other lookups here keep finishing (`maxJoinLeases`).
    */
   async #join<T>(
     slotKey: string,
     pending: InFlight,
     lookup: Lookup<T>,
-  ): Promise<CacheResult<T> | 'outdated' | undefined> {
+  ): Promise<CacheResult<T> | 'outdated' | 'gave-up' | undefined> {
     const { leaseMs, maxJoinLeases, joinFirstPollMs, joinMaxPollMs } = this.cache.settings;
     const { options } = lookup;
     let deadline = pending.startedAt + leaseMs;
@@ -208,7 +211,7 @@ export class CacheSession {
           continue;
         }
         this.cache.abandonLookup(slotKey, pending);
-        return undefined;
+        return 'gave-up';
       }
       await sleep(delay);
     }

@@ -269,6 +269,17 @@ describe('CacheSession', () => {
     expect(cache.inFlight('k')).toBeUndefined();
   });
 
+  it('computes once when several joiners give up on the same stuck leader at once (not once per joiner)', async () => {
+    const shared = new FakeSharedTier();
+    const cache = new EdgeCache({ leaseMs: 50 });
+    const session = () => new CacheSession(cache, () => shared, { waitUntil: () => {} });
+    void session().lookup('k', () => new Promise<string>(() => {}), options);
+    const replacement = countedCompute('mine', 20);
+    const joiners = await Promise.all([1, 2, 3, 4].map(() => session().lookup('k', replacement.compute, options)));
+    expect(joiners.map((result) => result.value)).toEqual(['mine', 'mine', 'mine', 'mine']);
+    expect(replacement.calls).toBe(1);
+  });
+
   it('keeps waiting for a slow leader while other lookups in the isolate finish (queueing, not a lost leader)', async () => {
     const shared = new FakeSharedTier();
     const cache = new EdgeCache({ leaseMs: 50 });
