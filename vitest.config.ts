@@ -2,7 +2,7 @@ import path from 'node:path';
 import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { unstable_readConfig } from 'wrangler';
-import type { StackInfo } from './stack/stack-info';
+import { type StackInfo, workerVarsOf } from './stack/stack-info';
 
 // wrangler announces "Using secrets defined in .dev.vars" for every test file; the bindings
 // below replace those secrets anyway. Warnings and errors still print.
@@ -56,12 +56,7 @@ export default defineConfig({
               miniflare: {
                 bindings: {
                   ...wranglerVars,
-                  DATABASE_URL: stack.databaseUrl,
-                  NEON_LOCAL_ENDPOINT: stack.neonEndpoint,
-                  UPSTASH_REDIS_REST_URL: stack.upstashUrl,
-                  UPSTASH_REDIS_REST_TOKEN: stack.upstashToken,
-                  API_TOKEN: stack.apiToken,
-                  METRICS_LOCAL_COLLECTOR: stack.metricsCollector,
+                  ...workerVarsOf(stack),
                   CACHE_NAMESPACE: inject<string>('cacheNamespace'),
                 },
               },

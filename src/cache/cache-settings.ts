@@ -1,5 +1,6 @@
 // The cache's per-isolate settings: every size and timing, each default written here once.
 import { toMilliseconds } from '../timing';
+import type { UpstashVars } from '../upstash';
 
 /** Per-isolate settings; `edgeCacheSettingsFrom(env)` reads some of them from the Worker's vars. */
 export interface EdgeCacheSettings {
@@ -105,9 +106,7 @@ export const DEFAULT_CACHE_SETTINGS: Readonly<EdgeCacheSettings> = Object.freeze
 });
 
 /** The Worker vars the cache reads: where Upstash is, and the settings a deployment may change. */
-export interface CacheVars {
-  UPSTASH_REDIS_REST_URL: string;
-  UPSTASH_REDIS_REST_TOKEN: string;
+export interface CacheVars extends UpstashVars {
   CACHE_NAMESPACE?: string;
   CACHE_TIMEOUT_MS?: string;
   CACHE_MEMORY_STALENESS?: string;
